@@ -1,0 +1,66 @@
+"""Courseware: a course engine for professional learning in schools."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+
+def create_app(config: Config | type[Config] | None = None) -> Flask:
+    """Build the app. No database work happens here: ``flask db upgrade`` does that."""
+    if config is None:
+        config = config_from_env()
+    elif isinstance(config, type):
+        config = config()
+    app = Flask(__name__, instance_path=str(config.INSTANCE_PATH), instance_relative_config=False)
+    app.config.from_object(config)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        config.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from courseware import courses
+    from courseware.accounts.sessions import init_login
+    from courseware.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_login(app)
+    courses.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from courseware.accounts import bp as accounts_bp
+    from courseware.admin import bp as admin_bp
+    from courseware.errors import init_errors
+    from courseware.learning import bp as learning_bp
+    from courseware.templating import init_templating
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(learning_bp)
+    app.register_blueprint(admin_bp)
+    init_errors(app)
+    init_templating(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from courseware.accounts.cli import users_cli
+    from courseware.courses.cli import courses_cli
+    from courseware.demo import demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(courses_cli)
+    app.cli.add_command(demo_cli)

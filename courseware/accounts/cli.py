@@ -1,0 +1,32 @@
+"""``flask users``: manage accounts from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from courseware.accounts import services
+from courseware.accounts.passwords import password_problem
+from courseware.models import Role
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+
+
+@users_cli.command("create-admin")
+@click.option("--email", prompt=True, help="The admin's email address.")
+@click.option("--name", prompt=True, help="The admin's full name.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="At least 12 characters.")
+def create_admin(email: str, name: str, password: str) -> None:
+    """Create an admin account, or make an existing account an admin."""
+    user = services.find_user_by_email(email)
+    if user is not None:
+        services.set_role(user, Role.ADMIN)
+        click.echo(f"{user.email} is now an admin.")
+        return
+    problem = password_problem(password, [email, name])
+    if problem:
+        raise click.BadParameter(problem, param_hint="--password")
+    if "@" not in email or not name.strip():
+        raise click.BadParameter("give an email address and a name")
+    user = services.register(name, email, password, role=Role.ADMIN)
+    click.echo(f"Created admin {user.email}.")

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from courseware.accounts import bp, services
+from courseware.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    ProfileForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+)
+from courseware.extensions import limiter
+
+
+def _safe_next(default: str) -> str:
+    """The ?next= target when it stays on this site, otherwise ``default``."""
+    target = request.args.get("next") or request.form.get("next") or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc and "\\" not in target:
+        return target
+    return default
+
+
+def _sign_in_limit() -> str:
+    return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
+def _submitted_email() -> str:
+    return "sign-in:" + (request.form.get("email") or "").strip().lower()
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up():
+    if current_user.is_authenticated:
+        return redirect(url_for("learning.catalog"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(form.name.data, form.email.data, form.password.data)
+        except services.EmailTaken:
+            form.email.errors.append("An account with this email already exists. Sign in, or reset your password.")
+        else:
+            login_user(user)
+            flash(f"Welcome, {user.name}! Your account is ready.", "success")
+            return redirect(_safe_next(url_for("learning.catalog")))
+    return render_template("accounts/sign_up.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_submitted_email)
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(url_for("learning.catalog")))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append("That email and password do not match an account. Check both and try again.")
+        else:
+            login_user(user, remember=form.remember.data)
+            return redirect(_safe_next(url_for("learning.catalog")))
+    return render_template("accounts/sign_in.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out():
+    services.sign_out_everywhere(current_user._get_current_object())
+    logout_user()
+    flash("You are signed out on every device.", "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/reset_sent.html", email=form.email.data.strip())
+    return render_template("accounts/forgot_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    reset = services.valid_reset(token)
+    if reset is None:
+        return render_template("accounts/reset_invalid.html"), 410
+    form = ResetPasswordForm()
+    form.extra_inputs = [reset.user.email, reset.user.name]
+    if form.validate_on_submit():
+        user = services.reset_password(token, form.password.data)
+        if user is None:
+            return render_template("accounts/reset_invalid.html"), 410
+        login_user(user)
+        flash("Your password is changed, and every other session is signed out.", "success")
+        return redirect(url_for("learning.catalog"))
+    return render_template("accounts/reset_password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    user = current_user._get_current_object()
+    profile = ProfileForm(obj=user, prefix="profile")
+    password = ChangePasswordForm(prefix="password")
+    password.extra_inputs = [user.email, user.name]
+    status = 200
+    if request.method == "POST" and request.form.get("form") == "profile":
+        if profile.validate_on_submit():
+            try:
+                services.update_profile(user, profile.name.data, profile.email.data)
+            except services.EmailTaken:
+                profile.email.errors.append("Another account already uses this email address.")
+            else:
+                flash("Your details are saved.", "success")
+                return redirect(url_for("accounts.account"))
+        status = 422
+    elif request.method == "POST" and request.form.get("form") == "password":
+        if password.validate_on_submit():
+            if not user.check_password(password.current.data):
+                password.current.errors.append("That is not your current password.")
+            else:
+                services.change_password(user, password.password.data)
+                login_user(user)
+                flash("Your password is changed, and every other session is signed out.", "success")
+                return redirect(url_for("accounts.account"))
+        status = 422
+    return render_template("accounts/account.html", profile=profile, password=password), status

@@ -1,0 +1,143 @@
+"""State changes for accounts, used by routes and commands alike."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from functools import lru_cache
+
+from flask import current_app, url_for
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from courseware.extensions import db
+from courseware.mail import send_mail
+from courseware.models import PasswordReset, Role, User
+from courseware.models.base import utcnow
+
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+class EmailTaken(Exception):
+    """Another account already uses this email address."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def register(name: str, email: str, password: str, role: str = Role.LEARNER) -> User:
+    user = User(name=name.strip(), email=normalise_email(email), role=role)
+    user.set_password(password)
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise EmailTaken(email) from None
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    user = find_user_by_email(email)
+    if user is None:
+        # Spend the time a real check takes, so a missing account is not told apart by timing.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    user.end_all_sessions()
+    db.session.commit()
+
+
+def update_profile(user: User, name: str, email: str) -> None:
+    user.name = name.strip()
+    user.email = normalise_email(email)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise EmailTaken(email) from None
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password and end every session; the caller signs the current one in again."""
+    user.set_password(new_password)
+    user.end_all_sessions()
+    db.session.commit()
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def request_password_reset(email: str) -> None:
+    """Email a one-time reset link if the address has an account; say nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = secrets.token_urlsafe(32)
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    db.session.add(PasswordReset(user=user, token_hash=_hash_token(token), expires_at=utcnow() + timedelta(seconds=max_age)))
+    db.session.commit()
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    minutes = max_age // 60
+    send_mail(
+        user.email,
+        "Reset your Courseware password",
+        f"Hello {user.name},\n\n"
+        f"Someone asked to reset the password of your Courseware account. To choose a new password, open:\n\n{link}\n\n"
+        f"The link works once and expires in {minutes} minutes. If you did not ask for it, ignore this email: "
+        "your password stays as it is.\n",
+    )
+
+
+def valid_reset(token: str) -> PasswordReset | None:
+    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _hash_token(token)))
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow() or not reset.user.is_active:
+        return None
+    return reset
+
+
+def reset_password(token: str, new_password: str) -> User | None:
+    """Use a reset link once: set the password, end all sessions, spend every open link of the user."""
+    reset = valid_reset(token)
+    if reset is None:
+        return None
+    now = utcnow()
+    claimed = db.session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        return None
+    db.session.execute(
+        update(PasswordReset).where(PasswordReset.user_id == reset.user_id, PasswordReset.used_at.is_(None)).values(used_at=now)
+    )
+    user = reset.user
+    user.set_password(new_password)
+    user.end_all_sessions()
+    db.session.commit()
+    return user
+
+
+def set_role(user: User, role: str) -> None:
+    user.role = role
+    db.session.commit()

@@ -1,0 +1,28 @@
+"""Flask-Login wiring. The login cookie carries the user's session token, so rotating
+the token (sign-out, password change or reset) ends every session of that user."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from courseware.extensions import db, login_manager
+from courseware.models import User
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    raw_id, _, token = user_id.partition(":")
+    if not raw_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or user.session_token != token or not user.is_active:
+        return None
+    return user

@@ -1,0 +1,126 @@
+"""The block registry: each kind of ``/// name`` block a course may use.
+
+A block type declares its options and turns a parsed block into a segment of the
+compiled page. Quizzes and worksheets register here the same way callouts do; a
+block name that is not registered is a mistake that ``flask courses check`` reports.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from courseware.courses.source import RawBlock
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class BlockContext:
+    """What a block type needs from the compiler: rendering, problem reporting, ids."""
+
+    def __init__(self, render: Callable[[str], str], report: Callable[[int, str], None], claim_id) -> None:
+        self.render = render
+        self.report = report
+        self.claim_id = claim_id
+
+    def render_lines(self, lines) -> str:
+        return self.render("\n".join(line.text for line in lines))
+
+
+@dataclass(frozen=True)
+class Option:
+    """A declared block option: a converter that raises ValueError with a readable reason."""
+
+    convert: Callable[[Any], Any]
+    required: bool = False
+
+
+class BlockType:
+    name: ClassVar[str]
+    options: ClassVar[dict[str, Option]] = {}
+
+    def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> Any:
+        raise NotImplementedError
+
+    def parse_options(self, block: RawBlock, ctx: BlockContext) -> dict[str, Any] | None:
+        lines = block.options.get("__lines__", {})
+        values: dict[str, Any] = {}
+        ok = True
+        for key, raw in block.options.items():
+            if key == "__lines__":
+                continue
+            option = self.options.get(key)
+            if option is None:
+                known = ", ".join(sorted(self.options)) or "none"
+                ctx.report(lines.get(key, block.line), f"unknown option '{key}' for a {self.name} block (options: {known})")
+                ok = False
+                continue
+            try:
+                values[key] = option.convert(raw)
+            except (TypeError, ValueError) as exc:
+                ctx.report(lines.get(key, block.line), f"option '{key}' of a {self.name} block: {exc}")
+                ok = False
+        for key, option in self.options.items():
+            if option.required and key not in values and key not in block.options:
+                ctx.report(block.line, f"a {self.name} block needs the option '{key}'")
+                ok = False
+        return values if ok else None
+
+
+REGISTRY: dict[str, BlockType] = {}
+
+
+def register(block_type: type[BlockType]) -> type[BlockType]:
+    REGISTRY[block_type.name] = block_type()
+    return block_type
+
+
+def slug_option(value: Any) -> str:
+    value = str(value)
+    if not SLUG_RE.match(value):
+        raise ValueError(f"'{value}' is not an id (use lowercase letters, digits and hyphens)")
+    return value
+
+
+@dataclass(frozen=True)
+class CalloutSegment:
+    style: str
+    label: str
+    title: str
+    html: str
+    kind: str = "callout"
+
+
+class Callout(BlockType):
+    label: ClassVar[str]
+
+    def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> CalloutSegment:
+        if not any(line.text.strip() for line in block.body):
+            ctx.report(block.line, f"the {self.name} block is empty")
+        return CalloutSegment(self.name, self.label, block.title, ctx.render_lines(block.body))
+
+
+@register
+class Note(Callout):
+    name = "note"
+    label = "Note"
+
+
+@register
+class Tip(Callout):
+    name = "tip"
+    label = "Tip"
+
+
+@register
+class Warning(Callout):
+    name = "warning"
+    label = "Warning"
+
+
+@register
+class TryThis(Callout):
+    name = "try-this"
+    label = "Try this"

@@ -1,0 +1,207 @@
+"""Compiling a course folder (course.yml + NN-module.md files + media/) into a Course."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from courseware.courses.blocks import REGISTRY, SLUG_RE, BlockContext
+from courseware.courses.course_yml import key_lines, read_course_yml
+from courseware.courses.model import Course, HtmlSegment, Module, Page
+from courseware.courses.problems import ProblemList
+from courseware.courses.render import MarkdownRenderer, find_images, media_file
+from courseware.courses.source import RawBlock, split_front_matter, split_pages
+
+MODULE_FILE_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
+MODULE_KEYS = {"title", "minutes", "objectives", "id"}
+
+
+def slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "page"
+
+
+def compile_course(course_dir: Path, root: Path | None = None) -> Course:
+    """Compile one course folder. Mistakes are collected in ``course.problems``, never raised."""
+    problems = ProblemList(root or course_dir.parent)
+    course, order = read_course_yml(course_dir, problems)
+    renderer = MarkdownRenderer(media_url=f"/courses/{course.slug}/media/")
+    ids: dict[str, tuple[str, int]] = {}
+
+    modules: list[Module] = []
+    for path in sorted(course_dir.glob("*.md")):
+        match = MODULE_FILE_RE.match(path.name)
+        if not match:
+            if path.name.lower() != "readme.md":
+                problems.add(path, 1, "a module file is named like '01-module-name.md' (number, hyphen, lowercase id)")
+            continue
+        module = _compile_module(path, int(match.group(1)), match.group(2), course_dir, renderer, problems, ids)
+        if module is not None:
+            modules.append(module)
+
+    course.modules = _order_modules(modules, order, course_dir, problems)
+    if not course.modules and (course_dir / "course.yml").exists():
+        problems.add(course_dir / "course.yml", 1, "the course has no modules (add a file such as '01-welcome.md')")
+    _check_hours(course, problems)
+    course.problems = problems.sorted()
+    return course
+
+
+def _compile_module(path, number, file_slug, course_dir, renderer, problems, ids) -> Module | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.add(path, 1, "the file must be saved as UTF-8")
+        return None
+    meta, body, errors = split_front_matter(text)
+    for error in errors:
+        problems.add(path, error.line, error.message)
+    if errors and not meta:
+        return None
+    meta_lines = {key[0]: line for key, line in key_lines(_front_matter_text(text)).items() if len(key) == 1}
+
+    def meta_error(key: str, message: str) -> None:
+        problems.add(path, meta_lines.get(key, 1), message)
+
+    for key in meta:
+        if key not in MODULE_KEYS:
+            meta_error(key, f"unknown front matter key '{key}' (expected one of: {', '.join(sorted(MODULE_KEYS))})")
+    title = str(meta.get("title") or "").strip()
+    if not title:
+        meta_error("title", "the module needs a 'title' in its front matter")
+    minutes = meta.get("minutes")
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+        meta_error("minutes", "'minutes' must be a whole number of minutes greater than 0 (the estimated learning time)")
+        minutes = 0
+    objectives = meta.get("objectives") or []
+    if not isinstance(objectives, list) or not all(isinstance(o, str) and o.strip() for o in objectives):
+        meta_error("objectives", "'objectives' must be a list of sentences, one per '- ' line")
+        objectives = []
+    slug = str(meta.get("id") or file_slug)
+    if not SLUG_RE.match(slug):
+        meta_error("id", f"module id '{slug}' must use lowercase letters, digits and hyphens")
+    _claim(ids, problems, path, 1, "module", slug)
+
+    module = Module(slug, number, title or file_slug, minutes, [o.strip() for o in objectives], path)
+    raw_pages, errors = split_pages(body)
+    for error in errors:
+        problems.add(path, error.line, error.message)
+    if not raw_pages:
+        problems.add(path, 1, "the module has no pages: start each page with a '## Page title' line")
+
+    page_ids: set[str] = set()
+    for raw in raw_pages:
+        page_slug = raw.explicit_id or slugify(raw.title)
+        if page_slug in page_ids:
+            problems.add(path, raw.line, f"two pages in this module have the id '{page_slug}' (add '{{#another-id}}' after one title)")
+        page_ids.add(page_slug)
+        page = Page(page_slug, raw.title, [], raw.line, module)
+        page.segments = _compile_parts(raw, path, course_dir, renderer, problems, ids)
+        if not page.segments:
+            problems.add(path, raw.line, f"the page '{raw.title}' has no content")
+        module.pages.append(page)
+    return module
+
+
+def _front_matter_text(text: str) -> str:
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return ""
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in {"---", "..."}), len(lines))
+    return "\n".join(["", *lines[1:end]])  # keep line numbers aligned with the file (minus one)
+
+
+def _compile_parts(raw, path, course_dir, renderer, problems, ids) -> list:
+    segments = []
+
+    def report(line: int, message: str) -> None:
+        problems.add(path, line, message)
+
+    def claim_id(kind: str, value: str, line: int) -> bool:
+        return _claim(ids, problems, path, line, kind, value)
+
+    def render(text: str) -> str:
+        return renderer.render(text)
+
+    ctx = BlockContext(render, report, claim_id)
+    for part in raw.parts:
+        if isinstance(part, RawBlock):
+            block_type = REGISTRY.get(part.name)
+            if block_type is None:
+                known = ", ".join(sorted(REGISTRY))
+                report(part.line, f"unknown block '{part.name}' (known blocks: {known})")
+                continue
+            _check_images(part.body, path, course_dir, problems)
+            options = block_type.parse_options(part, ctx)
+            if options is not None:
+                segment = block_type.build(part, options, ctx)
+                if segment is not None:
+                    segments.append(segment)
+            continue
+        text = "\n".join(line.text for line in part)
+        if not text.strip():
+            continue
+        _check_images(part, path, course_dir, problems)
+        segments.append(HtmlSegment(render(text)))
+    return segments
+
+
+def _check_images(lines, path, course_dir, problems) -> None:
+    if not lines:
+        return
+    first = lines[0].number
+    for offset, alt, src in find_images("\n".join(line.text for line in lines)):
+        line = first + offset
+        if not alt:
+            problems.add(path, line, f"image '{src}' needs alt text: ![what the image shows]({src})")
+        target = media_file(course_dir, src)
+        if target is None:
+            problems.add(path, line, f"image '{src}' must be a file in the course's media/ folder, such as media/diagram.svg")
+        elif not target.is_file():
+            problems.add(path, line, f"image '{src}' was not found in {course_dir.name}/media/")
+
+
+def _claim(ids, problems, path, line, kind, value) -> bool:
+    key = f"{kind}:{value}"
+    if key in ids:
+        other_file, other_line = ids[key]
+        problems.add(path, line, f"duplicate {kind} id '{value}' (already used at {other_file}:{other_line})")
+        return False
+    ids[key] = (path.name, line)
+    return True
+
+
+def _order_modules(modules, order, course_dir, problems) -> list[Module]:
+    if order is None:
+        numbers: dict[int, Module] = {}
+        for module in modules:
+            if module.number in numbers:
+                problems.add(module.source, 1, f"two module files start with the number {module.number:02d}")
+            numbers[module.number] = module
+        return sorted(modules, key=lambda m: (m.number, m.slug))
+    by_slug = {m.slug: m for m in modules}
+    yml = course_dir / "course.yml"
+    line = key_lines(yml.read_text(encoding="utf-8")).get(("modules",), 1)
+    for slug in order:
+        if slug not in by_slug:
+            problems.add(yml, line, f"'modules' lists '{slug}', but no module has that id")
+    for module in modules:
+        if module.slug not in order:
+            problems.add(yml, line, f"module '{module.slug}' ({module.source.name}) is missing from the 'modules' list")
+    return [by_slug[s] for s in order if s in by_slug] + [m for m in modules if m.slug not in order]
+
+
+def _check_hours(course: Course, problems: ProblemList) -> None:
+    if not course.modules or any(m.minutes == 0 for m in course.modules) or not course.credit.hours:
+        return  # a course that offers no credit has no hours to add up
+    offered = course.credit.hours * 60
+    if abs(course.minutes - offered) > 0.5:
+        yml = course.path / "course.yml"
+        line = key_lines(yml.read_text(encoding="utf-8")).get(("credit", "hours"), 1)
+        problems.add(
+            yml,
+            line,
+            f"credit is {course.credit.hours:g} hours ({offered:g} minutes), but the modules' minutes add up to "
+            f"{course.minutes} ({course.minutes / 60:g} hours)",
+        )

@@ -1,0 +1,117 @@
+"""The compiled course: plain, immutable objects built from Markdown and YAML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from courseware.courses.problems import Problem
+
+
+@dataclass(frozen=True)
+class HtmlSegment:
+    """Sanitised HTML rendered from the author's Markdown."""
+
+    html: str
+    kind: str = "html"
+
+
+@dataclass
+class Page:
+    slug: str
+    title: str
+    segments: list[Any]
+    line: int
+    module: Module = field(repr=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        """Stable id of the page within its course, used to record progress."""
+        return f"{self.module.slug}/{self.slug}"
+
+    def blocks(self, kind: str) -> list[Any]:
+        return [s for s in self.segments if s.kind == kind]
+
+
+@dataclass
+class Module:
+    slug: str
+    number: int
+    title: str
+    minutes: int
+    objectives: list[str]
+    source: Path
+    pages: list[Page] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Credit:
+    hours: float
+    credit_type: str
+    ceu: float
+
+
+@dataclass(frozen=True)
+class Provider:
+    name: str = ""
+    approval_number: str = ""
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class CompletionRules:
+    pass_mark: int = 80
+    worksheets_required: bool = False
+    min_seat_minutes: int = 0
+
+
+@dataclass
+class Course:
+    slug: str
+    path: Path
+    title: str
+    summary: str = ""
+    audience: str = ""
+    version: str = "1"
+    published: bool = True
+    credit: Credit = field(default_factory=lambda: Credit(0, "contact hours", 0))
+    provider: Provider = field(default_factory=Provider)
+    completion: CompletionRules = field(default_factory=CompletionRules)
+    certificate_design: str = "classic"
+    validity_months: int | None = None
+    modules: list[Module] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def is_broken(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def pages(self) -> list[Page]:
+        return [page for module in self.modules for page in module.pages]
+
+    @property
+    def minutes(self) -> int:
+        return sum(module.minutes for module in self.modules)
+
+    def page(self, module_slug: str, page_slug: str) -> Page | None:
+        return self.page_by_key(f"{module_slug}/{page_slug}")
+
+    def page_by_key(self, key: str) -> Page | None:
+        return self._page_index().get(key)
+
+    def module(self, slug: str) -> Module | None:
+        return next((m for m in self.modules if m.slug == slug), None)
+
+    def neighbours(self, page: Page) -> tuple[Page | None, Page | None]:
+        pages = self.pages
+        i = pages.index(page)
+        return (pages[i - 1] if i > 0 else None, pages[i + 1] if i + 1 < len(pages) else None)
+
+    def _page_index(self) -> dict[str, Page]:
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = {p.key: p for p in self.pages}
+            self.__dict__["_index"] = index
+        return index

@@ -1,0 +1,114 @@
+"""Markdown to safe HTML for course pages.
+
+Headings shift down one level (a page's ``###`` becomes ``<h2>``, under the page
+title's ``<h1>``), images point at the course's media route, and the result is
+sanitised with nh3 so that no script or raw HTML from a course file reaches a page.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+EXTENSIONS = ["tables", "footnotes", "attr_list", "fenced_code", "sane_lists", "def_list", "abbr"]
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "img", "kbd", "li", "mark",
+    "ol", "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "th": {"scope", "colspan", "rowspan", "align", "style"},
+    "td": {"colspan", "rowspan", "align", "style"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+SAFE_STYLE = re.compile(r"^text-align:\s*(left|right|center);?$")
+
+
+class _CourseTreeprocessor(Treeprocessor):
+    def __init__(self, md, media_url: str) -> None:
+        super().__init__(md)
+        self.media_url = media_url
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            if element.tag in {"h1", "h2", "h3", "h4", "h5"}:
+                element.tag = f"h{min(int(element.tag[1]) - 1, 6)}" if element.tag != "h1" else "h2"
+            elif element.tag == "img":
+                src = element.get("src", "")
+                if src.startswith("media/"):
+                    element.set("src", self.media_url + src.removeprefix("media/"))
+                element.set("loading", "lazy")
+            elif element.tag == "table":
+                element.set("class", (element.get("class", "") + " content-table").strip())
+
+
+class _CourseExtension(Extension):
+    def __init__(self, media_url: str) -> None:
+        super().__init__()
+        self.media_url = media_url
+
+    def extendMarkdown(self, md) -> None:  # noqa: N802 (Markdown's API)
+        md.treeprocessors.register(_CourseTreeprocessor(md, self.media_url), "courseware", 5)
+
+
+def _keep_safe_style(tag: str, name: str, value: str) -> str | None:
+    if name == "style":
+        return value if SAFE_STYLE.match(value.strip()) else None
+    return value
+
+
+class MarkdownRenderer:
+    """Renders Markdown fragments of one course. Not shared between threads."""
+
+    def __init__(self, media_url: str) -> None:
+        self._md = markdown.Markdown(
+            extensions=[*EXTENSIONS, _CourseExtension(media_url)],
+            output_format="html",
+        )
+
+    def render(self, text: str) -> str:
+        self._md.reset()
+        html = self._md.convert(text)
+        return sanitise(html)
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS | {"img"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        attribute_filter=_keep_safe_style,
+    )
+
+
+def find_images(text: str) -> list[tuple[int, str, str]]:
+    """(line offset, alt text, source) for each inline image in a Markdown fragment."""
+    found = []
+    for offset, line in enumerate(text.splitlines()):
+        for match in IMAGE_RE.finditer(line):
+            found.append((offset, match.group(1).strip(), match.group(2)))
+    return found
+
+
+def media_file(course_dir: Path, src: str) -> Path | None:
+    """The file an image refers to, if it is inside the course's media folder."""
+    if not src.startswith("media/"):
+        return None
+    media = (course_dir / "media").resolve()
+    target = (course_dir / src).resolve()
+    return target if target.is_relative_to(media) else None

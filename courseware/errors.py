@@ -1,0 +1,65 @@
+"""Error pages in the site's layout, and JSON errors for JSON requests. No stack trace reaches a user."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Something in that request was not right", "Go back, reload the page and try again."),
+    403: ("You do not have access to this page", "If you think you should, ask the person who runs your training."),
+    404: ("We could not find that page", "It may have moved, or the link may be mistyped."),
+    405: ("That action is not available here", "Go back and use the buttons on the page."),
+    410: ("This link is no longer valid", "It has expired or has already been used."),
+    413: ("That upload is too large", "Choose a smaller file and try again."),
+    429: ("Too many attempts", "Please wait a minute before trying again."),
+    500: ("Something went wrong on our side", "The problem has been logged. Please try again in a moment."),
+}
+
+
+def wants_json() -> bool:
+    if request.is_json or request.path.endswith(".json"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def render_error(code: int, title: str | None = None, detail: str | None = None):
+    default_title, default_detail = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    title, detail = title or default_title, detail or default_detail
+    if wants_json():
+        return make_response(jsonify(error=title, detail=detail, status=code), code)
+    return make_response(render_template("errors/error.html", code=code, title=title, detail=detail), code)
+
+
+def init_errors(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            "This form has expired",
+            "For your safety, forms expire when you sign out or after a long pause. "
+            "Go back, reload the page, and submit it again.",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        response = render_error(error.code)
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        from courseware.extensions import db
+
+        db.session.rollback()
+        return render_error(InternalServerError.code)

@@ -1,0 +1,53 @@
+"""How far a learner is through a course, computed from the rows kept as they go."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from courseware.courses import Course, Module, Page
+from courseware.models import Enrolment
+
+
+@dataclass
+class CourseProgress:
+    course: Course
+    enrolment: Enrolment | None
+    visited: set[str] = field(default_factory=set)
+    seconds: int = 0
+
+    @property
+    def started(self) -> bool:
+        return bool(self.visited)
+
+    def page_done(self, page: Page) -> bool:
+        return page.key in self.visited
+
+    def module_done(self, module: Module) -> bool:
+        return all(self.page_done(p) for p in module.pages)
+
+    def module_pages_done(self, module: Module) -> int:
+        return sum(1 for p in module.pages if self.page_done(p))
+
+    @property
+    def pages_done(self) -> int:
+        return sum(1 for p in self.course.pages if self.page_done(p))
+
+    @property
+    def percent(self) -> int:
+        total = len(self.course.pages)
+        return round(100 * self.pages_done / total) if total else 0
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.course.modules) and all(self.module_done(m) for m in self.course.modules)
+
+    @property
+    def resume_page(self) -> Page | None:
+        """The last page opened, if it still exists; otherwise the first page not yet visited."""
+        if self.enrolment and self.enrolment.last_page_key:
+            page = self.course.page_by_key(self.enrolment.last_page_key)
+            if page is not None:
+                return page
+        return next((p for p in self.course.pages if not self.page_done(p)), None) or (
+            self.course.pages[0] if self.course.pages else None
+        )

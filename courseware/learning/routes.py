@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from flask import abort, current_app, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask_login import current_user, login_required
+
+from courseware.courses import Course
+from courseware.courses import catalog as course_catalog
+from courseware.learning import bp, services
+
+
+def published_course(slug: str) -> Course:
+    """The course learners may open, or 404. Admins may also open drafts (to preview them)."""
+    course = course_catalog().get(slug)
+    if course is None or course.is_broken:
+        abort(404)
+    if not course.published and not (current_user.is_authenticated and current_user.is_admin):
+        abort(404)
+    return course
+
+
+@bp.get("/")
+def catalog():
+    courses = course_catalog().published()
+    progress = {c.slug: services.progress_for(current_user, c) for c in courses}
+    return render_template("learning/catalog.html", courses=courses, progress=progress)
+
+
+@bp.get("/courses/<slug>")
+def course_home(slug: str):
+    course = published_course(slug)
+    progress = services.progress_for(current_user, course)
+    return render_template("learning/course_home.html", course=course, progress=progress)
+
+
+@bp.get("/courses/<slug>/resume")
+@login_required
+def resume(slug: str):
+    course = published_course(slug)
+    page = services.progress_for(current_user, course).resume_page
+    if page is None:
+        abort(404)
+    return redirect(url_for("learning.page", slug=slug, module=page.module.slug, page=page.slug))
+
+
+@bp.get("/courses/<slug>/<module>/<page>")
+@login_required
+def page(slug: str, module: str, page: str):
+    course = published_course(slug)
+    found = course.page(module, page)
+    if found is None:
+        abort(404)
+    visit = services.record_page_view(current_user, course, found)
+    progress = services.progress_for(current_user, course)
+    previous, following = course.neighbours(found)
+    return render_template(
+        "learning/page.html",
+        course=course,
+        page=found,
+        progress=progress,
+        previous=previous,
+        following=following,
+        visit=visit,
+        heartbeat_seconds=current_app.config["HEARTBEAT_SECONDS"],
+    )
+
+
+@bp.post("/learning/heartbeat")
+@login_required
+def heartbeat():
+    token = (request.get_json(silent=True) or {}).get("visit") or request.form.get("visit")
+    if not isinstance(token, str) or not token:
+        return jsonify(error="A page visit is required."), 400
+    credited = services.record_heartbeat(current_user, token)
+    if credited is None:
+        abort(404)
+    return jsonify(credited=credited)
+
+
+@bp.get("/courses/<slug>/media/<path:filename>")
+def media(slug: str, filename: str):
+    course = course_catalog().get(slug)
+    if course is None:
+        abort(404)
+    response = send_from_directory(course.path / "media", filename, max_age=3600)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,114 @@
+"""State changes while learning: enrolment, page views, and seat time from heartbeats."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from courseware.courses import Course, Page
+from courseware.extensions import db
+from courseware.learning.progress import CourseProgress
+from courseware.models import Enrolment, PageProgress, PageVisit, User
+from courseware.models.base import utcnow
+
+
+def find_enrolment(user: User, course: Course) -> Enrolment | None:
+    return db.session.scalar(
+        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_slug == course.slug)
+    )
+
+
+def enrol(user: User, course: Course) -> Enrolment:
+    """The learner's enrolment in the course, created on first visit (safe against a double request)."""
+    enrolment = find_enrolment(user, course)
+    if enrolment is not None:
+        return enrolment
+    try:
+        with db.session.begin_nested():
+            enrolment = Enrolment(user_id=user.id, course_slug=course.slug)
+            db.session.add(enrolment)
+    except IntegrityError:
+        enrolment = find_enrolment(user, course)
+    return enrolment
+
+
+def progress_for(user: User | None, course: Course) -> CourseProgress:
+    if user is None or not user.is_authenticated:
+        return CourseProgress(course, None)
+    enrolment = find_enrolment(user, course)
+    if enrolment is None:
+        return CourseProgress(course, None)
+    rows = db.session.execute(
+        select(PageProgress.page_key, PageProgress.seconds).where(PageProgress.enrolment_id == enrolment.id)
+    ).all()
+    return CourseProgress(course, enrolment, {key for key, _ in rows}, sum(seconds for _, seconds in rows))
+
+
+def record_page_view(user: User, course: Course, page: Page) -> PageVisit:
+    """Mark the page visited, remember it for Resume, and open a visit that heartbeats credit."""
+    now = utcnow()
+    enrolment = enrol(user, course)
+    enrolment.last_page_key = page.key
+    enrolment.last_activity_at = now
+    progress = db.session.scalar(
+        select(PageProgress).where(PageProgress.enrolment_id == enrolment.id, PageProgress.page_key == page.key)
+    )
+    if progress is None:
+        try:
+            with db.session.begin_nested():
+                progress = PageProgress(enrolment_id=enrolment.id, page_key=page.key, first_visited_at=now)
+                db.session.add(progress)
+        except IntegrityError:
+            progress = db.session.scalar(
+                select(PageProgress).where(PageProgress.enrolment_id == enrolment.id, PageProgress.page_key == page.key)
+            )
+    progress.last_visited_at = now
+    visit = PageVisit(token=secrets.token_urlsafe(16), page_progress_id=progress.id, started_at=now, last_beat_at=now)
+    db.session.add(visit)
+    db.session.commit()
+    return visit
+
+
+def record_heartbeat(user: User, token: str, now: datetime | None = None) -> int | None:
+    """Credit the seconds since the visit's last heartbeat; None when the visit is not this user's.
+
+    A gap longer than two heartbeat intervals means the tab was idle, hidden or asleep:
+    it earns nothing. One visit earns at most SEAT_TIME_CAP_SECONDS.
+    """
+    now = now or utcnow()
+    row = db.session.execute(
+        select(PageVisit, Enrolment)
+        .join(PageProgress, PageVisit.page_progress_id == PageProgress.id)
+        .join(Enrolment, PageProgress.enrolment_id == Enrolment.id)
+        .where(PageVisit.token == token, Enrolment.user_id == user.id)
+    ).first()
+    if row is None:
+        return None
+    visit, enrolment = row
+    interval = current_app.config["HEARTBEAT_SECONDS"]
+    cap = current_app.config["SEAT_TIME_CAP_SECONDS"]
+    gap = (now - visit.last_beat_at).total_seconds()
+    credit = int(gap) if 0 < gap <= 2 * interval + 5 else 0
+    credit = max(0, min(credit, cap - visit.seconds))
+    # Only the request that still sees the old last_beat_at credits the gap, so two tabs
+    # or a retried request never count the same seconds twice.
+    claimed = db.session.execute(
+        update(PageVisit)
+        .where(PageVisit.id == visit.id, PageVisit.last_beat_at == visit.last_beat_at)
+        .values(last_beat_at=now, seconds=PageVisit.seconds + credit)
+    ).rowcount
+    if claimed and credit:
+        db.session.execute(
+            update(PageProgress)
+            .where(PageProgress.id == visit.page_progress_id)
+            .values(seconds=PageProgress.seconds + credit)
+        )
+    if claimed:
+        enrolment.last_activity_at = now
+    db.session.commit()
+    return credit if claimed else 0
+

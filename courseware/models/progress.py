@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courseware.extensions import db
+from courseware.models.base import UTCDateTime, utcnow
+
+
+class Enrolment(db.Model):
+    """A learner taking a course. Course, module and page keys are the stable ids of the compiled course."""
+
+    __tablename__ = "enrolments"
+    __table_args__ = (UniqueConstraint("user_id", "course_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_slug: Mapped[str] = mapped_column(String(100), index=True)
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_page_key: Mapped[str | None] = mapped_column(String(200))
+    last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    pages: Mapped[list[PageProgress]] = relationship(back_populates="enrolment", cascade="all, delete-orphan")
+
+
+class PageProgress(db.Model):
+    """One row per page a learner has opened, with the seat time earned on it."""
+
+    __tablename__ = "page_progress"
+    __table_args__ = (UniqueConstraint("enrolment_id", "page_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolments.id", ondelete="CASCADE"), index=True)
+    page_key: Mapped[str] = mapped_column(String(200))
+    first_visited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_visited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    seconds: Mapped[int] = mapped_column(default=0)
+
+    enrolment: Mapped[Enrolment] = relationship(back_populates="pages")
+
+
+class PageVisit(db.Model):
+    """One opening of a page; heartbeats credit seat time to it, up to a cap."""
+
+    __tablename__ = "page_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(32), unique=True)
+    page_progress_id: Mapped[int] = mapped_column(ForeignKey("page_progress.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_beat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    seconds: Mapped[int] = mapped_column(default=0)
+
+    page: Mapped[PageProgress] = relationship()
