@@ -55,6 +55,7 @@ class Config:
         self.SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
         self.RATELIMIT_HEADERS_ENABLED = True
 
+        self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
         self.PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
         # Seat time: heartbeats every HEARTBEAT_SECONDS while the learner is active;
         # one page visit earns at most SEAT_TIME_CAP_SECONDS.
@@ -112,6 +113,7 @@ class TestConfig(Config):
         self.COURSES_DIR = BASE_DIR / "tests" / "courses"
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.COURSES_AUTO_RELOAD = True
+        self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
 
 
 CONFIGS = {

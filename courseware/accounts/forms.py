@@ -31,6 +31,7 @@ def email_field(label: str = "Email") -> EmailField:
             Length(max=254, message="An email address has at most 254 characters."),
             Email("Enter an email address like name@school.org.", check_deliverability=False),
         ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
 

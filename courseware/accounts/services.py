@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-
 from functools import lru_cache
 
 from flask import current_app, url_for
@@ -17,7 +16,6 @@ from courseware.extensions import db
 from courseware.mail import send_mail
 from courseware.models import PasswordReset, Role, User
 from courseware.models.base import utcnow
-
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +91,9 @@ def request_password_reset(email: str) -> None:
         return
     token = secrets.token_urlsafe(32)
     max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
-    db.session.add(PasswordReset(user=user, token_hash=_hash_token(token), expires_at=utcnow() + timedelta(seconds=max_age)))
+    db.session.add(
+        PasswordReset(user=user, token_hash=_hash_token(token), expires_at=utcnow() + timedelta(seconds=max_age))
+    )
     db.session.commit()
     link = url_for("accounts.reset_password", token=token, _external=True)
     minutes = max_age // 60
@@ -121,15 +121,15 @@ def reset_password(token: str, new_password: str) -> User | None:
         return None
     now = utcnow()
     claimed = db.session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
-        .values(used_at=now)
+        update(PasswordReset).where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None)).values(used_at=now)
     ).rowcount
     if claimed != 1:
         db.session.rollback()
         return None
     db.session.execute(
-        update(PasswordReset).where(PasswordReset.user_id == reset.user_id, PasswordReset.used_at.is_(None)).values(used_at=now)
+        update(PasswordReset)
+        .where(PasswordReset.user_id == reset.user_id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
     )
     user = reset.user
     user.set_password(new_password)

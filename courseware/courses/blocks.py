@@ -54,7 +54,9 @@ class BlockType:
             option = self.options.get(key)
             if option is None:
                 known = ", ".join(sorted(self.options)) or "none"
-                ctx.report(lines.get(key, block.line), f"unknown option '{key}' for a {self.name} block (options: {known})")
+                ctx.report(
+                    lines.get(key, block.line), f"unknown option '{key}' for a {self.name} block (options: {known})"
+                )
                 ok = False
                 continue
             try:

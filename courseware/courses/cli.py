@@ -40,7 +40,9 @@ def check(path: Path | None) -> None:
         count += len(course.problems)
         if not course.problems:
             pages = len(course.pages)
-            click.echo(f"{course.slug}: ok ({len(course.modules)} modules, {pages} pages, {course.minutes / 60:g} hours)")
+            click.echo(
+                f"{course.slug}: ok ({len(course.modules)} modules, {pages} pages, {course.minutes / 60:g} hours)"
+            )
     if count:
         raise click.ClickException(f"{count} mistake{'s' if count != 1 else ''} found")
 

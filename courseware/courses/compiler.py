@@ -72,7 +72,9 @@ def _compile_module(path, number, file_slug, course_dir, renderer, problems, ids
         meta_error("title", "the module needs a 'title' in its front matter")
     minutes = meta.get("minutes")
     if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
-        meta_error("minutes", "'minutes' must be a whole number of minutes greater than 0 (the estimated learning time)")
+        meta_error(
+            "minutes", "'minutes' must be a whole number of minutes greater than 0 (the estimated learning time)"
+        )
         minutes = 0
     objectives = meta.get("objectives") or []
     if not isinstance(objectives, list) or not all(isinstance(o, str) and o.strip() for o in objectives):
@@ -94,11 +96,15 @@ def _compile_module(path, number, file_slug, course_dir, renderer, problems, ids
     for raw in raw_pages:
         page_slug = raw.explicit_id or slugify(raw.title)
         if page_slug in page_ids:
-            problems.add(path, raw.line, f"two pages in this module have the id '{page_slug}' (add '{{#another-id}}' after one title)")
+            problems.add(
+                path,
+                raw.line,
+                f"two pages in this module have the id '{page_slug}' (add '{{#another-id}}' after one title)",
+            )
         page_ids.add(page_slug)
         page = Page(page_slug, raw.title, [], raw.line, module)
         page.segments = _compile_parts(raw, path, course_dir, renderer, problems, ids)
-        if not page.segments:
+        if not page.segments and not any(isinstance(part, RawBlock) for part in raw.parts):
             problems.add(path, raw.line, f"the page '{raw.title}' has no content")
         module.pages.append(page)
     return module
@@ -157,7 +163,9 @@ def _check_images(lines, path, course_dir, problems) -> None:
             problems.add(path, line, f"image '{src}' needs alt text: ![what the image shows]({src})")
         target = media_file(course_dir, src)
         if target is None:
-            problems.add(path, line, f"image '{src}' must be a file in the course's media/ folder, such as media/diagram.svg")
+            problems.add(
+                path, line, f"image '{src}' must be a file in the course's media/ folder, such as media/diagram.svg"
+            )
         elif not target.is_file():
             problems.add(path, line, f"image '{src}' was not found in {course_dir.name}/media/")
 

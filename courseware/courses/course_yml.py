@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +35,8 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
                 lines[here] = key.start_mark.line + 1
                 walk(value, here)
 
-    try:
+    with contextlib.suppress(yaml.YAMLError):  # read_course_yml reports the YAML error itself
         walk(yaml.compose(text), ())
-    except yaml.YAMLError:
-        pass
     return lines
 
 
@@ -83,7 +82,9 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
     hours = reader.number(credit, ("credit", "hours"), 0.0, minimum=0, maximum=1000)
     credit_type = reader.text(credit, ("credit", "type")) or "contact hours"
     if credit_type.lower() not in CREDIT_TYPES:
-        reader.error(("credit", "type"), f"credit type '{credit_type}' is not one of: contact hours, CEU, clock hours, PDPs")
+        reader.error(
+            ("credit", "type"), f"credit type '{credit_type}' is not one of: contact hours, CEU, clock hours, PDPs"
+        )
     ceu = reader.number(credit, ("credit", "ceu"), round(hours / 10, 2), minimum=0, maximum=100)
     course.credit = Credit(hours=hours, credit_type=credit_type, ceu=ceu)
 
@@ -97,13 +98,17 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
     course.completion = CompletionRules(
         pass_mark=int(reader.number(completion, ("completion", "pass_mark"), 80, minimum=0, maximum=100)),
         worksheets_required=reader.boolean(completion, ("completion", "worksheets_required"), False),
-        min_seat_minutes=int(reader.number(completion, ("completion", "min_seat_minutes"), 0, minimum=0, maximum=100000)),
+        min_seat_minutes=int(
+            reader.number(completion, ("completion", "min_seat_minutes"), 0, minimum=0, maximum=100000)
+        ),
     )
     certificate = data.get("certificate") or {}
     course.certificate_design = reader.text(certificate, ("certificate", "design")) or "classic"
     validity = certificate.get("validity_months")
     if validity is not None:
-        course.validity_months = int(reader.number(certificate, ("certificate", "validity_months"), 0, minimum=1, maximum=120))
+        course.validity_months = int(
+            reader.number(certificate, ("certificate", "validity_months"), 0, minimum=1, maximum=120)
+        )
 
     order = data.get("modules")
     if order is not None and (not isinstance(order, list) or not all(isinstance(m, str) for m in order)):
@@ -123,7 +128,10 @@ class _Reader:
         for key in data:
             if key not in allowed:
                 where = f" in '{prefix[0]}'" if prefix else ""
-                self.error((*prefix, str(key)), f"unknown setting '{key}'{where} (expected one of: {', '.join(sorted(allowed))})")
+                self.error(
+                    (*prefix, str(key)),
+                    f"unknown setting '{key}'{where} (expected one of: {', '.join(sorted(allowed))})",
+                )
 
     def text(self, data: dict, key: tuple[str, ...], required: bool = False) -> str:
         value = data.get(key[-1])

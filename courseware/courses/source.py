@@ -114,9 +114,13 @@ def split_pages(lines: list[Line]) -> tuple[list[RawPage], list[SourceError]]:
                 current.parts.append(block)
                 block = None
             elif HEADER_RE.match(text) and HEADER_RE.match(text).group(1):
-                errors.append(SourceError(line.number, "blocks cannot be nested; close the open block with '///' first"))
+                errors.append(
+                    SourceError(line.number, "blocks cannot be nested; close the open block with '///' first")
+                )
             elif PAGE_RE.match(text):
-                errors.append(SourceError(block.line, f"'{block.name}' block is not closed with '///' before the next page"))
+                errors.append(
+                    SourceError(block.line, f"'{block.name}' block is not closed with '///' before the next page")
+                )
                 current.parts.append(block)
                 block = None
                 i -= 1
@@ -158,9 +162,15 @@ def split_pages(lines: list[Line]) -> tuple[list[RawPage], list[SourceError]]:
         if current is None:
             if text.strip():
                 if text.startswith("# "):
-                    errors.append(SourceError(line.number, "use '##' for page titles; the module title comes from the front matter"))
+                    errors.append(
+                        SourceError(
+                            line.number, "use '##' for page titles; the module title comes from the front matter"
+                        )
+                    )
                 else:
-                    errors.append(SourceError(line.number, "text before the first '##' page heading belongs to no page"))
+                    errors.append(
+                        SourceError(line.number, "text before the first '##' page heading belongs to no page")
+                    )
             continue
         if re.match(r"^#(?!#)\s", text):
             errors.append(SourceError(line.number, "use '##' to start a page and '###' for a section within it"))

@@ -111,4 +111,3 @@ def record_heartbeat(user: User, token: str, now: datetime | None = None) -> int
         enrolment.last_activity_at = now
     db.session.commit()
     return credit if claimed else 0
-

@@ -1,0 +1,281 @@
+"""Accounts: sign up, sign in and out, sessions, password reset, profile, rate limit, CSRF."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from courseware.extensions import db
+from courseware.models import PasswordReset, User
+from courseware.models.base import utcnow
+from tests.conftest import PASSWORD
+
+NEW_PASSWORD = "copper-meadow-falcon-77"
+
+
+def sign_up(client, **fields):
+    data = {"name": "Ana Souza", "email": "ana@example.org", "password": PASSWORD, "confirm": PASSWORD}
+    data.update(fields)
+    return client.submit("/sign-up", data)
+
+
+def test_sign_up_creates_account_and_signs_in(client):
+    response = sign_up(client, email="  Ana@Example.ORG ")
+    assert response.status_code == 302
+    user = db.session.scalar(select(User))
+    assert user.email == "ana@example.org"
+    assert user.password_hash != PASSWORD and user.check_password(PASSWORD)
+    assert "Ana Souza" in client.get("/account").get_data(as_text=True)
+
+
+def test_sign_up_rejects_duplicate_email_ignoring_case(client, make_user):
+    make_user(email="ana@example.org")
+    response = sign_up(client, email="ANA@example.org")
+    assert response.status_code == 422
+    assert "already exists" in response.get_data(as_text=True)
+    assert db.session.query(User).count() == 1
+
+
+def test_sign_up_errors_sit_next_to_fields_and_keep_what_was_typed(client):
+    response = sign_up(client, name="", email="not-an-email", password="short", confirm="other")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="email-error"' in html and "name@school.org" in html
+    assert 'id="name-error"' in html
+    assert "at least 12 characters" in html
+    assert 'value="not-an-email"' in html
+    assert 'aria-invalid="true"' in html
+    assert db.session.query(User).count() == 0
+
+
+def test_common_and_guessable_passwords_are_refused(client):
+    for weak in ["password1234", "qwertyuiop123", "aaaaaaaaaaaa"]:
+        response = sign_up(client, password=weak, confirm=weak)
+        assert response.status_code == 422, weak
+    assert "commonly used" in sign_up(client, password="password1234", confirm="password1234").get_data(as_text=True)
+    assert db.session.query(User).count() == 0
+
+
+def test_password_containing_own_email_is_refused(client):
+    weak = "ana@example.org1"
+    response = sign_up(client, password=weak, confirm=weak)
+    assert response.status_code == 422
+
+
+def test_html_in_a_name_is_shown_as_text(client):
+    sign_up(client, name='<script>alert("x")</script>')
+    html = client.get("/account").get_data(as_text=True)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert" in html
+
+
+def test_sign_in_and_wrong_password(client, learner):
+    response = client.submit("/sign-in", {"email": "JORDAN@example.org", "password": "wrong-password-1"})
+    assert response.status_code == 422
+    assert "do not match an account" in response.get_data(as_text=True)
+    response = client.submit("/sign-in", {"email": "nobody@example.org", "password": PASSWORD})
+    assert "do not match an account" in response.get_data(as_text=True)
+    response = client.submit("/sign-in", {"email": "JORDAN@example.org", "password": PASSWORD})
+    assert response.status_code == 302 and response.location == "/"
+
+
+def test_sign_in_follows_only_local_next(client, learner):
+    response = client.submit("/sign-in?next=/account", {"email": learner.email, "password": PASSWORD})
+    assert response.location == "/account"
+    client.submit("/sign-out", page="/")
+    for target in ["https://evil.example/", "//evil.example/", "/\\evil.example"]:
+        response = client.submit(f"/sign-in?next={target}", {"email": learner.email, "password": PASSWORD})
+        assert response.location == "/", target
+        client.submit("/sign-out", page="/")
+
+
+def test_deactivated_account_cannot_sign_in(client, learner):
+    learner.is_active_account = False
+    db.session.commit()
+    response = client.submit("/sign-in", {"email": learner.email, "password": PASSWORD})
+    assert response.status_code == 422
+
+
+def test_sign_out_refuses_a_replayed_cookie_and_ends_other_sessions(app, learner, sign_in):
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, learner)
+    sign_in(second, learner, remember=True)
+    stolen = first.get_cookie("session").value
+    assert first.get("/account").status_code == 200
+
+    response = first.submit("/sign-out", page="/account")
+    assert response.status_code == 302
+
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    assert replay.get("/account").status_code == 302  # sent to sign in
+    assert second.get("/account").status_code == 302  # the other device is signed out too
+
+
+def test_sign_out_requires_post(learner_client):
+    assert learner_client.get("/sign-out").status_code == 405
+
+
+def test_change_password_ends_other_sessions_but_keeps_this_one(app, learner, sign_in):
+    here, elsewhere = app.test_client(), app.test_client()
+    sign_in(here, learner)
+    sign_in(elsewhere, learner)
+    response = here.submit(
+        "/account",
+        {
+            "form": "password",
+            "password-current": PASSWORD,
+            "password-password": NEW_PASSWORD,
+            "password-confirm": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert here.get("/account").status_code == 200
+    assert elsewhere.get("/account").status_code == 302
+    db.session.refresh(learner)
+    assert learner.check_password(NEW_PASSWORD)
+
+
+def test_change_password_needs_the_current_one(learner_client, learner):
+    response = learner_client.submit(
+        "/account",
+        {
+            "form": "password",
+            "password-current": "wrong-password-9",
+            "password-password": NEW_PASSWORD,
+            "password-confirm": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 422
+    assert "not your current password" in response.get_data(as_text=True)
+    db.session.refresh(learner)
+    assert learner.check_password(PASSWORD)
+
+
+def test_update_profile(learner_client, learner, make_user):
+    make_user(email="taken@example.org")
+    response = learner_client.submit(
+        "/account", {"form": "profile", "profile-name": "Jordan R.", "profile-email": "Taken@example.org"}
+    )
+    assert response.status_code == 422
+    assert "Another account already uses" in response.get_data(as_text=True)
+    response = learner_client.submit(
+        "/account", {"form": "profile", "profile-name": "  Jordan   R. ", "profile-email": "J@example.org"}
+    )
+    assert response.status_code == 302
+    db.session.refresh(learner)
+    assert (learner.name, learner.email) == ("Jordan R.", "j@example.org")
+
+
+def _reset_link(app) -> str:
+    mails = sorted((app.config["MAIL_DIR"]).glob("*.eml"))
+    assert mails, "no mail was written"
+    body = mails[-1].read_text()
+    match = re.search(r"http://localhost(/reset-password/[\w-]+)", body)
+    assert match, body
+    return match.group(1)
+
+
+def test_password_reset_link_works_once(app, client, learner):
+    response = client.submit("/forgot-password", {"email": "Jordan@example.org"})
+    assert "Check your email" in response.get_data(as_text=True)
+    link = _reset_link(app)
+    assert client.get(link).status_code == 200
+
+    response = client.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302
+    db.session.refresh(learner)
+    assert learner.check_password(NEW_PASSWORD)
+
+    again = app.test_client()
+    assert again.get(link).status_code == 410
+    assert "no longer works" in again.get(link).get_data(as_text=True)
+
+
+def test_password_reset_ends_existing_sessions(app, learner, sign_in, client):
+    other = app.test_client()
+    sign_in(other, learner)
+    client.submit("/forgot-password", {"email": learner.email})
+    client.submit(_reset_link(app), {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert other.get("/account").status_code == 302
+
+
+def test_expired_reset_link_is_refused(app, client, learner):
+    client.submit("/forgot-password", {"email": learner.email})
+    link = _reset_link(app)
+    db.session.execute(update(PasswordReset).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert client.get(link).status_code == 410
+    token_page = "/forgot-password"
+    response = client.post(
+        link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": client.csrf_token(token_page)}
+    )
+    assert response.status_code == 410
+    db.session.refresh(learner)
+    assert learner.check_password(PASSWORD)
+
+
+def test_reset_for_unknown_email_says_the_same_and_sends_nothing(app, client):
+    response = client.submit("/forgot-password", {"email": "nobody@example.org"})
+    assert "Check your email" in response.get_data(as_text=True)
+    assert not list(app.config["MAIL_DIR"].glob("*.eml")) if app.config["MAIL_DIR"].exists() else True
+
+
+def test_reset_token_is_stored_only_as_a_hash(app, client, learner):
+    client.submit("/forgot-password", {"email": learner.email})
+    token = _reset_link(app).rsplit("/", 1)[1]
+    stored = db.session.scalar(select(PasswordReset.token_hash))
+    assert stored != token and len(stored) == 64
+
+
+def test_sign_in_is_rate_limited(make_app, make_user):
+    app = make_app(SIGN_IN_RATE_LIMIT="3 per minute")
+    with app.app_context():
+        user = make_user()
+        client = app.test_client()
+        codes = [
+            client.submit("/sign-in", {"email": user.email, "password": "wrong-password-x"}).status_code
+            for _ in range(4)
+        ]
+        assert codes == [422, 422, 422, 429]
+        assert "Too many attempts" in client.submit("/sign-in", {"email": user.email, "password": PASSWORD}).get_data(
+            as_text=True
+        )
+
+
+def test_post_without_csrf_token_gets_a_friendly_400(client, learner):
+    response = client.post("/sign-in", data={"email": learner.email, "password": PASSWORD})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "This form has expired" in html and '<main id="main"' in html
+    response = client.post("/sign-in", data={"email": learner.email, "password": PASSWORD, "csrf_token": "forged"})
+    assert response.status_code == 400
+
+
+def test_csrf_token_from_before_sign_out_is_refused(app, learner, sign_in):
+    client = app.test_client()
+    sign_in(client, learner)
+    old_token = client.csrf_token("/account")
+    client.submit("/sign-out", page="/account")
+    response = client.post(
+        "/account",
+        data={"form": "profile", "profile-name": "X", "profile-email": learner.email, "csrf_token": old_token},
+    )
+    assert response.status_code in {302, 400}
+    db.session.refresh(learner)
+    assert learner.name == "Jordan Rivera"
+
+
+def test_create_admin_command(runner):
+    result = runner.invoke(
+        args=["users", "create-admin", "--email", "Head@Example.org", "--name", "Pat Lee", "--password", NEW_PASSWORD]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "head@example.org"))
+    assert user.is_admin
+    result = runner.invoke(
+        args=["users", "create-admin", "--email", "x@example.org", "--name", "X", "--password", "short"]
+    )
+    assert result.exit_code != 0 and "12 characters" in result.output

@@ -1,0 +1,57 @@
+"""App factory, configuration, error pages and the health route."""
+
+from __future__ import annotations
+
+import pytest
+
+from config import DevelopmentConfig, ProductionConfig, config_from_env
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        ProductionConfig()
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    assert ProductionConfig().SESSION_COOKIE_SECURE is True
+
+
+def test_configuration_comes_from_the_environment(monkeypatch):
+    monkeypatch.setenv("COURSEWARE_ENV", "development")
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
+    config = config_from_env()
+    assert isinstance(config, DevelopmentConfig)
+    assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("COURSEWARE_ENV", "staging")
+    with pytest.raises(RuntimeError, match="COURSEWARE_ENV"):
+        config_from_env()
+
+
+def test_health_route_answers_without_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok"
+
+
+def test_json_requests_get_json_errors(client):
+    response = client.get("/courses/nope", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.json["status"] == 404 and response.json["error"]
+
+
+def test_an_unexpected_error_shows_a_friendly_page_without_a_trace(make_app):
+    app = make_app()
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    with app.app_context():
+        response = app.test_client().get("/boom")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in html
+    assert "secret internals" not in html and "Traceback" not in html
+
+
+def test_method_not_allowed_page(client):
+    response = client.delete("/")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]

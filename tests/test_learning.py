@@ -1,0 +1,233 @@
+"""Learner pages, enrolment, progress, Resume and seat time."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from courseware.courses import catalog
+from courseware.extensions import db
+from courseware.learning import services
+from courseware.models import Enrolment, PageProgress, PageVisit
+from tests.conftest import EXAMPLE_COURSES
+
+FIRST = "/courses/example-course/welcome/getting-started"
+SECOND = "/courses/example-course/welcome/progress"
+LAST = "/courses/example-course/practice/wrapping-up"
+
+
+def test_catalog_lists_published_courses_for_anyone(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Example course" in html and "1 h" in html
+
+
+def test_course_home_shows_modules_time_and_objectives(client):
+    html = client.get("/courses/example-course").get_data(as_text=True)
+    assert "Welcome" in html and "Practice" in html
+    assert "Find your way around a course" in html
+    assert "Sign in to start" in html
+
+
+def test_unknown_course_or_page_is_404_in_the_site_layout(learner_client):
+    for url in [
+        "/courses/nope",
+        "/courses/example-course/welcome/nope",
+        "/courses/example-course/nope/getting-started",
+    ]:
+        response = learner_client.get(url)
+        assert response.status_code == 404, url
+        assert "We could not find that page" in response.get_data(as_text=True)
+
+
+def test_pages_need_sign_in(client):
+    response = client.get(FIRST)
+    assert response.status_code == 302 and "/sign-in?next=" in response.location
+
+
+def test_first_visit_enrols_and_marks_the_page_read(learner_client, learner):
+    html = learner_client.get(FIRST).get_data(as_text=True)
+    assert "This is the <strong>first page</strong>" in html
+    assert 'aria-current="page">Getting started' in html
+    enrolment = db.session.scalar(select(Enrolment))
+    assert (enrolment.user_id, enrolment.course_slug, enrolment.last_page_key) == (
+        learner.id,
+        "example-course",
+        "welcome/getting-started",
+    )
+    learner_client.get(FIRST)
+    assert db.session.query(Enrolment).count() == 1
+    assert db.session.query(PageProgress).count() == 1
+
+
+def test_previous_and_next_links(learner_client):
+    html = learner_client.get(SECOND).get_data(as_text=True)
+    assert f'rel="prev" href="{FIRST}"' in html
+    assert 'rel="next" href="/courses/example-course/practice/trying-things-out"' in html
+    html = learner_client.get(LAST).get_data(as_text=True)
+    assert "Back to the course" in html
+
+
+def test_resume_goes_to_the_last_page_opened(learner_client):
+    assert learner_client.get("/courses/example-course/resume").location == FIRST
+    learner_client.get(FIRST)
+    learner_client.get(LAST)
+    learner_client.get(SECOND)
+    assert learner_client.get("/courses/example-course/resume").location == SECOND
+    html = learner_client.get("/").get_data(as_text=True)
+    assert "Resume" in html and "75%" in html
+
+
+def test_module_is_done_when_all_its_pages_are_read(app, learner_client, learner):
+    course = catalog().get("example-course")
+    learner_client.get(FIRST)
+    progress = services.progress_for(learner, course)
+    assert not progress.module_done(course.modules[0])
+    learner_client.get(SECOND)
+    progress = services.progress_for(learner, course)
+    assert progress.module_done(course.modules[0]) and not progress.complete
+    assert progress.percent == 50
+    html = learner_client.get("/courses/example-course").get_data(as_text=True)
+    assert "badge--done" in html and "2 of 4 pages read" in html
+
+
+def test_progress_is_private_to_each_learner(app, learner_client, make_user, sign_in):
+    learner_client.get(FIRST)
+    other = app.test_client()
+    sign_in(other, make_user())
+    assert "Resume" not in other.get("/").get_data(as_text=True)
+
+
+def _visit_token(client, url=FIRST) -> str:
+    html = client.get(url).get_data(as_text=True)
+    return html.split('data-visit="', 1)[1].split('"', 1)[0]
+
+
+def test_heartbeat_credits_seat_time(learner_client):
+    token = _visit_token(learner_client)
+    visit = db.session.scalar(select(PageVisit).where(PageVisit.token == token))
+    visit.last_beat_at -= timedelta(seconds=30)
+    db.session.commit()
+    response = learner_client.post_json("/learning/heartbeat", {"visit": token})
+    assert response.status_code == 200 and response.json["credited"] == 30
+    assert db.session.scalar(select(PageProgress.seconds)) == 30
+
+
+def test_seat_time_ignores_idle_gaps_and_is_capped_per_visit(app, learner_client, learner):
+    token = _visit_token(learner_client)
+    visit = db.session.scalar(select(PageVisit).where(PageVisit.token == token))
+    start = visit.last_beat_at
+    # An idle tab: the next heartbeat arrives an hour later and earns nothing.
+    assert services.record_heartbeat(learner, token, start + timedelta(hours=1)) == 0
+    # Steady heartbeats earn time up to the cap for one visit, then nothing.
+    now = start + timedelta(hours=1)
+    total = 0
+    for _ in range(60):
+        now += timedelta(seconds=30)
+        total += services.record_heartbeat(learner, token, now)
+    assert total == app.config["SEAT_TIME_CAP_SECONDS"] == 1200
+    assert db.session.scalar(select(PageProgress.seconds)) == 1200
+    # A new visit of the same page may earn time again.
+    token2 = _visit_token(learner_client)
+    visit2 = db.session.scalar(select(PageVisit).where(PageVisit.token == token2))
+    assert services.record_heartbeat(learner, token2, visit2.last_beat_at + timedelta(seconds=30)) == 30
+    assert db.session.scalar(select(PageProgress.seconds)) == 1230
+
+
+def test_a_repeated_heartbeat_is_not_counted_twice(learner_client, learner):
+    token = _visit_token(learner_client)
+    visit = db.session.scalar(select(PageVisit).where(PageVisit.token == token))
+    when = visit.last_beat_at + timedelta(seconds=20)
+    assert services.record_heartbeat(learner, token, when) == 20
+    assert services.record_heartbeat(learner, token, when) == 0
+    assert db.session.scalar(select(PageProgress.seconds)) == 20
+
+
+def test_heartbeat_for_someone_elses_visit_is_404(app, learner_client, make_user, sign_in):
+    token = _visit_token(learner_client)
+    other = app.test_client()
+    sign_in(other, make_user())
+    assert other.post_json("/learning/heartbeat", {"visit": token}).status_code == 404
+    assert other.post_json("/learning/heartbeat", {}).status_code == 400
+
+
+def test_heartbeat_needs_csrf_and_sign_in(app, learner_client):
+    token = _visit_token(learner_client)
+    response = learner_client.post("/learning/heartbeat", json={"visit": token})
+    assert response.status_code == 400 and response.is_json
+    anonymous = app.test_client()
+    assert anonymous.post_json("/learning/heartbeat", {"visit": token}).status_code in {302, 401}
+
+
+def test_media_files_are_served_and_confined_to_the_media_folder(client):
+    response = client.get("/courses/example-course/media/steps.svg")
+    response.close()
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+    assert client.get("/courses/example-course/media/../course.yml").status_code == 404
+    assert client.get("/courses/example-course/media/%2e%2e/course.yml").status_code == 404
+
+
+@pytest.fixture
+def editable(make_app, tmp_path):
+    """An app whose courses folder is a copy the test may edit."""
+    courses = tmp_path / "courses"
+    shutil.copytree(EXAMPLE_COURSES, courses)
+    app = make_app(COURSES_DIR=courses)
+    with app.app_context():
+        yield app, courses / "example-course"
+
+
+def test_progress_survives_an_edit_of_the_module(editable, make_user, sign_in):
+    app, folder = editable
+    client = app.test_client()
+    sign_in(client, make_user())
+    client.get(SECOND)
+    module = folder / "01-welcome.md"
+    text = module.read_text()
+    text = text.replace("## Getting started", "## A new first page\n\nAdded later.\n\n## Getting started")
+    text = text.replace("## How progress works {#progress}", "## How your progress is kept {#progress}")
+    module.write_text(text)
+    html = client.get("/courses/example-course").get_data(as_text=True)
+    assert "1 of 5 pages read" in html
+    assert client.get("/courses/example-course/resume").location == SECOND
+    assert "How your progress is kept" in client.get(SECOND).get_data(as_text=True)
+
+
+def test_resume_after_the_last_page_was_removed(editable, make_user, sign_in):
+    app, folder = editable
+    client = app.test_client()
+    sign_in(client, make_user())
+    client.get(FIRST)
+    client.get(SECOND)
+    module = folder / "01-welcome.md"
+    module.write_text(module.read_text().split("## How progress works")[0])
+    # The page is gone: Resume falls back to the first page not yet read.
+    assert client.get("/courses/example-course/resume").location == "/courses/example-course/practice/trying-things-out"
+
+
+def test_a_broken_course_is_hidden_from_learners_and_shown_to_admins(editable, make_user, sign_in):
+    app, folder = editable
+    (folder / "02-practice.md").write_text((folder / "02-practice.md").read_text() + "\n/// quizz\nx\n///\n")
+    client = app.test_client()
+    sign_in(client, make_user())
+    assert "Example course" not in client.get("/").get_data(as_text=True)
+    assert client.get("/courses/example-course").status_code == 404
+    assert client.get("/admin/courses").status_code == 403
+    admin = app.test_client()
+    sign_in(admin, make_user(role="admin"))
+    html = admin.get("/admin/courses").get_data(as_text=True)
+    assert "Broken" in html and "example-course/02-practice.md:" in html and "unknown block" in html
+
+
+def test_draft_course_is_hidden_from_learners_but_admins_can_preview(editable, make_user, sign_in):
+    app, folder = editable
+    (folder / "course.yml").write_text((folder / "course.yml").read_text() + "published: false\n")
+    client = app.test_client()
+    sign_in(client, make_user())
+    assert client.get("/courses/example-course").status_code == 404
+    admin = app.test_client()
+    sign_in(admin, make_user(role="admin"))
+    assert admin.get("/courses/example-course").status_code == 200
