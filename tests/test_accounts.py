@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from courseware.extensions import db
@@ -279,3 +280,52 @@ def test_create_admin_command(runner):
         args=["users", "create-admin", "--email", "x@example.org", "--name", "X", "--password", "short"]
     )
     assert result.exit_code != 0 and "12 characters" in result.output
+
+
+def test_create_admin_refuses_a_bad_email(runner):
+    result = runner.invoke(
+        args=["users", "create-admin", "--email", "not-an-email", "--name", "X", "--password", NEW_PASSWORD]
+    )
+    assert result.exit_code != 0 and "--email" in result.output
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of this test's own in the local Redis, removed afterwards."""
+    import uuid
+
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running at 127.0.0.1:6379")
+    prefix = f"courseware-test-{uuid.uuid4().hex}"
+    yield prefix
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
+    client.close()
+
+
+def test_sign_in_limit_can_live_in_redis(make_app, make_user, redis_prefix):
+    """With RATELIMIT_STORAGE_URI pointing at Redis, every process shares the same counts."""
+    settings = {
+        "SIGN_IN_RATE_LIMIT": "2 per minute",
+        "RATELIMIT_STORAGE_URI": REDIS_URL,
+        "RATELIMIT_KEY_PREFIX": redis_prefix,
+    }
+    first, second = make_app(**settings), make_app(**settings)
+    with first.app_context():
+        user = make_user()
+        client = first.test_client()
+        codes = [
+            client.submit("/sign-in", {"email": user.email, "password": "wrong-password-x"}).status_code
+            for _ in range(2)
+        ]
+    with second.app_context():
+        blocked = second.test_client().submit("/sign-in", {"email": user.email, "password": PASSWORD}).status_code
+    assert codes == [422, 422] and blocked == 429

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+from email_validator import EmailNotValidError, validate_email
 from flask.cli import AppGroup
 
 from courseware.accounts import services
@@ -23,10 +24,14 @@ def create_admin(email: str, name: str, password: str) -> None:
         services.set_role(user, Role.ADMIN)
         click.echo(f"{user.email} is now an admin.")
         return
+    try:
+        email = validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise click.BadParameter(str(exc), param_hint="--email") from None
+    if not name.strip():
+        raise click.BadParameter("give the admin's full name", param_hint="--name")
     problem = password_problem(password, [email, name])
     if problem:
         raise click.BadParameter(problem, param_hint="--password")
-    if "@" not in email or not name.strip():
-        raise click.BadParameter("give an email address and a name")
     user = services.register(name, email, password, role=Role.ADMIN)
     click.echo(f"Created admin {user.email}.")

@@ -54,4 +54,4 @@ def list_courses() -> None:
 
     for course in catalog().all():
         status = "broken" if course.is_broken else ("published" if course.published else "draft")
-        click.echo(f"{course.slug}\t{status}\t{course.minutes / 60:g} h\t{course.title}")
+        click.echo(f"{course.slug}\t{status}\t{course.minutes} min\t{course.title}")
