@@ -100,11 +100,20 @@ def test_a_good_course_has_no_problems(tmp_path):
         ("![A map](media/../course.yml)", "must be a file in the course's media/ folder"),
         ("# Big title", "demo/01-one.md:8: use '##' to start a page"),
         ("/// note\n    id: [unclosed\nx\n///", "demo/01-one.md:9: block options are not valid YAML"),
+        (
+            "/// note Title without a bar\nx",
+            "demo/01-one.md:8: a block starts with a line like '/// note | Optional title'",
+        ),
+        ("```\ncode that never ends", "demo/01-one.md:8: a code block opened with ``` is never closed"),
+        ("Setext heading\n---", None),
     ],
 )
 def test_mistakes_in_a_page_point_at_file_and_line(tmp_path, body, expected):
     found = problems_for(tmp_path, body, media=("a.svg",))
-    assert any(expected in p for p in found), found
+    if expected is None:
+        assert found == []
+    else:
+        assert any(expected in p for p in found), found
 
 
 def test_unknown_front_matter_and_missing_fields(tmp_path):
@@ -200,9 +209,48 @@ def test_raw_html_and_scripts_are_removed(tmp_path):
 
 
 def test_headings_shift_under_the_page_title(tmp_path):
-    folder = make_course(tmp_path, GOOD_YML, {"01-one.md": MODULE.format(body="### Section\n\n#### Detail")})
+    body = "### Section\n\n#### Detail\n\nUnderlined\n----------\n\n###### Small"
+    folder = make_course(tmp_path, GOOD_YML, {"01-one.md": MODULE.format(body=body)})
     html = compile_course(folder, tmp_path).pages[0].segments[0].html
-    assert "<h2" in html and "<h3" in html and "<h4" not in html
+    assert "<h2>Section</h2>" in html and "<h3>Detail</h3>" in html
+    assert "<h2>Underlined</h2>" in html and "<h5>Small</h5>" in html and "<h1" not in html
+
+
+def test_images_only_from_the_course_media(tmp_path):
+    body = '<img src="https://tracker.example/x.png" alt="x">\n\n![Steps](media/a.svg)'
+    folder = make_course(tmp_path, GOOD_YML, {"01-one.md": MODULE.format(body=body)}, media=("a.svg",))
+    html = compile_course(folder, tmp_path).pages[0].segments[0].html
+    assert "tracker.example" not in html and 'src="/courses/demo/media/a.svg"' in html
+
+
+def test_a_byte_order_mark_is_ignored(tmp_path):
+    folder = make_course(tmp_path, GOOD_YML, {"01-one.md": "\ufeff" + MODULE.format(body="Text.").lstrip("\n")})
+    assert compile_course(folder, tmp_path).problems == []
+
+
+def test_a_module_that_cannot_be_read_does_not_also_break_the_hours(tmp_path):
+    folder = make_course(
+        tmp_path,
+        "title: Demo\ncredit:\n  hours: 1\n",
+        {
+            "01-one.md": MODULE.format(body="x"),
+            "02-two.md": "no front matter\n",
+        },
+    )
+    found = [str(p) for p in compile_course(folder, tmp_path).problems]
+    assert not any("add up" in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("version: 1.10", "write the version in quotes"),
+        ("completion:\n  pass_mark: 79.5", "'completion.pass_mark' must be a whole number"),
+    ],
+)
+def test_values_that_yaml_would_change_are_refused(tmp_path, setting, expected):
+    found = problems_for(tmp_path, course_yml=GOOD_YML + setting + "\n")
+    assert any(expected in p for p in found), found
 
 
 def test_module_order_from_course_yml(tmp_path):

@@ -7,6 +7,7 @@ block name that is not registered is a mistake that ``flask courses check`` repo
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,10 +21,18 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 class BlockContext:
     """What a block type needs from the compiler: rendering, problem reporting, ids."""
 
-    def __init__(self, render: Callable[[str], str], report: Callable[[int, str], None], claim_id) -> None:
+    def __init__(self, render: Callable[[str], str], report: Callable[[int, str], None], claim_id, course) -> None:
         self.render = render
         self.report = report
         self.claim_id = claim_id
+        self.course = course
+
+    def render_inline(self, text: str) -> str:
+        """Markdown for a single line (a question, a choice), without the surrounding paragraph."""
+        html = self.render(text).strip()
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return html
 
     def render_lines(self, lines) -> str:
         return self.render("\n".join(line.text for line in lines))
@@ -72,6 +81,14 @@ class BlockType:
 
 
 REGISTRY: dict[str, BlockType] = {}
+# Areas of the product that add blocks; imported on first use so that they register themselves.
+PLUGINS: tuple[str, ...] = ()
+
+
+def registry() -> dict[str, BlockType]:
+    for module in PLUGINS:
+        importlib.import_module(module)
+    return REGISTRY
 
 
 def register(block_type: type[BlockType]) -> type[BlockType]:

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from courseware.courses.compiler import compile_course
+from courseware.courses.compiler import compile_course, hours
 
 courses_cli = AppGroup("courses", help="Check and list the courses in the courses folder.")
 
@@ -39,10 +39,8 @@ def check(path: Path | None) -> None:
             click.echo(str(problem), err=True)
         count += len(course.problems)
         if not course.problems:
-            pages = len(course.pages)
-            click.echo(
-                f"{course.slug}: ok ({len(course.modules)} modules, {pages} pages, {course.minutes / 60:g} hours)"
-            )
+            summary = f"{len(course.modules)} modules, {len(course.pages)} pages, {hours(course.minutes / 60)}"
+            click.echo(f"{course.slug}: ok ({summary})")
     if count:
         raise click.ClickException(f"{count} mistake{'s' if count != 1 else ''} found")
 

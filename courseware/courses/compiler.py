@@ -6,7 +6,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from courseware.courses.blocks import REGISTRY, SLUG_RE, BlockContext
+from courseware.courses.blocks import SLUG_RE, BlockContext, registry
 from courseware.courses.course_yml import key_lines, read_course_yml
 from courseware.courses.model import Course, HtmlSegment, Module, Page
 from courseware.courses.problems import ProblemList
@@ -30,25 +30,29 @@ def compile_course(course_dir: Path, root: Path | None = None) -> Course:
     ids: dict[str, tuple[str, int]] = {}
 
     modules: list[Module] = []
+    unreadable = False
     for path in sorted(course_dir.glob("*.md")):
         match = MODULE_FILE_RE.match(path.name)
         if not match:
             if path.name.lower() != "readme.md":
                 problems.add(path, 1, "a module file is named like '01-module-name.md' (number, hyphen, lowercase id)")
             continue
-        module = _compile_module(path, int(match.group(1)), match.group(2), course_dir, renderer, problems, ids)
+        module = _compile_module(path, int(match.group(1)), match.group(2), course, renderer, problems, ids)
         if module is not None:
             modules.append(module)
+        else:
+            unreadable = True
 
     course.modules = _order_modules(modules, order, course_dir, problems)
     if not course.modules and (course_dir / "course.yml").exists():
         problems.add(course_dir / "course.yml", 1, "the course has no modules (add a file such as '01-welcome.md')")
-    _check_hours(course, problems)
+    if not unreadable:  # with a module missing, the hours cannot add up: say nothing more
+        _check_hours(course, problems)
     course.problems = problems.sorted()
     return course
 
 
-def _compile_module(path, number, file_slug, course_dir, renderer, problems, ids) -> Module | None:
+def _compile_module(path, number, file_slug, course, renderer, problems, ids) -> Module | None:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -95,6 +99,8 @@ def _compile_module(path, number, file_slug, course_dir, renderer, problems, ids
     page_ids: set[str] = set()
     for raw in raw_pages:
         page_slug = raw.explicit_id or slugify(raw.title)
+        if not SLUG_RE.match(page_slug):
+            problems.add(path, raw.line, f"page id '{page_slug}' must use lowercase letters, digits and hyphens")
         if page_slug in page_ids:
             problems.add(
                 path,
@@ -103,7 +109,7 @@ def _compile_module(path, number, file_slug, course_dir, renderer, problems, ids
             )
         page_ids.add(page_slug)
         page = Page(page_slug, raw.title, [], raw.line, module)
-        page.segments = _compile_parts(raw, path, course_dir, renderer, problems, ids)
+        page.segments = _compile_parts(raw, path, course, renderer, problems, ids)
         if not page.segments and not any(isinstance(part, RawBlock) for part in raw.parts):
             problems.add(path, raw.line, f"the page '{raw.title}' has no content")
         module.pages.append(page)
@@ -118,7 +124,8 @@ def _front_matter_text(text: str) -> str:
     return "\n".join(["", *lines[1:end]])  # keep line numbers aligned with the file (minus one)
 
 
-def _compile_parts(raw, path, course_dir, renderer, problems, ids) -> list:
+def _compile_parts(raw, path, course, renderer, problems, ids) -> list:
+    course_dir = course.path
     segments = []
 
     def report(line: int, message: str) -> None:
@@ -130,12 +137,12 @@ def _compile_parts(raw, path, course_dir, renderer, problems, ids) -> list:
     def render(text: str) -> str:
         return renderer.render(text)
 
-    ctx = BlockContext(render, report, claim_id)
+    ctx = BlockContext(render, report, claim_id, course)
     for part in raw.parts:
         if isinstance(part, RawBlock):
-            block_type = REGISTRY.get(part.name)
+            block_type = registry().get(part.name)
             if block_type is None:
-                known = ", ".join(sorted(REGISTRY))
+                known = ", ".join(sorted(registry()))
                 report(part.line, f"unknown block '{part.name}' (known blocks: {known})")
                 continue
             _check_images(part.body, path, course_dir, problems)
@@ -200,6 +207,11 @@ def _order_modules(modules, order, course_dir, problems) -> list[Module]:
     return [by_slug[s] for s in order if s in by_slug] + [m for m in modules if m.slug not in order]
 
 
+def hours(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text} hour" if text == "1" else f"{text} hours"
+
+
 def _check_hours(course: Course, problems: ProblemList) -> None:
     if not course.modules or any(m.minutes == 0 for m in course.modules) or not course.credit.hours:
         return  # a course that offers no credit has no hours to add up
@@ -210,6 +222,6 @@ def _check_hours(course: Course, problems: ProblemList) -> None:
         problems.add(
             yml,
             line,
-            f"credit is {course.credit.hours:g} hours ({offered:g} minutes), but the modules' minutes add up to "
-            f"{course.minutes} ({course.minutes / 60:g} hours)",
+            f"credit is {hours(course.credit.hours)} ({offered:g} minutes), but the modules' minutes add up to "
+            f"{course.minutes} ({hours(course.minutes / 60)})",
         )

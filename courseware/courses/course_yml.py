@@ -75,6 +75,11 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
     course.title = reader.text(data, ("title",), required=True) or course.slug
     course.summary = reader.text(data, ("summary",))
     course.audience = reader.text(data, ("audience",))
+    if isinstance(data.get("version"), float):
+        reader.error(
+            ("version",),
+            f'write the version in quotes, such as version: "{data["version"]}" (YAML reads it as a number)',
+        )
     course.version = reader.text(data, ("version",)) or "1"
     course.published = reader.boolean(data, ("published",), True)
 
@@ -96,7 +101,7 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
     )
     completion = data.get("completion") or {}
     course.completion = CompletionRules(
-        pass_mark=int(reader.number(completion, ("completion", "pass_mark"), 80, minimum=0, maximum=100)),
+        pass_mark=reader.number(completion, ("completion", "pass_mark"), 80, minimum=0, maximum=100, whole=True),
         worksheets_required=reader.boolean(completion, ("completion", "worksheets_required"), False),
         min_seat_minutes=int(
             reader.number(completion, ("completion", "min_seat_minutes"), 0, minimum=0, maximum=100000)
@@ -106,8 +111,8 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
     course.certificate_design = reader.text(certificate, ("certificate", "design")) or "classic"
     validity = certificate.get("validity_months")
     if validity is not None:
-        course.validity_months = int(
-            reader.number(certificate, ("certificate", "validity_months"), 0, minimum=1, maximum=120)
+        course.validity_months = reader.number(
+            certificate, ("certificate", "validity_months"), None, minimum=1, maximum=120, whole=True
         )
 
     order = data.get("modules")
@@ -144,13 +149,20 @@ class _Reader:
             return ""
         return str(value).strip()
 
-    def number(self, data: dict, key: tuple[str, ...], default: Any, minimum: float, maximum: float) -> Any:
+    def number(
+        self, data: dict, key: tuple[str, ...], default: Any, minimum: float, maximum: float, whole=False
+    ) -> Any:
         value = data.get(key[-1])
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.error(key, f"'{'.'.join(key)}' must be a number")
             return default
+        if whole and value != int(value):
+            self.error(key, f"'{'.'.join(key)}' must be a whole number")
+            return default
+        if whole:
+            value = int(value)
         if not minimum <= value <= maximum:
             self.error(key, f"'{'.'.join(key)}' must be between {minimum:g} and {maximum:g}")
             return default

@@ -34,6 +34,7 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+MEDIA_SRC = re.compile(r"^/courses/[\w-]+/media/[^:]*$")
 SAFE_STYLE = re.compile(r"^text-align:\s*(left|right|center);?$")
 
 
@@ -44,8 +45,8 @@ class _CourseTreeprocessor(Treeprocessor):
 
     def run(self, root: Element) -> None:
         for element in root.iter():
-            if element.tag in {"h1", "h2", "h3", "h4", "h5"}:
-                element.tag = f"h{min(int(element.tag[1]) - 1, 6)}" if element.tag != "h1" else "h2"
+            if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+                element.tag = f"h{max(2, int(element.tag[1]) - 1)}"
             elif element.tag == "img":
                 src = element.get("src", "")
                 if src.startswith("media/"):
@@ -64,9 +65,12 @@ class _CourseExtension(Extension):
         md.treeprocessors.register(_CourseTreeprocessor(md, self.media_url), "courseware", 5)
 
 
-def _keep_safe_style(tag: str, name: str, value: str) -> str | None:
+def _keep_safe_attribute(tag: str, name: str, value: str) -> str | None:
     if name == "style":
         return value if SAFE_STYLE.match(value.strip()) else None
+    if tag == "img" and name == "src":
+        # Images come only from a course's media folder, never from another site.
+        return value if MEDIA_SRC.match(value) else None
     return value
 
 
@@ -92,7 +96,7 @@ def sanitise(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
-        attribute_filter=_keep_safe_style,
+        attribute_filter=_keep_safe_attribute,
     )
 
 

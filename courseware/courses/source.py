@@ -56,7 +56,7 @@ class SourceError(Exception):
 
 def split_front_matter(text: str) -> tuple[dict, list[Line], list[SourceError]]:
     """Return the YAML front matter, the remaining lines (numbered from 1) and any errors."""
-    lines = text.splitlines()
+    lines = text.removeprefix("\ufeff").splitlines()
     numbered = [Line(i + 1, t) for i, t in enumerate(lines)]
     if not lines or lines[0].strip() != "---":
         return {}, numbered, [SourceError(1, "a module starts with YAML front matter between '---' lines")]
@@ -84,6 +84,7 @@ def split_pages(lines: list[Line]) -> tuple[list[RawPage], list[SourceError]]:
     pages: list[RawPage] = []
     errors: list[SourceError] = []
     fence: str | None = None
+    fence_line = 0
     current: RawPage | None = None
     block: RawBlock | None = None
     buffer: list[Line] = []
@@ -106,6 +107,7 @@ def split_pages(lines: list[Line]) -> tuple[list[RawPage], list[SourceError]]:
             continue
         if fence_match:
             fence = fence_match.group(1)
+            fence_line = line.number
             (block.body if block else buffer).append(line)
             continue
 
@@ -144,6 +146,9 @@ def split_pages(lines: list[Line]) -> tuple[list[RawPage], list[SourceError]]:
             continue
 
         header = HEADER_RE.match(text)
+        if header is None and text.startswith("///"):
+            errors.append(SourceError(line.number, "a block starts with a line like '/// note | Optional title'"))
+            continue
         if header:
             if current is None:
                 errors.append(SourceError(line.number, "a block must be inside a page (after a '##' heading)"))
@@ -176,6 +181,8 @@ def split_pages(lines: list[Line]) -> tuple[list[RawPage], list[SourceError]]:
             errors.append(SourceError(line.number, "use '##' to start a page and '###' for a section within it"))
         buffer.append(line)
 
+    if fence is not None:
+        errors.append(SourceError(fence_line, f"a code block opened with {fence} is never closed"))
     if block is not None:
         errors.append(SourceError(block.line, f"'{block.name}' block is not closed with '///'"))
         current.parts.append(block)
