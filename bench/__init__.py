@@ -1,0 +1,1 @@
+"""The benchmark: ``make bench`` (or ``.venv/bin/python -m bench --help``). See README, "Reading the benchmark"."""

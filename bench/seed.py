@@ -1,0 +1,129 @@
+"""Seed the throwaway database with learners and their progress, in bulk, inside an app context.
+
+``seed`` returns plain JSON that every workload sees as ``ctx.seed``; later data (a cohort,
+quizzes, certificates) is one more function here and one more key in that dict.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from flask import Flask, url_for
+from sqlalchemy import func, insert, select
+from werkzeug.security import generate_password_hash
+
+from courseware.courses import Course, catalog
+from courseware.extensions import db
+from courseware.models import Enrolment, PageProgress, PageVisit, Role, User
+from courseware.models.base import utcnow
+
+PASSWORD = "bench-lantern-harbor-copper-42"
+HISTORY_DAYS = 60
+
+
+def seed(app: Flask, learners: int, rng: random.Random) -> dict[str, Any]:
+    with app.app_context():
+        courses = catalog().published()
+        if not courses:
+            raise RuntimeError(f"no published course in {app.config['COURSES_DIR']}")
+        emails = _learners(learners)
+        _progress(courses, rng)
+        db.session.commit()
+        counts = {model.__tablename__: _count(model) for model in (User, Enrolment, PageProgress, PageVisit)}
+        with app.test_request_context():
+            pages = [
+                url_for("learning.page", slug=course.slug, module=page.module.slug, page=page.slug)
+                for course in courses
+                for page in course.pages
+            ]
+    return {
+        "password": PASSWORD,
+        "emails": emails,
+        "courses": [c.slug for c in courses],
+        "pages": pages,
+        "rows": counts,
+    }
+
+
+def _learners(n: int) -> list[str]:
+    """``n`` learner accounts sharing one password hash (hashing is slow on purpose)."""
+    password_hash = generate_password_hash(PASSWORD)
+    emails = [f"bench-learner-{i:05d}@example.org" for i in range(1, n + 1)]
+    rows = [
+        {"email": email, "name": f"Bench Learner {i}", "password_hash": password_hash, "role": Role.LEARNER.value}
+        for i, email in enumerate(emails, start=1)
+    ]
+    db.session.execute(insert(User), rows)
+    return emails
+
+
+def _progress(courses: list[Course], rng: random.Random) -> None:
+    """Each learner is enrolled in every course and has read a prefix of it: from nothing to everything."""
+    now = utcnow()
+    user_ids = db.session.scalars(select(User.id).where(User.role == Role.LEARNER.value).order_by(User.id)).all()
+    for course in courses:
+        keys = [page.key for page in course.pages]
+        read = {user_id: rng.randint(0, len(keys)) for user_id in user_ids}
+        started = {user_id: now - timedelta(days=rng.uniform(1, HISTORY_DAYS)) for user_id in user_ids}
+        db.session.execute(
+            insert(Enrolment),
+            [
+                {
+                    "user_id": user_id,
+                    "course_slug": course.slug,
+                    "enrolled_at": started[user_id],
+                    "last_page_key": keys[read[user_id] - 1] if read[user_id] else None,
+                    "last_activity_at": started[user_id] + timedelta(minutes=20 * read[user_id]),
+                }
+                for user_id in user_ids
+            ],
+        )
+        enrolments = db.session.execute(
+            select(Enrolment.user_id, Enrolment.id).where(Enrolment.course_slug == course.slug)
+        ).all()
+        pages = [
+            {
+                "enrolment_id": enrolment_id,
+                "page_key": key,
+                "first_visited_at": started[user_id] + timedelta(minutes=20 * i),
+                "last_visited_at": started[user_id] + timedelta(minutes=20 * i + 5),
+                "seconds": rng.randint(30, 900),
+            }
+            for user_id, enrolment_id in enrolments
+            for i, key in enumerate(keys[: read[user_id]])
+        ]
+        if not pages:
+            continue
+        db.session.execute(insert(PageProgress), pages)
+        progress = db.session.execute(
+            select(PageProgress.id, PageProgress.seconds, PageProgress.first_visited_at)
+            .join(Enrolment)
+            .where(Enrolment.course_slug == course.slug)
+        ).all()
+        db.session.execute(insert(PageVisit), [visit for row in progress for visit in _visits(*row, rng)])
+
+
+def _visits(progress_id: int, seconds: int, started, rng: random.Random) -> list[dict[str, Any]]:
+    """One to three visits that add up to the page's seat time."""
+    count = rng.randint(1, 3)
+    shares = [seconds // count + (1 if i < seconds % count else 0) for i in range(count)]
+    visits = []
+    for i, share in enumerate(shares):
+        at = started + timedelta(hours=i)
+        visits.append(
+            {
+                "token": secrets.token_urlsafe(16),
+                "page_progress_id": progress_id,
+                "started_at": at,
+                "last_beat_at": at + timedelta(seconds=share),
+                "seconds": share,
+            }
+        )
+    return visits
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
