@@ -43,15 +43,17 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from courseware.accounts import bp as accounts_bp
-    from courseware.admin import bp as admin_bp
+    from courseware.accounts.routes import bp as accounts_bp
+    from courseware.admin.routes import bp as admin_bp
     from courseware.errors import init_errors
     from courseware.health import bp as health_bp
-    from courseware.learning import bp as learning_bp
+    from courseware.learning.routes import bp as learning_bp
+    from courseware.quizzes.routes import bp as quizzes_bp
     from courseware.templating import init_templating
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(learning_bp)
+    app.register_blueprint(quizzes_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
     init_errors(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Flask
 
 
@@ -20,7 +22,19 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
+def datetime_filter(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 def init_templating(app: Flask) -> None:
+    app.add_template_filter(datetime_filter, "datetime")
+    app.add_template_global(now_iso)
     app.add_template_filter(duration)
     app.add_template_filter(seat_time)
     app.add_template_filter(number)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,9 @@ def snapshot(course) -> dict:
                 "title": m.title,
                 "minutes": m.minutes,
                 "objectives": m.objectives,
-                "pages": [{"key": p.key, "title": p.title, "segments": [vars(s) for s in p.segments]} for p in m.pages],
+                "pages": [
+                    {"key": p.key, "title": p.title, "segments": [asdict(s) for s in p.segments]} for p in m.pages
+                ],
             }
             for m in course.modules
         ],

@@ -16,7 +16,7 @@ from tests.conftest import EXAMPLE_COURSES
 
 FIRST = "/courses/example-course/welcome/getting-started"
 SECOND = "/courses/example-course/welcome/progress"
-LAST = "/courses/example-course/practice/wrapping-up"
+LAST = "/courses/example-course/practice/check"
 
 
 def test_catalog_lists_published_courses_for_anyone(client):
@@ -77,7 +77,7 @@ def test_resume_goes_to_the_last_page_opened(learner_client):
     learner_client.get(SECOND)
     assert learner_client.get("/courses/example-course/resume").location == SECOND
     html = learner_client.get("/").get_data(as_text=True)
-    assert "Resume" in html and "75%" in html
+    assert "Resume" in html and "60%" in html
 
 
 def test_module_is_done_when_all_its_pages_are_read(app, learner_client, learner):
@@ -88,9 +88,9 @@ def test_module_is_done_when_all_its_pages_are_read(app, learner_client, learner
     learner_client.get(SECOND)
     progress = services.progress_for(learner, course)
     assert progress.module_done(course.modules[0]) and not progress.complete
-    assert progress.percent == 50
+    assert progress.percent == 40
     html = learner_client.get("/courses/example-course").get_data(as_text=True)
-    assert "badge--done" in html and "2 of 4 pages read" in html
+    assert "badge--done" in html and "2 of 5 pages read" in html
 
 
 def test_progress_is_private_to_each_learner(app, learner_client, make_user, sign_in):
@@ -191,7 +191,7 @@ def test_progress_survives_an_edit_of_the_module(editable, make_user, sign_in):
     text = text.replace("## How progress works {#progress}", "## How your progress is kept {#progress}")
     module.write_text(text)
     html = client.get("/courses/example-course").get_data(as_text=True)
-    assert "1 of 5 pages read" in html
+    assert "1 of 6 pages read" in html
     assert client.get("/courses/example-course/resume").location == SECOND
     assert "How your progress is kept" in client.get(SECOND).get_data(as_text=True)
 

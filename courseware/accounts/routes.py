@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from courseware.accounts import bp, services
+from courseware.accounts import services
 from courseware.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -15,6 +15,8 @@ from courseware.accounts.forms import (
     SignUpForm,
 )
 from courseware.extensions import limiter
+
+bp = Blueprint("accounts", __name__)
 
 
 def _safe_next(default: str) -> str:

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, render_template
+from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
-from courseware.admin import bp
 from courseware.courses import catalog
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def admin_required(view):

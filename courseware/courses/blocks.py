@@ -82,7 +82,7 @@ class BlockType:
 
 REGISTRY: dict[str, BlockType] = {}
 # Areas of the product that add blocks; imported on first use so that they register themselves.
-PLUGINS: tuple[str, ...] = ()
+PLUGINS = ("courseware.quizzes.block",)
 
 
 def registry() -> dict[str, BlockType]:

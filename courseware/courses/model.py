@@ -101,6 +101,16 @@ class Course:
     def page_by_key(self, key: str) -> Page | None:
         return self._page_index().get(key)
 
+    def has_blocks(self, kind: str) -> bool:
+        return any(page.blocks(kind) for page in self.pages)
+
+    def find_block(self, kind: str, block_id: str) -> tuple[Page, Any] | None:
+        """The page holding the block of this kind and id (quizzes and worksheets have ids)."""
+        index = self.__dict__.setdefault("_blocks", {})
+        if kind not in index:
+            index[kind] = {getattr(seg, kind).id: (page, seg) for page in self.pages for seg in page.blocks(kind)}
+        return index[kind].get(block_id)
+
     def module(self, slug: str) -> Module | None:
         return next((m for m in self.modules if m.slug == slug), None)
 

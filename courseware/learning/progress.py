@@ -14,6 +14,7 @@ class CourseProgress:
     enrolment: Enrolment | None
     visited: set[str] = field(default_factory=set)
     seconds: int = 0
+    passed_quizzes: set[str] = field(default_factory=set)
 
     @property
     def started(self) -> bool:
@@ -23,7 +24,13 @@ class CourseProgress:
         return page.key in self.visited
 
     def module_done(self, module: Module) -> bool:
-        return all(self.page_done(p) for p in module.pages)
+        """Every page read and every quiz passed."""
+        return all(self.page_done(p) for p in module.pages) and all(
+            seg.quiz.id in self.passed_quizzes for p in module.pages for seg in p.blocks("quiz")
+        )
+
+    def quiz_passed(self, quiz_id: str) -> bool:
+        return quiz_id in self.passed_quizzes
 
     def module_pages_done(self, module: Module) -> int:
         return sum(1 for p in module.pages if self.page_done(p))

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from flask import abort, current_app, jsonify, redirect, render_template, request, send_from_directory, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user, login_required
 
 from courseware.courses import Course
 from courseware.courses import catalog as course_catalog
-from courseware.learning import bp, services
+from courseware.learning import services
+from courseware.learning.pages import render_course_page
+
+bp = Blueprint("learning", __name__)
 
 
 def published_course(slug: str) -> Course:
@@ -49,19 +52,7 @@ def page(slug: str, module: str, page: str):
     found = course.page(module, page)
     if found is None:
         abort(404)
-    visit = services.record_page_view(current_user, course, found)
-    progress = services.progress_for(current_user, course)
-    previous, following = course.neighbours(found)
-    return render_template(
-        "learning/page.html",
-        course=course,
-        page=found,
-        progress=progress,
-        previous=previous,
-        following=following,
-        visit=visit,
-        heartbeat_seconds=current_app.config["HEARTBEAT_SECONDS"],
-    )
+    return render_course_page(course, found)
 
 
 @bp.post("/learning/heartbeat")

@@ -14,6 +14,7 @@ from courseware.extensions import db
 from courseware.learning.progress import CourseProgress
 from courseware.models import Enrolment, PageProgress, PageVisit, User
 from courseware.models.base import utcnow
+from courseware.quizzes.services import passed_quiz_ids
 
 
 def find_enrolment(user: User, course: Course) -> Enrolment | None:
@@ -36,19 +37,22 @@ def enrol(user: User, course: Course) -> Enrolment:
     return enrolment
 
 
-def progress_for(user: User | None, course: Course) -> CourseProgress:
+def progress_for(user: User | None, course: Course, enrolment: Enrolment | None = None) -> CourseProgress:
     if user is None or not user.is_authenticated:
         return CourseProgress(course, None)
-    enrolment = find_enrolment(user, course)
+    enrolment = enrolment or find_enrolment(user, course)
     if enrolment is None:
         return CourseProgress(course, None)
     rows = db.session.execute(
         select(PageProgress.page_key, PageProgress.seconds).where(PageProgress.enrolment_id == enrolment.id)
     ).all()
-    return CourseProgress(course, enrolment, {key for key, _ in rows}, sum(seconds for _, seconds in rows))
+    passed = passed_quiz_ids(user.id, course.slug) if course.has_blocks("quiz") else set()
+    return CourseProgress(
+        course, enrolment, {key for key, _ in rows}, sum(seconds for _, seconds in rows), passed_quizzes=passed
+    )
 
 
-def record_page_view(user: User, course: Course, page: Page) -> PageVisit:
+def record_page_view(user: User, course: Course, page: Page) -> tuple[PageVisit, CourseProgress]:
     """Mark the page visited, remember it for Resume, and open a visit that heartbeats credit."""
     now = utcnow()
     enrolment = enrol(user, course)
@@ -70,7 +74,7 @@ def record_page_view(user: User, course: Course, page: Page) -> PageVisit:
     visit = PageVisit(token=secrets.token_urlsafe(16), page_progress_id=progress.id, started_at=now, last_beat_at=now)
     db.session.add(visit)
     db.session.commit()
-    return visit
+    return visit, progress_for(user, course, enrolment)
 
 
 def record_heartbeat(user: User, token: str, now: datetime | None = None) -> int | None:

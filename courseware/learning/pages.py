@@ -1,0 +1,29 @@
+"""Rendering a course page with everything on it: progress, outline, and the state of its blocks."""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_login import current_user
+
+from courseware.courses import Course, Page
+from courseware.learning import services
+
+
+def render_course_page(course: Course, page: Page, quiz_overrides: dict | None = None, status: int = 200):
+    from courseware.quizzes.views import quiz_forms
+
+    user = current_user._get_current_object()
+    visit, progress = services.record_page_view(user, course, page)
+    previous, following = course.neighbours(page)
+    html = render_template(
+        "learning/page.html",
+        course=course,
+        page=page,
+        progress=progress,
+        previous=previous,
+        following=following,
+        visit=visit,
+        quiz_forms=quiz_forms(user, course, page, quiz_overrides),
+        heartbeat_seconds=current_app.config["HEARTBEAT_SECONDS"],
+    )
+    return html, status

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from courseware.extensions import db
+from courseware.models.base import UTCDateTime, utcnow
+
+
+class QuizVersion(db.Model):
+    """A quiz exactly as some learner saw it, so that their attempt is graded against it."""
+
+    __tablename__ = "quiz_versions"
+    __table_args__ = (UniqueConstraint("course_slug", "quiz_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_slug: Mapped[str] = mapped_column(String(100))
+    quiz_id: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(16))
+    content: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class QuizAttempt(db.Model):
+    """One submitted attempt. ``number`` counts a learner's attempts at a quiz; it is unique,
+    so a double click, a second tab or a retried request records the attempt only once."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (UniqueConstraint("user_id", "course_slug", "quiz_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_slug: Mapped[str] = mapped_column(String(100), index=True)
+    quiz_id: Mapped[str] = mapped_column(String(100))
+    number: Mapped[int]
+    quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_versions.id"), index=True)
+    answers: Mapped[dict] = mapped_column(JSON)
+    results: Mapped[dict] = mapped_column(JSON)  # question id -> correct
+    score: Mapped[int]
+    passed: Mapped[bool]
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    quiz_version: Mapped[QuizVersion] = relationship()

@@ -1,0 +1,1 @@
+"""Quizzes: knowledge checks written in course Markdown, graded on the server."""

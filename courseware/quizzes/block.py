@@ -1,0 +1,233 @@
+"""The ``/// quiz`` block: questions written as ``###`` headings, choices as a task list.
+
+/// quiz | Check your understanding
+    id: stress-check
+    pass_mark: 80
+
+### Which part of the brain takes over under threat? {#alarm}
+
+- [ ] The planning part
+    Planning goes quiet under threat.
+- [x] The alarm system
+    Right: it acts first and thinks later.
+
+Explanation: Under threat the brain's alarm system reacts before reasoning can.
+///
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from courseware.courses.blocks import BlockContext, BlockType, Option, register, slug_option
+from courseware.courses.source import Line, RawBlock
+from courseware.quizzes.model import (
+    MULTIPLE,
+    QUESTION_TYPES,
+    SHORT_ANSWER,
+    SINGLE,
+    TRUE_FALSE,
+    Choice,
+    Question,
+    Quiz,
+    QuizSegment,
+)
+
+QUESTION_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
+CHOICE_RE = re.compile(r"^[-*+]\s+\[( |x|X)\]\s+(.*?)\s*$")
+ID_SUFFIX_RE = re.compile(r"\s*\{\s*#([^}\s]+)\s*\}\s*$")
+FIELD_RE = re.compile(r"^(Answer|Explanation|Type)\s*:\s*(.*)$", re.IGNORECASE)
+
+
+def _percent(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100:
+        raise ValueError("use a whole number from 0 to 100")
+    return value
+
+
+def _attempts(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("use a whole number of at least 1 (leave it out for unlimited attempts)")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("use true or false")
+    return value
+
+
+def _split_id(text: str) -> tuple[str, str | None]:
+    match = ID_SUFFIX_RE.search(text)
+    if not match:
+        return text, None
+    return text[: match.start()].rstrip(), match.group(1)
+
+
+class _Draft:
+    """A question while its lines are read."""
+
+    def __init__(self, line: int, prompt: str, explicit_id: str | None) -> None:
+        self.line, self.prompt, self.explicit_id = line, prompt, explicit_id
+        self.details: list[str] = []
+        self.choices: list[tuple[int, bool, str, str | None, list[str]]] = []
+        self.answers: list[tuple[int, str]] = []
+        self.explanation: list[str] = []
+        self.type: tuple[int, str] | None = None
+        self.in_explanation = False
+
+
+@register
+class QuizBlock(BlockType):
+    name = "quiz"
+    options = {
+        "id": Option(slug_option, required=True),
+        "pass_mark": Option(_percent),
+        "attempts": Option(_attempts),
+        "shuffle": Option(_flag),
+    }
+
+    def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> QuizSegment | None:
+        intro, drafts = self._read(block.body, ctx)
+        if not drafts:
+            ctx.report(block.line, "a quiz needs at least one question, starting with a '### ' line")
+            return None
+        if not ctx.claim_id("quiz", options["id"], block.line):
+            return None
+        questions = [q for q in (self._question(d, ctx) for d in drafts) if q is not None]
+        seen: dict[str, int] = {}
+        for draft, question in zip(drafts, questions, strict=False):
+            if question.id in seen:
+                ctx.report(
+                    draft.line, f"two questions in this quiz have the id '{question.id}' (add '{{#another-id}}')"
+                )
+            seen[question.id] = draft.line
+        if len(questions) != len(drafts) or len(seen) != len(questions):
+            return None
+        quiz = Quiz(
+            id=options["id"],
+            title=block.title or "Knowledge check",
+            intro_html=ctx.render("\n".join(intro)) if any(t.strip() for t in intro) else "",
+            questions=questions,
+            pass_mark=options.get("pass_mark", ctx.course.completion.pass_mark),
+            attempts=options.get("attempts"),
+            shuffle=options.get("shuffle", False),
+            line=block.line,
+        )
+        return QuizSegment(quiz)
+
+    def _read(self, body: list[Line], ctx: BlockContext) -> tuple[list[str], list[_Draft]]:
+        intro: list[str] = []
+        drafts: list[_Draft] = []
+        for line in body:
+            text = line.text
+            heading = QUESTION_RE.match(text)
+            if heading:
+                prompt, explicit = _split_id(heading.group(1))
+                if not prompt:
+                    ctx.report(line.number, "a question needs its text after '###'")
+                drafts.append(_Draft(line.number, prompt, explicit))
+                continue
+            if not drafts:
+                intro.append(text)
+                continue
+            draft = drafts[-1]
+            choice = CHOICE_RE.match(text)
+            field = FIELD_RE.match(text)
+            if choice:
+                label, explicit = _split_id(choice.group(2))
+                draft.choices.append((line.number, choice.group(1) != " ", label, explicit, []))
+                draft.in_explanation = False
+            elif field:
+                key, value = field.group(1).lower(), field.group(2).strip()
+                draft.in_explanation = key == "explanation"
+                if key == "answer":
+                    draft.answers.append((line.number, value))
+                elif key == "explanation":
+                    draft.explanation.append(value)
+                else:
+                    draft.type = (line.number, value.lower().replace(" ", "-"))
+            elif draft.in_explanation and text.strip():
+                draft.explanation.append(text)
+            elif draft.choices and text.startswith((" ", "\t")) and text.strip():
+                draft.choices[-1][4].append(text.strip())
+            elif not text.strip():
+                draft.in_explanation = False
+            elif draft.choices or draft.answers:
+                ctx.report(
+                    line.number, "text after the choices belongs in 'Explanation: ...' or indented under a choice"
+                )
+            else:
+                draft.details.append(text)
+        return intro, drafts
+
+    def _question(self, draft: _Draft, ctx: BlockContext) -> Question | None:
+        from courseware.courses.compiler import slugify
+
+        qid = draft.explicit_id or slugify(draft.prompt)
+        ok = True
+        if draft.explicit_id and not re.match(r"^[a-z0-9][a-z0-9-]*$", qid):
+            ctx.report(draft.line, f"question id '{qid}' must use lowercase letters, digits and hyphens")
+            ok = False
+        kind = self._type(draft, ctx)
+        if kind is None:
+            return None
+        choices: list[Choice] = []
+        seen: set[str] = set()
+        for number, correct, label, explicit, feedback in draft.choices:
+            cid = explicit or slugify(label)
+            if cid in seen:
+                ctx.report(number, f"two choices of this question have the id '{cid}' (add '{{#another-id}}')")
+                ok = False
+            seen.add(cid)
+            choices.append(
+                Choice(cid, ctx.render_inline(label), correct, ctx.render(" ".join(feedback)) if feedback else "")
+            )
+        if not ok:
+            return None
+        return Question(
+            id=qid,
+            type=kind,
+            prompt_html=ctx.render_inline(draft.prompt),
+            details_html=ctx.render("\n".join(draft.details)) if any(t.strip() for t in draft.details) else "",
+            choices=choices,
+            answers=[answer for _, answer in draft.answers],
+            explanation_html=ctx.render("\n".join(draft.explanation)) if draft.explanation else "",
+        )
+
+    def _type(self, draft: _Draft, ctx: BlockContext) -> str | None:
+        correct = sum(1 for c in draft.choices if c[1])
+        if draft.type:
+            line, stated = draft.type
+            if stated not in QUESTION_TYPES:
+                ctx.report(line, f"unknown question type '{stated}' (types: {', '.join(QUESTION_TYPES)})")
+                return None
+        elif draft.answers and not draft.choices:
+            stated = SHORT_ANSWER
+        elif sorted(c[2].lower() for c in draft.choices) == ["false", "true"]:
+            stated = TRUE_FALSE
+        else:
+            stated = MULTIPLE if correct > 1 else SINGLE
+        if stated == SHORT_ANSWER:
+            if draft.choices:
+                ctx.report(draft.line, "a short-answer question has 'Answer:' lines, not choices")
+                return None
+            if not draft.answers or not all(a for _, a in draft.answers):
+                ctx.report(draft.line, "a short-answer question needs at least one 'Answer: ...' line")
+                return None
+            return stated
+        if draft.answers:
+            ctx.report(draft.answers[0][0], "'Answer:' lines belong to short-answer questions; mark choices with [x]")
+            return None
+        if len(draft.choices) < 2:
+            ctx.report(draft.line, "a question needs at least two choices ('- [x] right' and '- [ ] wrong')")
+            return None
+        if correct == 0:
+            ctx.report(draft.line, "no correct choice: mark at least one choice with [x]")
+            return None
+        if stated in (SINGLE, TRUE_FALSE) and correct > 1:
+            kind = "true/false" if stated == TRUE_FALSE else "single-choice"
+            ctx.report(draft.line, f"a {kind} question has exactly one correct choice, but {correct} are marked [x]")
+            return None
+        return stated

@@ -1,0 +1,94 @@
+"""Checking a learner's answers against a version of a quiz. Pure functions, no database."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from courseware.quizzes.model import MULTIPLE, SHORT_ANSWER, SHORT_ANSWER_MAX, Quiz
+
+
+def normalise(text: str) -> str:
+    """Ignore case, punctuation and extra spaces: 'Self-regulation.' matches 'self regulation'."""
+    kept = "".join(" " if unicodedata.category(ch).startswith("P") else ch for ch in text.casefold())
+    return " ".join(kept.split())
+
+
+class AnswersInvalid(Exception):
+    """The answers cannot be graded; ``errors`` maps a question id (or '' for the form) to a message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass
+class QuestionResult:
+    question_id: str
+    correct: bool
+    answer: list[str] | str
+
+
+@dataclass
+class Grade:
+    score: int
+    passed: bool
+    results: list[QuestionResult] = field(default_factory=list)
+
+    @property
+    def correct_count(self) -> int:
+        return sum(1 for r in self.results if r.correct)
+
+
+def answers_from_form(quiz: Quiz, form) -> dict[str, list[str] | str]:
+    """Read ``q-<question id>`` fields; anything else that looks like an answer is refused."""
+    answers: dict[str, list[str] | str] = {}
+    errors: dict[str, str] = {}
+    known = {f"q-{q.id}" for q in quiz.questions}
+    strays = [key for key in form if key.startswith("q-") and key not in known]
+    if strays:
+        errors[""] = "Some answers sent do not belong to this quiz. Reload the page and answer again."
+    for question in quiz.questions:
+        key = f"q-{question.id}"
+        if question.type == SHORT_ANSWER:
+            answers[question.id] = (form.get(key) or "").strip()
+        else:
+            values = [v for v in form.getlist(key) if v]
+            answers[question.id] = values
+    if errors:
+        raise AnswersInvalid(errors)
+    return answers
+
+
+def validate(quiz: Quiz, answers: dict[str, list[str] | str]) -> None:
+    errors: dict[str, str] = {}
+    for question in quiz.questions:
+        given = answers.get(question.id)
+        if question.type == SHORT_ANSWER:
+            if not isinstance(given, str) or not given:
+                errors[question.id] = "Type an answer to this question."
+            elif len(given) > SHORT_ANSWER_MAX:
+                errors[question.id] = f"Keep your answer under {SHORT_ANSWER_MAX} characters (yours has {len(given)})."
+            continue
+        if not isinstance(given, list) or not given:
+            errors[question.id] = "Choose all answers that apply." if question.type == MULTIPLE else "Choose an answer."
+        elif any(question.choice(c) is None for c in given) or len(set(given)) != len(given):
+            errors[question.id] = "That answer is not one of the choices. Reload the page and choose again."
+        elif question.type != MULTIPLE and len(given) > 1:
+            errors[question.id] = "Choose only one answer."
+    if errors:
+        raise AnswersInvalid(errors)
+
+
+def grade(quiz: Quiz, answers: dict[str, list[str] | str]) -> Grade:
+    validate(quiz, answers)
+    results = []
+    for question in quiz.questions:
+        given = answers[question.id]
+        if question.type == SHORT_ANSWER:
+            correct = normalise(given) in {normalise(a) for a in question.answers}
+        else:
+            correct = set(given) == {c.id for c in question.choices if c.correct}
+        results.append(QuestionResult(question.id, correct, given))
+    score = round(100 * sum(r.correct for r in results) / len(results))
+    return Grade(score, score >= quiz.pass_mark, results)

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from courseware import kept
+from courseware.courses import Course
+from courseware.extensions import csrf
+from courseware.learning.pages import render_course_page
+from courseware.learning.routes import published_course
+from courseware.quizzes import services
+from courseware.quizzes.grading import AnswersInvalid
+from courseware.quizzes.model import Quiz
+from courseware.quizzes.views import answers_as_sent, build_form, fit_answers
+
+bp = Blueprint("quizzes", __name__)
+
+
+def _find(course: Course, quiz_id: str):
+    found = course.find_block("quiz", quiz_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _page_url(course: Course, page) -> str:
+    return url_for("learning.page", slug=course.slug, module=page.module.slug, page=page.slug)
+
+
+def _csrf_ok() -> bool:
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except (ValidationError, CSRFError):
+        return False
+    return True
+
+
+@bp.post("/courses/<slug>/quizzes/<quiz_id>")
+@csrf.exempt  # checked below, so that answers sent with an expired form are kept rather than lost
+def submit(slug: str, quiz_id: str):
+    course = published_course(slug)
+    page, segment = _find(course, quiz_id)
+    page_url = _page_url(course, page)
+    if not current_user.is_authenticated or not _csrf_ok():
+        kept.keep("quiz", page_url, {"quiz": quiz_id, "form": kept.form_payload(request.form)})
+        if not current_user.is_authenticated:
+            flash("Your session had ended. Sign in again and your answers will be waiting for you.", "warning")
+            return redirect(url_for("accounts.sign_in", next=page_url))
+        flash("This form had expired. Your answers are kept below: check them and submit again.", "warning")
+        return redirect(f"{page_url}#quiz-{quiz_id}")
+
+    user = current_user._get_current_object()
+    quiz: Quiz = segment.quiz
+    try:
+        number = int(request.form.get("number", ""))
+    except ValueError:
+        abort(400)
+    version = request.form.get("version", "")
+    answers = answers_as_sent(request.form)
+    try:
+        submission = services.submit_attempt(
+            user, course, quiz_id, version, number, request.form, _started(request.form)
+        )
+    except AnswersInvalid as invalid:
+        return _show_again(course, page, quiz, answers, invalid.errors)
+    except services.AttemptsUsedUp:
+        flash("You have used every attempt at this quiz.", "warning")
+        return redirect(f"{page_url}#quiz-{quiz_id}")
+    except services.VersionUnknown:
+        notice = (
+            "This quiz was updated after you opened it. Your answers are kept where they fit: check them and submit."
+        )
+        return _show_again(course, page, quiz, answers, {}, notice)
+    if submission.duplicate:
+        flash("This attempt was already submitted; here is its result.", "info")
+    return redirect(url_for("quizzes.result", slug=slug, quiz_id=quiz_id, number=submission.attempt.number))
+
+
+def _started(form) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(form.get("started", ""))
+    except ValueError:
+        return None
+    return value if value.tzinfo else None
+
+
+def _show_again(course, page, quiz, answers, errors, notice=""):
+    user = current_user._get_current_object()
+    attempts = services.attempts_for(user, course.slug, quiz.id)
+    form = build_form(user, quiz, attempts, fit_answers(quiz, answers), errors, notice)
+    return render_course_page(course, page, quiz_overrides={quiz.id: form}, status=422)
+
+
+@bp.get("/courses/<slug>/quizzes/<quiz_id>/attempts/<int:number>")
+@login_required
+def result(slug: str, quiz_id: str, number: int):
+    course = published_course(slug)
+    page, segment = _find(course, quiz_id)
+    user = current_user._get_current_object()
+    attempt = services.find_attempt(user, slug, quiz_id, number)
+    if attempt is None:
+        abort(404)
+    quiz = Quiz.from_content(attempt.quiz_version.content)
+    attempts = services.attempts_for(user, slug, quiz_id)
+    current = segment.quiz
+    left = None if current.attempts is None else max(0, current.attempts - len(attempts))
+    return render_template(
+        "quizzes/result.html",
+        course=course,
+        page=page,
+        quiz=quiz,
+        attempt=attempt,
+        attempts=attempts,
+        best=max(a.score for a in attempts),
+        attempts_left=left,
+        page_url=_page_url(course, page),
+    )
+
+
+@bp.get("/courses/<slug>/attempts")
+@login_required
+def attempts(slug: str):
+    course = published_course(slug)
+    user = current_user._get_current_object()
+    rows = []
+    for attempt in services.attempts_for(user, slug):
+        found = course.find_block("quiz", attempt.quiz_id)
+        title = found[1].quiz.title if found else Quiz.from_content(attempt.quiz_version.content).title
+        rows.append((attempt, title, found is not None))
+    return render_template("quizzes/attempts.html", course=course, rows=rows)

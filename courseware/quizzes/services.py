@@ -1,0 +1,142 @@
+"""State changes for quizzes: remembering the version a learner saw, and recording attempts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from courseware.courses import Course
+from courseware.extensions import db
+from courseware.models import QuizAttempt, QuizVersion, User
+from courseware.models.base import utcnow
+from courseware.quizzes.grading import AnswersInvalid, Grade, answers_from_form, grade
+from courseware.quizzes.model import Quiz
+
+
+def _known_versions() -> dict[tuple[str, str, str], int]:
+    """Versions this process has already stored, so a page view does not ask the database again."""
+    return current_app.extensions.setdefault("courseware.quiz_versions", {})
+
+
+def remember_version(course: Course, quiz: Quiz) -> int:
+    """Store this version of the quiz (once) and return its row id."""
+    key = (course.slug, quiz.id, quiz.version)
+    known = _known_versions()
+    if key in known:
+        return known[key]
+    query = select(QuizVersion.id).filter_by(course_slug=course.slug, quiz_id=quiz.id, version=quiz.version)
+    version_id = db.session.scalar(query)
+    if version_id is None:
+        row = QuizVersion(course_slug=course.slug, quiz_id=quiz.id, version=quiz.version, content=quiz.content())
+        db.session.add(row)
+        try:
+            db.session.commit()
+            version_id = row.id
+        except IntegrityError:  # another request stored it first
+            db.session.rollback()
+            version_id = db.session.scalar(query)
+    known[key] = version_id
+    return version_id
+
+
+def stored_version(course_slug: str, quiz_id: str, version: str) -> tuple[int, Quiz] | None:
+    row = db.session.scalar(select(QuizVersion).filter_by(course_slug=course_slug, quiz_id=quiz_id, version=version))
+    return (row.id, Quiz.from_content(row.content)) if row else None
+
+
+def attempts_for(user: User, course_slug: str, quiz_id: str | None = None) -> list[QuizAttempt]:
+    query = select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.course_slug == course_slug)
+    if quiz_id is not None:
+        query = query.where(QuizAttempt.quiz_id == quiz_id)
+    return list(db.session.scalars(query.order_by(QuizAttempt.quiz_id, QuizAttempt.number)))
+
+
+def attempt_count(user: User, course_slug: str, quiz_id: str) -> int:
+    return db.session.scalar(
+        select(func.count(QuizAttempt.id)).filter_by(user_id=user.id, course_slug=course_slug, quiz_id=quiz_id)
+    )
+
+
+def passed_quiz_ids(user_id: int, course_slug: str) -> set[str]:
+    query = select(QuizAttempt.quiz_id).filter_by(user_id=user_id, course_slug=course_slug, passed=True).distinct()
+    return set(db.session.scalars(query))
+
+
+@dataclass
+class Submission:
+    attempt: QuizAttempt
+    grade: Grade | None
+    duplicate: bool  # the same attempt was already recorded (double click, second tab)
+
+
+class AttemptsUsedUp(Exception):
+    pass
+
+
+class VersionUnknown(Exception):
+    """The form names a version of the quiz that was never shown to anyone."""
+
+
+def submit_attempt(
+    user: User,
+    course: Course,
+    quiz_id: str,
+    version: str,
+    number: int,
+    form,
+    started_at: datetime | None = None,
+) -> Submission:
+    """Grade the answers in ``form`` against the version the learner saw; record attempt ``number`` once.
+
+    Raises AnswersInvalid (nothing stored), AttemptsUsedUp or VersionUnknown.
+    """
+    found = stored_version(course.slug, quiz_id, version)
+    if found is None:
+        raise VersionUnknown(version)
+    version_id, quiz = found
+    existing = _attempt(user, course.slug, quiz_id, number)
+    if existing is not None:
+        return Submission(existing, None, duplicate=True)
+    if quiz.attempts is not None and number > quiz.attempts:
+        raise AttemptsUsedUp()
+    if number != attempt_count(user, course.slug, quiz_id) + 1:
+        raise AnswersInvalid({"": "This attempt is out of date. Reload the page and answer again."})
+    answers = answers_from_form(quiz, form)
+    result = grade(quiz, answers)
+    attempt = QuizAttempt(
+        user_id=user.id,
+        course_slug=course.slug,
+        quiz_id=quiz_id,
+        number=number,
+        quiz_version_id=version_id,
+        answers=answers,
+        results={r.question_id: r.correct for r in result.results},
+        score=result.score,
+        passed=result.passed,
+        started_at=started_at,
+        submitted_at=utcnow(),
+    )
+    db.session.add(attempt)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        existing = _attempt(user, course.slug, quiz_id, number)
+        if existing is None:
+            raise
+        return Submission(existing, None, duplicate=True)
+    return Submission(attempt, result, duplicate=False)
+
+
+def _attempt(user: User, course_slug: str, quiz_id: str, number: int) -> QuizAttempt | None:
+    return db.session.scalar(
+        select(QuizAttempt).filter_by(user_id=user.id, course_slug=course_slug, quiz_id=quiz_id, number=number)
+    )
+
+
+def find_attempt(user: User, course_slug: str, quiz_id: str, number: int) -> QuizAttempt | None:
+    return _attempt(user, course_slug, quiz_id, number)
