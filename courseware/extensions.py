@@ -22,7 +22,8 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+# Each request has its own session; objects stay usable after a commit without reloading them.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

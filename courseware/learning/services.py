@@ -7,6 +7,8 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from courseware.courses import Course, Page
@@ -58,23 +60,24 @@ def record_page_view(user: User, course: Course, page: Page) -> tuple[PageVisit,
     enrolment = enrol(user, course)
     enrolment.last_page_key = page.key
     enrolment.last_activity_at = now
-    progress = db.session.scalar(
-        select(PageProgress).where(PageProgress.enrolment_id == enrolment.id, PageProgress.page_key == page.key)
-    )
-    if progress is None:
-        try:
-            with db.session.begin_nested():
-                progress = PageProgress(enrolment_id=enrolment.id, page_key=page.key, first_visited_at=now)
-                db.session.add(progress)
-        except IntegrityError:
-            progress = db.session.scalar(
-                select(PageProgress).where(PageProgress.enrolment_id == enrolment.id, PageProgress.page_key == page.key)
-            )
-    progress.last_visited_at = now
-    visit = PageVisit(token=secrets.token_urlsafe(16), page_progress_id=progress.id, started_at=now, last_beat_at=now)
+    progress_id = _mark_page_visited(enrolment.id, page.key, now)
+    visit = PageVisit(token=secrets.token_urlsafe(16), page_progress_id=progress_id, started_at=now, last_beat_at=now)
     db.session.add(visit)
     db.session.commit()
     return visit, progress_for(user, course, enrolment)
+
+
+def _mark_page_visited(enrolment_id: int, page_key: str, now: datetime) -> int:
+    """Insert or update the learner's row for the page in one statement; returns its id."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(PageProgress).values(
+        enrolment_id=enrolment_id, page_key=page_key, first_visited_at=now, last_visited_at=now, seconds=0
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["enrolment_id", "page_key"], set_={"last_visited_at": now}
+    ).returning(PageProgress.id)
+    return db.session.execute(statement).scalar_one()
 
 
 def record_heartbeat(user: User, token: str, now: datetime | None = None) -> int | None:
