@@ -98,12 +98,14 @@ def submit_attempt(
     if found is None:
         raise VersionUnknown(version)
     version_id, quiz = found
-    existing = _attempt(user, course.slug, quiz_id, number)
-    if existing is not None:
-        return Submission(existing, None, duplicate=True)
+    recorded = attempt_count(user, course.slug, quiz_id)
+    if number <= recorded:
+        existing = _attempt(user, course.slug, quiz_id, number)
+        if existing is not None:
+            return Submission(existing, None, duplicate=True)
     if quiz.attempts is not None and number > quiz.attempts:
         raise AttemptsUsedUp()
-    if number != attempt_count(user, course.slug, quiz_id) + 1:
+    if number != recorded + 1:
         raise AnswersInvalid({"": "This attempt is out of date. Reload the page and answer again."})
     answers = answers_from_form(quiz, form)
     result = grade(quiz, answers)
