@@ -50,10 +50,12 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.learning.routes import bp as learning_bp
     from courseware.quizzes.routes import bp as quizzes_bp
     from courseware.templating import init_templating
+    from courseware.worksheets.routes import bp as worksheets_bp
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
+    app.register_blueprint(worksheets_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
     init_errors(app)

@@ -12,6 +12,7 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("Something in that request was not right", "Go back, reload the page and try again."),
+    401: ("Please sign in", "Sign in to continue."),
     403: ("You do not have access to this page", "If you think you should, ask the person who runs your training."),
     404: ("We could not find that page", "It may have moved, or the link may be mistyped."),
     405: ("That action is not available here", "Go back and use the buttons on the page."),

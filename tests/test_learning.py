@@ -171,7 +171,7 @@ def test_media_files_are_served_and_confined_to_the_media_folder(client):
 
 
 @pytest.fixture
-def editable(make_app, tmp_path):
+def editable(app, make_app, tmp_path):
     """An app whose courses folder is a copy the test may edit."""
     courses = tmp_path / "courses"
     shutil.copytree(EXAMPLE_COURSES, courses)

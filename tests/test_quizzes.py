@@ -333,7 +333,7 @@ def test_two_simultaneous_submissions_record_one_attempt(app, databases, learner
 
 
 @pytest.fixture
-def editable(make_app, tmp_path):
+def editable(app, make_app, tmp_path):
     courses = tmp_path / "courses"
     shutil.copytree(EXAMPLE_COURSES, courses)
     app = make_app(COURSES_DIR=courses)

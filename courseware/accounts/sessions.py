@@ -17,6 +17,18 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
 
+@login_manager.unauthorized_handler
+def unauthorized():
+    """JSON callers (autosave, heartbeats) get a 401 they can act on; pages go to the sign-in form."""
+    from flask import redirect, request, url_for
+
+    from courseware.errors import render_error, wants_json
+
+    if wants_json():
+        return render_error(401, "Your session has ended", "Sign in again; nothing you typed is lost.")
+    return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     raw_id, _, token = user_id.partition(":")

@@ -82,7 +82,7 @@ class BlockType:
 
 REGISTRY: dict[str, BlockType] = {}
 # Areas of the product that add blocks; imported on first use so that they register themselves.
-PLUGINS = ("courseware.quizzes.block",)
+PLUGINS = ("courseware.quizzes.block", "courseware.worksheets.block")
 
 
 def registry() -> dict[str, BlockType]:

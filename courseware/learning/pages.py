@@ -9,8 +9,12 @@ from courseware.courses import Course, Page
 from courseware.learning import services
 
 
-def render_course_page(course: Course, page: Page, quiz_overrides: dict | None = None, status: int = 200):
+def render_course_page(course: Course, page: Page, overrides: dict | None = None, status: int = 200):
+    """``overrides`` carry a block's answers and errors being shown again, by block kind and id."""
     from courseware.quizzes.views import quiz_forms
+    from courseware.worksheets.views import worksheet_forms
+
+    overrides = overrides or {}
 
     user = current_user._get_current_object()
     visit, progress = services.record_page_view(user, course, page)
@@ -23,7 +27,8 @@ def render_course_page(course: Course, page: Page, quiz_overrides: dict | None =
         previous=previous,
         following=following,
         visit=visit,
-        quiz_forms=quiz_forms(user, course, page, quiz_overrides),
+        quiz_forms=quiz_forms(user, course, page, overrides.get("quiz")),
+        worksheet_forms=worksheet_forms(user, course, page, overrides.get("worksheet")),
         heartbeat_seconds=current_app.config["HEARTBEAT_SECONDS"],
     )
     return html, status

@@ -15,6 +15,7 @@ class CourseProgress:
     visited: set[str] = field(default_factory=set)
     seconds: int = 0
     passed_quizzes: set[str] = field(default_factory=set)
+    done_worksheets: set[str] | None = None  # None: the course does not require worksheets
 
     @property
     def started(self) -> bool:
@@ -24,9 +25,15 @@ class CourseProgress:
         return page.key in self.visited
 
     def module_done(self, module: Module) -> bool:
-        """Every page read and every quiz passed."""
-        return all(self.page_done(p) for p in module.pages) and all(
-            seg.quiz.id in self.passed_quizzes for p in module.pages for seg in p.blocks("quiz")
+        """Every page read, every quiz passed and, where the course requires it, every worksheet done."""
+        pages = module.pages
+        return (
+            all(self.page_done(p) for p in pages)
+            and all(seg.quiz.id in self.passed_quizzes for p in pages for seg in p.blocks("quiz"))
+            and (
+                self.done_worksheets is None
+                or all(seg.worksheet.id in self.done_worksheets for p in pages for seg in p.blocks("worksheet"))
+            )
         )
 
     def quiz_passed(self, quiz_id: str) -> bool:

@@ -17,6 +17,7 @@ from courseware.learning.progress import CourseProgress
 from courseware.models import Enrolment, PageProgress, PageVisit, User
 from courseware.models.base import utcnow
 from courseware.quizzes.services import passed_quiz_ids
+from courseware.worksheets.services import done_worksheets
 
 
 def find_enrolment(user: User, course: Course) -> Enrolment | None:
@@ -49,8 +50,16 @@ def progress_for(user: User | None, course: Course, enrolment: Enrolment | None 
         select(PageProgress.page_key, PageProgress.seconds).where(PageProgress.enrolment_id == enrolment.id)
     ).all()
     passed = passed_quiz_ids(user.id, course.slug) if course.has_blocks("quiz") else set()
+    worksheets = None
+    if course.completion.worksheets_required and course.has_blocks("worksheet"):
+        worksheets = done_worksheets(course, user.id)
     return CourseProgress(
-        course, enrolment, {key for key, _ in rows}, sum(seconds for _, seconds in rows), passed_quizzes=passed
+        course,
+        enrolment,
+        {key for key, _ in rows},
+        sum(seconds for _, seconds in rows),
+        passed_quizzes=passed,
+        done_worksheets=worksheets,
     )
 
 

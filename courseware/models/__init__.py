@@ -4,8 +4,10 @@ from courseware.models.kept import KeptSubmission
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizVersion
 from courseware.models.user import PasswordReset, Role, User
+from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, WorksheetEntry
 
 __all__ = [
+    "AnswerConflict",
     "Enrolment",
     "KeptSubmission",
     "PageProgress",
@@ -15,4 +17,6 @@ __all__ = [
     "QuizVersion",
     "Role",
     "User",
+    "WorksheetAnswer",
+    "WorksheetEntry",
 ]

@@ -31,7 +31,7 @@ def _page_url(course: Course, page) -> str:
     return url_for("learning.page", slug=course.slug, module=page.module.slug, page=page.slug)
 
 
-def _csrf_ok() -> bool:
+def csrf_ok() -> bool:
     try:
         validate_csrf(request.form.get("csrf_token"))
     except (ValidationError, CSRFError):
@@ -45,7 +45,7 @@ def submit(slug: str, quiz_id: str):
     course = published_course(slug)
     page, segment = _find(course, quiz_id)
     page_url = _page_url(course, page)
-    if not current_user.is_authenticated or not _csrf_ok():
+    if not current_user.is_authenticated or not csrf_ok():
         kept.keep("quiz", page_url, {"quiz": quiz_id, "form": kept.form_payload(request.form)})
         if not current_user.is_authenticated:
             flash("Your session had ended. Sign in again and your answers will be waiting for you.", "warning")
@@ -92,7 +92,7 @@ def _show_again(course, page, quiz, answers, errors, notice=""):
     user = current_user._get_current_object()
     attempts = services.attempts_for(user, course.slug, quiz.id)
     form = build_form(user, quiz, attempts, fit_answers(quiz, answers), errors, notice)
-    return render_course_page(course, page, quiz_overrides={quiz.id: form}, status=422)
+    return render_course_page(course, page, overrides={"quiz": {quiz.id: form}}, status=422)
 
 
 @bp.get("/courses/<slug>/quizzes/<quiz_id>/attempts/<int:number>")

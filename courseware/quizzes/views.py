@@ -94,19 +94,15 @@ def fit_answers(quiz: Quiz, answers: dict) -> dict:
     return fitted
 
 
-def kept_form(user, course: Course, page_url: str, quiz: Quiz) -> QuizForm | None:
+def kept_form(user, quiz: Quiz, attempts: list[QuizAttempt], payload: dict) -> QuizForm:
     """Answers kept while the learner signed in again, shown for them to submit."""
-    payload = kept.take("quiz", page_url)
-    if not payload or payload.get("quiz") != quiz.id:
-        return None
-    form = MultiDict([(k, v) for k, values in payload["form"].items() for v in values])
+    form = MultiDict([(k, v) for k, values in payload.items() for v in values])
     answers = fit_answers(quiz, answers_as_sent(form))
     try:
         validate(quiz, answers)
         errors = {}
     except AnswersInvalid as invalid:
         errors = {k: v for k, v in invalid.errors.items() if k}
-    attempts = services.attempts_for(user, course.slug, quiz.id)
     return build_form(user, quiz, attempts, answers, errors, "Your answers were kept. Check them and submit.")
 
 
@@ -130,6 +126,7 @@ def quiz_forms(user: User, course: Course, page: Page, overrides: dict[str, Quiz
     if not segments:
         return forms
     attempts = services.attempts_for(user, course.slug)
+    payload = kept.take("quiz", request.path) or {}
     for segment in segments:
         quiz = segment.quiz
         services.remember_version(course, quiz)
@@ -137,7 +134,8 @@ def quiz_forms(user: User, course: Course, page: Page, overrides: dict[str, Quiz
             forms[quiz.id] = overrides[quiz.id]
             continue
         mine = [a for a in attempts if a.quiz_id == quiz.id]
-        forms[quiz.id] = kept_form(user, course, request.path, quiz) or build_form(user, quiz, mine)
+        kept_answers = payload.get("form") if payload.get("quiz") == quiz.id else None
+        forms[quiz.id] = kept_form(user, quiz, mine, kept_answers) if kept_answers else build_form(user, quiz, mine)
     return forms
 
 

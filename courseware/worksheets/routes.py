@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from courseware import kept
+from courseware.courses import Course
+from courseware.extensions import csrf, db
+from courseware.learning.pages import render_course_page
+from courseware.learning.routes import published_course
+from courseware.models import WorksheetEntry
+from courseware.quizzes.routes import csrf_ok
+from courseware.worksheets import pdf, services
+from courseware.worksheets.model import Worksheet
+from courseware.worksheets.values import ValueInvalid, from_form
+
+bp = Blueprint("worksheets", __name__)
+PREFIX = "f-"
+
+
+def _find(course: Course, worksheet_id: str):
+    found = course.find_block("worksheet", worksheet_id)
+    if found is None:
+        abort(404)
+    return found[0], found[1].worksheet
+
+
+def _page_url(course: Course, page) -> str:
+    return url_for("learning.page", slug=course.slug, module=page.module.slug, page=page.slug)
+
+
+def values_from_payload(worksheet: Worksheet, payload: dict) -> dict:
+    form = MultiDict([(k, v) for k, values in payload.items() for v in values])
+    return {f.id: from_form(f, form, PREFIX) for f in worksheet.fields if _posted(f, form)}
+
+
+def _posted(fld, form) -> bool:
+    name = f"{PREFIX}{fld.id}"
+    return name in form or f"{name}-0-0" in form or f"has-{fld.id}" in form
+
+
+@bp.post("/courses/<slug>/worksheets/<worksheet_id>")
+@csrf.exempt  # checked below, so that text sent with an expired form is kept rather than lost
+def save(slug: str, worksheet_id: str):
+    """Save a whole worksheet: the form that works without JavaScript."""
+    course = published_course(slug)
+    page, worksheet = _find(course, worksheet_id)
+    page_url = _page_url(course, page)
+    if not current_user.is_authenticated or not csrf_ok():
+        kept.keep("worksheet", page_url, {"worksheet": worksheet_id, "form": kept.form_payload(request.form)})
+        if not current_user.is_authenticated:
+            flash("Your session had ended. Sign in again and your text will be waiting for you.", "warning")
+            return redirect(url_for("accounts.sign_in", next=page_url))
+        flash("This form had expired. Your text is kept below: check it and press Save.", "warning")
+        return redirect(f"{page_url}#worksheet-{worksheet_id}")
+
+    user = current_user._get_current_object()
+    values, errors, conflicts = {}, {}, 0
+    for fld in worksheet.fields:
+        if not _posted(fld, request.form):
+            continue
+        value = from_form(fld, request.form, PREFIX)
+        values[fld.id] = value
+        try:
+            based_on = int(request.form.get(f"rev-{fld.id}") or 0) or None
+            saved = services.save_field(user, course, worksheet, fld, value, based_on)
+        except ValueInvalid as invalid:
+            errors[fld.id] = str(invalid)
+            continue
+        except ValueError:
+            abort(400)
+        conflicts += saved.conflict is not None
+    if errors:
+        db.session.rollback()
+        return render_course_page(
+            course, page, overrides={"worksheet": {worksheet_id: (values, errors, "")}}, status=422
+        )
+    db.session.commit()
+    if conflicts:
+        flash(
+            "Some answers had been changed in another window since this page was opened. Both versions are kept: "
+            "choose the one to keep below.",
+            "warning",
+        )
+    else:
+        flash(f"Saved “{worksheet.title}”.", "success")
+    return redirect(f"{page_url}#worksheet-{worksheet_id}")
+
+
+@bp.post("/courses/<slug>/worksheets/<worksheet_id>/fields/<field_id>")
+@login_required
+def autosave(slug: str, worksheet_id: str, field_id: str):
+    """Save one field as the learner types (JSON, with the CSRF token in a header)."""
+    course = published_course(slug)
+    _, worksheet = _find(course, worksheet_id)
+    fld = worksheet.field(field_id)
+    data = request.get_json(silent=True)
+    if fld is None:
+        return jsonify(error="This field is not part of the worksheet. Reload the page."), 404
+    if not isinstance(data, dict) or "value" not in data:
+        return jsonify(error="The answer could not be read. Reload the page and try again."), 400
+    based_on = data.get("revision")
+    if based_on is not None and (isinstance(based_on, bool) or not isinstance(based_on, int)):
+        return jsonify(error="The answer could not be read. Reload the page and try again."), 400
+    user = current_user._get_current_object()
+    try:
+        saved = services.save_field(user, course, worksheet, fld, data["value"], based_on or None)
+    except ValueInvalid as invalid:
+        db.session.rollback()
+        return jsonify(error=str(invalid)), 422
+    db.session.commit()
+    answer = saved.answer
+    body = {"revision": answer.revision, "saved_at": answer.updated_at.isoformat()}
+    if saved.conflict is not None:
+        body.update(
+            conflict=True,
+            current=answer.value,
+            error="This answer was changed in another window. Both versions are kept: reload to choose one.",
+        )
+        return jsonify(body), 409
+    return jsonify(body)
+
+
+@bp.post("/courses/<slug>/worksheets/<worksheet_id>/share")
+@login_required
+def share(slug: str, worksheet_id: str):
+    course = published_course(slug)
+    page, worksheet = _find(course, worksheet_id)
+    shared = request.form.get("shared") == "yes"
+    services.set_shared(current_user._get_current_object(), course, worksheet, shared)
+    flash(
+        f"“{worksheet.title}” is now shared with your leaders." if shared else f"“{worksheet.title}” is private again.",
+        "success",
+    )
+    return redirect(f"{_page_url(course, page)}#worksheet-{worksheet_id}")
+
+
+@bp.post("/worksheets/conflicts/<int:conflict_id>")
+@login_required
+def resolve(conflict_id: int):
+    use_copy = request.form.get("choice") == "copy"
+    conflict = services.resolve_conflict(current_user._get_current_object(), conflict_id, use_copy)
+    if conflict is None:
+        abort(404)
+    flash("Your answer is updated." if use_copy else "The copy is removed; your saved answer stays.", "success")
+    return redirect(request.referrer or url_for("learning.catalog"))
+
+
+@bp.get("/courses/<slug>/action-plan")
+@login_required
+def action_plan(slug: str):
+    course = published_course(slug)
+    plan = services.action_plan(current_user._get_current_object(), course)
+    return render_template("worksheets/action_plan.html", course=course, plan=plan)
+
+
+@bp.get("/courses/<slug>/action-plan.pdf")
+@login_required
+def action_plan_pdf(slug: str):
+    course = published_course(slug)
+    user = current_user._get_current_object()
+    data = pdf.action_plan_pdf(user, course, services.action_plan(user, course))
+    filename = f"action-plan-{course.slug}.pdf"
+    return (
+        data,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.get("/entries/<int:entry_id>")
+@login_required
+def entry(entry_id: int):
+    """One worksheet entry. Private entries are their author's alone; nobody else learns they exist."""
+    found = db.session.get(WorksheetEntry, entry_id)
+    if found is None or found.user_id != current_user.id:
+        abort(404)
+    course = published_course(found.course_slug)
+    block = course.find_block("worksheet", found.worksheet_id)
+    worksheet = block[1].worksheet if block else None
+    return render_template("worksheets/entry.html", course=course, entry=found, worksheet=worksheet)

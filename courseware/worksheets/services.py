@@ -1,0 +1,198 @@
+"""State changes for worksheets: saving answers (never losing text), sharing, and the action plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from courseware.courses import Course
+from courseware.extensions import db
+from courseware.models import AnswerConflict, User, WorksheetAnswer, WorksheetEntry
+from courseware.models.base import utcnow
+from courseware.worksheets.model import Field, Worksheet
+from courseware.worksheets.values import clean, is_filled
+
+
+def find_entry(user: User, course_slug: str, worksheet_id: str) -> WorksheetEntry | None:
+    return db.session.scalar(
+        select(WorksheetEntry).filter_by(user_id=user.id, course_slug=course_slug, worksheet_id=worksheet_id)
+    )
+
+
+def entries_for(user: User, course_slug: str) -> dict[str, WorksheetEntry]:
+    rows = db.session.scalars(select(WorksheetEntry).filter_by(user_id=user.id, course_slug=course_slug))
+    return {entry.worksheet_id: entry for entry in rows}
+
+
+def _entry(user: User, course: Course, worksheet: Worksheet) -> WorksheetEntry:
+    entry = find_entry(user, course.slug, worksheet.id)
+    if entry is not None:
+        return entry
+    try:
+        with db.session.begin_nested():
+            entry = WorksheetEntry(
+                user_id=user.id, course_slug=course.slug, worksheet_id=worksheet.id, title=worksheet.title
+            )
+            db.session.add(entry)
+    except IntegrityError:
+        entry = find_entry(user, course.slug, worksheet.id)
+    return entry
+
+
+@dataclass
+class Saved:
+    answer: WorksheetAnswer
+    conflict: AnswerConflict | None = None
+
+
+def save_field(
+    user: User, course: Course, worksheet: Worksheet, fld: Field, value: object, based_on: int | None
+) -> Saved:
+    """Save one field. ``based_on`` is the revision the learner's page started from (None: never saved).
+
+    When the stored answer has moved on since (another tab saved newer text), the incoming value is
+    kept as a conflict copy beside it and nothing is overwritten. Raises ValueInvalid for bad values.
+    The caller commits.
+    """
+    value = clean(fld, value)
+    entry = _entry(user, course, worksheet)
+    entry.title = worksheet.title
+    entry.updated_at = utcnow()
+    answer = db.session.scalar(select(WorksheetAnswer).filter_by(entry_id=entry.id, field_id=fld.id))
+    if answer is None:
+        try:
+            with db.session.begin_nested():
+                answer = WorksheetAnswer(entry_id=entry.id, field_id=fld.id, prompt=fld.prompt, value=value, revision=1)
+                db.session.add(answer)
+            return Saved(answer)
+        except IntegrityError:
+            answer = db.session.scalar(select(WorksheetAnswer).filter_by(entry_id=entry.id, field_id=fld.id))
+    if answer.value == value:
+        return Saved(answer)
+    if based_on == answer.revision:
+        moved = db.session.execute(
+            update(WorksheetAnswer)
+            .where(WorksheetAnswer.id == answer.id, WorksheetAnswer.revision == based_on)
+            .values(value=value, prompt=fld.prompt, revision=based_on + 1, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if moved:
+            db.session.refresh(answer)
+            return Saved(answer)
+        db.session.refresh(answer)
+    conflict = AnswerConflict(answer_id=answer.id, value=value, based_on=based_on or 0)
+    db.session.add(conflict)
+    db.session.flush()
+    return Saved(answer, conflict)
+
+
+def resolve_conflict(user: User, conflict_id: int, use_copy: bool) -> AnswerConflict | None:
+    """Use the kept copy as the answer, or let it go. Only the owner's conflicts are found."""
+    conflict = db.session.scalar(
+        select(AnswerConflict)
+        .join(WorksheetAnswer, AnswerConflict.answer_id == WorksheetAnswer.id)
+        .join(WorksheetEntry, WorksheetAnswer.entry_id == WorksheetEntry.id)
+        .where(AnswerConflict.id == conflict_id, WorksheetEntry.user_id == user.id)
+    )
+    if conflict is None:
+        return None
+    answer = conflict.answer
+    if use_copy:
+        answer.value = conflict.value
+        answer.revision += 1
+        answer.updated_at = utcnow()
+    db.session.delete(conflict)
+    db.session.commit()
+    return conflict
+
+
+def set_shared(user: User, course: Course, worksheet: Worksheet, shared: bool) -> WorksheetEntry:
+    entry = _entry(user, course, worksheet)
+    entry.shared = shared
+    db.session.commit()
+    return entry
+
+
+def done_worksheets(course: Course, user_id: int) -> set[str]:
+    """Ids of the worksheets this learner has completed: every required field filled (or, with none
+    required, any field)."""
+    rows = db.session.execute(
+        select(WorksheetEntry.worksheet_id, WorksheetAnswer.field_id, WorksheetAnswer.value)
+        .join(WorksheetAnswer, WorksheetAnswer.entry_id == WorksheetEntry.id)
+        .where(WorksheetEntry.user_id == user_id, WorksheetEntry.course_slug == course.slug)
+    ).all()
+    filled: dict[str, set[str]] = {}
+    for worksheet_id, field_id, value in rows:
+        if is_filled(value):
+            filled.setdefault(worksheet_id, set()).add(field_id)
+    done = set()
+    for worksheet_id, fields in filled.items():
+        found = course.find_block("worksheet", worksheet_id)
+        if found is None:
+            continue
+        worksheet = found[1].worksheet
+        required = {f.id for f in worksheet.fields if f.required}
+        if (required and required <= fields) or (not required and fields):
+            done.add(worksheet_id)
+    return done
+
+
+@dataclass
+class PlanItem:
+    field: Field | None
+    prompt: str
+    answer: WorksheetAnswer | None
+
+
+@dataclass
+class PlanSection:
+    module_title: str
+    worksheet: Worksheet
+    entry: WorksheetEntry | None
+    items: list[PlanItem] = field(default_factory=list)
+
+
+@dataclass
+class ActionPlan:
+    sections: list[PlanSection]
+    earlier: list[tuple[WorksheetEntry, list[WorksheetAnswer]]]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for s in self.sections for i in s.items if i.answer and is_filled(i.answer.value))
+
+
+def action_plan(user: User, course: Course) -> ActionPlan:
+    """Every worksheet answer in course order under its prompt; answers to fields or worksheets no
+    longer in the course come last, under the prompt they were given."""
+    entries = entries_for(user, course.slug)
+    answers: dict[int, dict[str, WorksheetAnswer]] = {}
+    if entries:
+        rows = db.session.scalars(
+            select(WorksheetAnswer).where(WorksheetAnswer.entry_id.in_([e.id for e in entries.values()]))
+        )
+        for answer in rows:
+            answers.setdefault(answer.entry_id, {})[answer.field_id] = answer
+    sections: list[PlanSection] = []
+    placed: set[int] = set()
+    for module in course.modules:
+        for page in module.pages:
+            for segment in page.blocks("worksheet"):
+                worksheet = segment.worksheet
+                entry = entries.get(worksheet.id)
+                mine = answers.get(entry.id, {}) if entry else {}
+                section = PlanSection(module.title, worksheet, entry)
+                for fld in worksheet.fields:
+                    answer = mine.get(fld.id)
+                    if answer is not None:
+                        placed.add(answer.id)
+                    section.items.append(PlanItem(fld, fld.prompt, answer))
+                sections.append(section)
+    earlier = []
+    for entry in entries.values():
+        leftover = [a for a in answers.get(entry.id, {}).values() if a.id not in placed and is_filled(a.value)]
+        if leftover:
+            earlier.append((entry, leftover))
+    return ActionPlan(sections, earlier)
