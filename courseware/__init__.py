@@ -32,9 +32,11 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from courseware import courses
     from courseware.accounts.sessions import init_login
+    from courseware.database import init_database
     from courseware.extensions import csrf, db, limiter, migrate
 
     db.init_app(app)
+    init_database(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
