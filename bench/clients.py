@@ -66,7 +66,7 @@ def _check(response: Response, expect: int, method: str, path: str) -> Response:
 
 def _encode(form: dict | None, json: Any) -> tuple[bytes | None, dict[str, str]]:
     if form is not None:
-        return urlencode(form).encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+        return urlencode(form, doseq=True).encode(), {"Content-Type": "application/x-www-form-urlencoded"}
     if json is not None:
         return jsonlib.dumps(json).encode(), {"Content-Type": "application/json"}
     return None, {}

@@ -39,12 +39,48 @@ def seed(app: Flask, learners: int, rng: random.Random) -> dict[str, Any]:
                 for course in courses
                 for page in course.pages
             ]
+            quizzes = [_quiz(course, page, segment.quiz) for course in courses for page in course.pages
+                       for segment in page.blocks("quiz") if segment.quiz.attempts is None]  # fmt: skip
+            fields = [_field(course, page, segment.worksheet) for course in courses for page in course.pages
+                      for segment in page.blocks("worksheet")]  # fmt: skip
     return {
         "password": PASSWORD,
         "emails": emails,
         "courses": [c.slug for c in courses],
         "pages": pages,
+        "quizzes": quizzes,
+        "fields": [f for f in fields if f],
         "rows": counts,
+    }
+
+
+def _page_url(course: Course, page) -> str:
+    return url_for("learning.page", slug=course.slug, module=page.module.slug, page=page.slug)
+
+
+def _quiz(course: Course, page, quiz) -> dict[str, Any]:
+    """Where a quiz is and a right answer to each question, as a browser would post them."""
+    answers: dict[str, Any] = {}
+    for question in quiz.questions:
+        if question.is_choice:
+            answers[f"q-{question.id}"] = [c.id for c in question.choices if c.correct]
+        else:
+            answers[f"q-{question.id}"] = question.answers[0]
+    return {
+        "page": _page_url(course, page),
+        "submit": url_for("quizzes.submit", slug=course.slug, quiz_id=quiz.id),
+        "answers": answers,
+    }
+
+
+def _field(course: Course, page, worksheet) -> dict[str, Any] | None:
+    """The first long-text field of a worksheet: the one learners type the most into."""
+    field = next((f for f in worksheet.fields if f.type == "long-text"), None)
+    if field is None:
+        return None
+    return {
+        "page": _page_url(course, page),
+        "url": url_for("worksheets.autosave", slug=course.slug, worksheet_id=worksheet.id, field_id=field.id),
     }
 
 

@@ -9,12 +9,14 @@ Workloads run in the order they are defined here.
 
 from __future__ import annotations
 
+import json as jsonlib
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.clients import Client
+from bench.clients import CSRF_META, Client
 
 BASELINE = "healthz"
 
@@ -59,3 +61,68 @@ def healthz(client: Client, ctx: Context) -> None:
 @workload("page-view", "GET a random page of a published course, as a signed-in learner (records progress)")
 def page_view(client: Client, ctx: Context) -> None:
     client.get(ctx.rng.choice(ctx.seed["pages"]))
+
+
+QUIZ_VERSION = re.compile(r'name="version" value="([^"]+)"')
+QUIZ_NUMBER = re.compile(r'name="number" value="(\d+)"')
+
+
+def _open_quiz(client: Client, ctx: Context) -> None:
+    if not ctx.seed["quizzes"]:
+        raise RuntimeError("no course in the courses folder has a quiz without an attempt limit")
+    quiz = ctx.rng.choice(ctx.seed["quizzes"])
+    html = client.get(quiz["page"]).text
+    ctx.state.update(
+        quiz=quiz,
+        version=QUIZ_VERSION.search(html).group(1),
+        number=int(QUIZ_NUMBER.search(html).group(1)),
+        csrf=CSRF_META.search(html).group(1),
+    )
+
+
+@workload(
+    "quiz-submit", "POST a quiz attempt with right answers: graded and recorded (redirects to the result)", _open_quiz
+)
+def quiz_submit(client: Client, ctx: Context) -> None:
+    s = ctx.state
+    form = {"csrf_token": s["csrf"], "version": s["version"], "number": str(s["number"]), **s["quiz"]["answers"]}
+    client.post(s["quiz"]["submit"], expect=302, form=form)
+    s["number"] += 1
+
+
+def _open_worksheet(client: Client, ctx: Context) -> None:
+    if not ctx.seed["fields"]:
+        raise RuntimeError("no course in the courses folder has a worksheet with a long-text field")
+    field = ctx.rng.choice(ctx.seed["fields"])
+    ctx.state.update(field=field, revision=None, csrf=client.csrf_token(field["page"]))
+
+
+WORDS = [
+    "we",
+    "will",
+    "greet",
+    "every",
+    "student",
+    "at",
+    "the",
+    "door",
+    "and",
+    "learn",
+    "each",
+    "name",
+    "by",
+    "the",
+    "end",
+    "of",
+    "the",
+    "month",
+]
+
+
+@workload("autosave", "POST one worksheet field as JSON, as the page does while the learner types", _open_worksheet)
+def autosave(client: Client, ctx: Context) -> None:
+    s = ctx.state
+    text = " ".join(ctx.rng.choice(WORDS) for _ in range(ctx.rng.randint(20, 200)))
+    headers = {"X-CSRFToken": s["csrf"], "Accept": "application/json"}
+    response = client.post(s["field"]["url"], json={"value": text, "revision": s["revision"]}, headers=headers)
+    s["revision"] = jsonlib.loads(response.text)["revision"]
