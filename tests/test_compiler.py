@@ -329,3 +329,14 @@ def regenerate_golden() -> None:  # pragma: no cover - run by hand when the outp
 
 if __name__ == "__main__":  # pragma: no cover
     regenerate_golden()
+
+
+def test_images_from_another_course_are_not_shown(tmp_path):
+    body = '<img src="/courses/other-course/media/x.png" alt="x">'
+    folder = make_course(tmp_path, GOOD_YML, {"01-one.md": MODULE.format(body=body)})
+    assert "other-course" not in compile_course(folder, tmp_path).pages[0].segments[0].html
+
+
+def test_the_version_hint_repeats_what_was_written(tmp_path):
+    found = problems_for(tmp_path, course_yml=GOOD_YML + "version: 1.10\n")
+    assert any('version: "1.10"' in p for p in found), found

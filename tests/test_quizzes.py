@@ -396,3 +396,28 @@ def test_an_expired_form_while_signed_in_keeps_the_answers(learner_client):
     page = learner_client.get(QUIZ_PAGE).get_data(as_text=True)
     assert "This form had expired" in page and "Your answers were kept" in page
     assert attempts() == []
+
+
+def test_scores_round_half_up():
+    from courseware.quizzes.grading import grade
+    from courseware.quizzes.model import Choice, Question, Quiz
+
+    questions = [
+        Question(f"q{i}", "single", "Q", choices=[Choice("a", "A", True), Choice("b", "B", False)]) for i in range(8)
+    ]
+    quiz = Quiz("q", "Quiz", "", questions, pass_mark=60, attempts=None, shuffle=False)
+    answers = {f"q{i}": ["a" if i < 5 else "b"] for i in range(8)}
+    assert grade(quiz, answers).score == 63  # 62.5 rounds up
+    answers = {f"q{i}": ["a" if i < 1 else "b"] for i in range(8)}
+    assert grade(quiz, answers).score == 13
+
+
+def test_question_details_keep_their_paragraphs_and_choice_ids_are_checked(tmp_path):
+    found = quiz_problems(tmp_path, "- [x] a {#Right_One}\n- [ ] b")
+    assert any("choice id 'Right_One' must use lowercase letters" in p for p in found), found
+    folder = tmp_path / "demo"
+    (folder / "01-one.md").write_text(
+        QUIZ.format(options="    id: check", body="First paragraph.\n\nSecond paragraph.\n\n- [x] a\n- [ ] b")
+    )
+    quiz = compile_course(folder, tmp_path).find_block("quiz", "check")[1].quiz
+    assert quiz.questions[0].details_html == "<p>First paragraph.</p>\n<p>Second paragraph.</p>"

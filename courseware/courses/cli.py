@@ -21,6 +21,10 @@ def _course_dirs(path: Path) -> list[Path]:
     return sorted(p for p in path.iterdir() if p.is_dir() and (p / "course.yml").is_file()) if path.is_dir() else []
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
 @courses_cli.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def check(path: Path | None) -> None:
@@ -39,7 +43,8 @@ def check(path: Path | None) -> None:
             click.echo(str(problem), err=True)
         count += len(course.problems)
         if not course.problems:
-            summary = f"{len(course.modules)} modules, {len(course.pages)} pages, {hours(course.minutes / 60)}"
+            counts = f"{plural(len(course.modules), 'module')}, {plural(len(course.pages), 'page')}"
+            summary = f"{counts}, {hours(course.minutes / 60)}"
             click.echo(f"{course.slug}: ok ({summary})")
     if count:
         raise click.ClickException(f"{count} mistake{'s' if count != 1 else ''} found")

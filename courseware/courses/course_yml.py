@@ -76,9 +76,10 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
     course.summary = reader.text(data, ("summary",))
     course.audience = reader.text(data, ("audience",))
     if isinstance(data.get("version"), float):
+        line = lines.get(("version",), 1)
+        written = text.splitlines()[line - 1].split(":", 1)[1].split("#", 1)[0].strip()
         reader.error(
-            ("version",),
-            f'write the version in quotes, such as version: "{data["version"]}" (YAML reads it as a number)',
+            ("version",), f'write the version in quotes, such as version: "{written}" (YAML reads it as a number)'
         )
     course.version = reader.text(data, ("version",)) or "1"
     course.published = reader.boolean(data, ("published",), True)
@@ -103,8 +104,8 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
     course.completion = CompletionRules(
         pass_mark=reader.number(completion, ("completion", "pass_mark"), 80, minimum=0, maximum=100, whole=True),
         worksheets_required=reader.boolean(completion, ("completion", "worksheets_required"), False),
-        min_seat_minutes=int(
-            reader.number(completion, ("completion", "min_seat_minutes"), 0, minimum=0, maximum=100000)
+        min_seat_minutes=reader.number(
+            completion, ("completion", "min_seat_minutes"), 0, minimum=0, maximum=100000, whole=True
         ),
     )
     certificate = data.get("certificate") or {}

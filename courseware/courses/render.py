@@ -34,7 +34,6 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-MEDIA_SRC = re.compile(r"^/courses/[\w-]+/media/[^:]*$")
 SAFE_STYLE = re.compile(r"^text-align:\s*(left|right|center);?$")
 
 
@@ -65,19 +64,23 @@ class _CourseExtension(Extension):
         md.treeprocessors.register(_CourseTreeprocessor(md, self.media_url), "courseware", 5)
 
 
-def _keep_safe_attribute(tag: str, name: str, value: str) -> str | None:
-    if name == "style":
-        return value if SAFE_STYLE.match(value.strip()) else None
-    if tag == "img" and name == "src":
-        # Images come only from a course's media folder, never from another site.
-        return value if MEDIA_SRC.match(value) else None
-    return value
+def _attribute_filter(media_url: str):
+    def keep_safe_attribute(tag: str, name: str, value: str) -> str | None:
+        if name == "style":
+            return value if SAFE_STYLE.match(value.strip()) else None
+        if tag == "img" and name == "src":
+            # Images come only from the course's own media folder, never from another site.
+            return value if value.startswith(media_url) and ":" not in value and ".." not in value else None
+        return value
+
+    return keep_safe_attribute
 
 
 class MarkdownRenderer:
     """Renders Markdown fragments of one course. Not shared between threads."""
 
     def __init__(self, media_url: str) -> None:
+        self.media_url = media_url
         self._md = markdown.Markdown(
             extensions=[*EXTENSIONS, _CourseExtension(media_url)],
             output_format="html",
@@ -86,17 +89,17 @@ class MarkdownRenderer:
     def render(self, text: str) -> str:
         self._md.reset()
         html = self._md.convert(text)
-        return sanitise(html)
+        return sanitise(html, self.media_url)
 
 
-def sanitise(html: str) -> str:
+def sanitise(html: str, media_url: str) -> str:
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS | {"img"},
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
-        attribute_filter=_keep_safe_attribute,
+        attribute_filter=_attribute_filter(media_url),
     )
 
 

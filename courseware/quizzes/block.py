@@ -152,14 +152,14 @@ class QuizBlock(BlockType):
                 draft.explanation.append(text)
             elif draft.choices and text.startswith((" ", "\t")) and text.strip():
                 draft.choices[-1][4].append(text.strip())
-            elif not text.strip():
+            elif not text.strip() and (draft.choices or draft.answers or draft.in_explanation):
                 draft.in_explanation = False
             elif draft.choices or draft.answers:
                 ctx.report(
                     line.number, "text after the choices belongs in 'Explanation: ...' or indented under a choice"
                 )
-            else:
-                draft.details.append(text)
+            elif text.strip() or draft.details:
+                draft.details.append(text)  # blank lines keep the details' paragraphs apart
         return intro, drafts
 
     def _question(self, draft: _Draft, ctx: BlockContext) -> Question | None:
@@ -177,6 +177,9 @@ class QuizBlock(BlockType):
         seen: set[str] = set()
         for number, correct, label, explicit, feedback in draft.choices:
             cid = explicit or slugify(label)
+            if explicit and not re.match(r"^[a-z0-9][a-z0-9-]*$", explicit):
+                ctx.report(number, f"choice id '{explicit}' must use lowercase letters, digits and hyphens")
+                ok = False
             if cid in seen:
                 ctx.report(number, f"two choices of this question have the id '{cid}' (add '{{#another-id}}')")
                 ok = False

@@ -90,5 +90,6 @@ def grade(quiz: Quiz, answers: dict[str, list[str] | str]) -> Grade:
         else:
             correct = set(given) == {c.id for c in question.choices if c.correct}
         results.append(QuestionResult(question.id, correct, given))
-    score = round(100 * sum(r.correct for r in results) / len(results))
+    correct = sum(r.correct for r in results)
+    score = (200 * correct + len(results)) // (2 * len(results))  # rounded half up: 5 of 8 is 63%
     return Grade(score, score >= quiz.pass_mark, results)
