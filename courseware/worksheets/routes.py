@@ -110,12 +110,11 @@ def autosave(slug: str, worksheet_id: str, field_id: str):
         db.session.rollback()
         return jsonify(error=str(invalid)), 422
     db.session.commit()
-    answer = saved.answer
-    body = {"revision": answer.revision, "saved_at": answer.updated_at.isoformat()}
+    body = {"revision": saved.revision, "saved_at": saved.updated_at.isoformat()}
     if saved.conflict is not None:
         body.update(
             conflict=True,
-            current=answer.value,
+            current=saved.value,
             error="This answer was changed in another window. Both versions are kept: reload to choose one.",
         )
         return jsonify(body), 409

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -43,8 +44,14 @@ def _entry(user: User, course: Course, worksheet: Worksheet) -> WorksheetEntry:
 
 @dataclass
 class Saved:
-    answer: WorksheetAnswer
+    revision: int
+    updated_at: datetime
+    value: object  # the answer as stored now (with a conflict: the newer text, not the one sent)
     conflict: AnswerConflict | None = None
+
+    @classmethod
+    def of(cls, answer: WorksheetAnswer, conflict: AnswerConflict | None = None) -> Saved:
+        return cls(answer.revision, answer.updated_at, answer.value, conflict)
 
 
 def save_field(
@@ -57,6 +64,10 @@ def save_field(
     The caller commits.
     """
     value = clean(fld, value)
+    if based_on:
+        fast = _save_in_place(user, course, worksheet, fld, value, based_on)
+        if fast is not None:
+            return fast
     entry = _entry(user, course, worksheet)
     entry.title = worksheet.title
     entry.updated_at = utcnow()
@@ -66,11 +77,11 @@ def save_field(
             with db.session.begin_nested():
                 answer = WorksheetAnswer(entry_id=entry.id, field_id=fld.id, prompt=fld.prompt, value=value, revision=1)
                 db.session.add(answer)
-            return Saved(answer)
+            return Saved.of(answer)
         except IntegrityError:
             answer = db.session.scalar(select(WorksheetAnswer).filter_by(entry_id=entry.id, field_id=fld.id))
     if answer.value == value:
-        return Saved(answer)
+        return Saved.of(answer)
     if based_on == answer.revision:
         moved = db.session.execute(
             update(WorksheetAnswer)
@@ -80,12 +91,31 @@ def save_field(
         ).rowcount
         if moved:
             db.session.refresh(answer)
-            return Saved(answer)
+            return Saved.of(answer)
         db.session.refresh(answer)
     conflict = AnswerConflict(answer_id=answer.id, value=value, based_on=based_on or 0)
     db.session.add(conflict)
     db.session.flush()
-    return Saved(answer, conflict)
+    return Saved.of(answer, conflict)
+
+
+def _save_in_place(user: User, course: Course, worksheet: Worksheet, fld: Field, value, based_on: int) -> Saved | None:
+    """The common case while typing, in one statement: the answer exists and nothing newer was saved."""
+    now = utcnow()
+    entry_id = (
+        select(WorksheetEntry.id)
+        .filter_by(user_id=user.id, course_slug=course.slug, worksheet_id=worksheet.id)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        update(WorksheetAnswer)
+        .where(WorksheetAnswer.entry_id == entry_id, WorksheetAnswer.field_id == fld.id)
+        .where(WorksheetAnswer.revision == based_on)
+        .values(value=value, prompt=fld.prompt, revision=based_on + 1, updated_at=now)
+        .returning(WorksheetAnswer.revision)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return Saved(row.revision, now, value) if row else None
 
 
 def resolve_conflict(user: User, conflict_id: int, use_copy: bool) -> AnswerConflict | None:
