@@ -47,6 +47,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from courseware.accounts.routes import bp as accounts_bp
     from courseware.admin.routes import bp as admin_bp
+    from courseware.certificates.routes import bp as certificates_bp
     from courseware.errors import init_errors
     from courseware.health import bp as health_bp
     from courseware.learning.routes import bp as learning_bp
@@ -58,6 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(learning_bp)
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(worksheets_bp)
+    app.register_blueprint(certificates_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
     init_errors(app)

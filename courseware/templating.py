@@ -28,13 +28,19 @@ def datetime_filter(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
 
 
+def date_filter(value: datetime | None) -> str:
+    return value.astimezone(UTC).strftime("%-d %B %Y") if value else ""
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def init_templating(app: Flask) -> None:
     app.add_template_filter(datetime_filter, "datetime")
+    app.add_template_filter(date_filter, "date")
     app.add_template_global(now_iso)
+    app.add_template_global(lambda: datetime.now(UTC), "now")
     app.add_template_filter(duration)
     app.add_template_filter(seat_time)
     app.add_template_filter(number)

@@ -39,7 +39,7 @@ def email_field(label: str = "Email") -> EmailField:
 def name_field() -> StringField:
     return StringField(
         "Full name",
-        validators=[_clean_name, Length(max=200, message="Use at most 200 characters.")],
+        validators=[_clean_name, Length(max=300, message="Use at most 300 characters.")],
         description="As it should appear on your certificates.",
         render_kw={"autocomplete": "name"},
     )

@@ -14,6 +14,7 @@ from courseware.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
+from courseware.certificates.services import replace_for_new_name
 from courseware.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
@@ -126,7 +127,14 @@ def account():
             except services.EmailTaken:
                 profile.email.errors.append("Another account already uses this email address.")
             else:
+                replaced = replace_for_new_name(user)
                 flash("Your details are saved.", "success")
+                if replaced:
+                    flash(
+                        f"Your {len(replaced)} certificate{'s' if len(replaced) != 1 else ''} now show your new name: "
+                        "replacements were issued, and the earlier ones read “replaced” when checked.",
+                        "success",
+                    )
                 return redirect(url_for("accounts.account"))
         status = 422
     elif request.method == "POST" and request.form.get("form") == "password":

@@ -10,7 +10,12 @@ __all__ = ["Catalog", "Course", "Module", "Page", "catalog", "compile_course", "
 
 
 def init_app(app) -> None:
-    app.extensions["courseware.catalog"] = Catalog(app.config["COURSES_DIR"], app.config["COURSES_AUTO_RELOAD"])
+    from courseware.certificates.designs import available_designs
+
+    designs = available_designs(app.config["CERTIFICATES_DIR"])
+    app.extensions["courseware.catalog"] = Catalog(
+        app.config["COURSES_DIR"], app.config["COURSES_AUTO_RELOAD"], designs
+    )
 
 
 def catalog() -> Catalog:

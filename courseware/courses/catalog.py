@@ -22,8 +22,9 @@ def _signature(course_dir: Path) -> tuple:
 class Catalog:
     """Every course folder under ``root``; a folder is a course when it has a course.yml."""
 
-    def __init__(self, root: Path, auto_reload: bool = False) -> None:
+    def __init__(self, root: Path, auto_reload: bool = False, designs: list[str] | None = None) -> None:
         self.root = root
+        self.designs = designs
         self.auto_reload = auto_reload
         self._lock = threading.Lock()
         self._courses: dict[str, tuple[tuple, Course]] = {}
@@ -53,7 +54,7 @@ class Catalog:
         with self._lock:
             cached = self._courses.get(slug)
             if cached is None or cached[0] != signature:
-                cached = (signature, compile_course(course_dir, self.root))
+                cached = (signature, compile_course(course_dir, self.root, self.designs))
                 self._courses[slug] = cached
         return cached[1]
 

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from courseware.certificates.designs import available_designs
 from courseware.courses.compiler import compile_course, hours
 
 courses_cli = AppGroup("courses", help="Check and list the courses in the courses folder.")
@@ -37,8 +38,10 @@ def check(path: Path | None) -> None:
         raise click.ClickException(f"no course found at {root} (a course is a folder with a course.yml)")
     count = 0
     base = Path.cwd()
+    designs = available_designs(current_app.config["CERTIFICATES_DIR"])
     for course_dir in course_dirs:
-        course = compile_course(course_dir, base if course_dir.resolve().is_relative_to(base) else None)
+        root = base if course_dir.resolve().is_relative_to(base) else None
+        course = compile_course(course_dir, root, designs)
         for problem in course.problems:
             click.echo(str(problem), err=True)
         count += len(course.problems)

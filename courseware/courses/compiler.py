@@ -22,10 +22,18 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "page"
 
 
-def compile_course(course_dir: Path, root: Path | None = None) -> Course:
-    """Compile one course folder. Mistakes are collected in ``course.problems``, never raised."""
+def compile_course(course_dir: Path, root: Path | None = None, designs: list[str] | None = None) -> Course:
+    """Compile one course folder. Mistakes are collected in ``course.problems``, never raised.
+
+    ``designs`` lists the certificate designs that exist; when given, course.yml must name one of them.
+    """
     problems = ProblemList(root or course_dir.parent)
     course, order = read_course_yml(course_dir, problems)
+    if designs is not None and course.credit.hours and course.certificate_design not in designs:
+        yml = course_dir / "course.yml"
+        line = key_lines(yml.read_text(encoding="utf-8")).get(("certificate", "design"), 1) if yml.exists() else 1
+        known = ", ".join(designs) or "none"
+        problems.add(yml, line, f"certificate design '{course.certificate_design}' does not exist (designs: {known})")
     renderer = MarkdownRenderer(media_url=f"/courses/{course.slug}/media/")
     ids: dict[str, tuple[str, int]] = {}
 

@@ -18,6 +18,10 @@ def render_course_page(course: Course, page: Page, overrides: dict | None = None
 
     user = current_user._get_current_object()
     visit, progress = services.record_page_view(user, course, page)
+    if progress.complete and progress.enrolment.completed_at is None:
+        from courseware.certificates.services import issue_and_announce
+
+        issue_and_announce(user, course)
     previous, following = course.neighbours(page)
     html = render_template(
         "learning/page.html",

@@ -52,8 +52,19 @@ class CourseProgress:
         return round(100 * self.pages_done / total) if total else 0
 
     @property
+    def minutes_earned(self) -> int:
+        """The estimated minutes of the modules done: the hours a learner has earned so far."""
+        return sum(m.minutes for m in self.course.modules if self.module_done(m))
+
+    @property
+    def seat_time_met(self) -> bool:
+        return self.seconds >= self.course.completion.min_seat_minutes * 60
+
+    @property
     def complete(self) -> bool:
-        return bool(self.course.modules) and all(self.module_done(m) for m in self.course.modules)
+        """Every completion rule of course.yml is met: pages, quizzes, worksheets, seat time."""
+        modules = self.course.modules
+        return bool(modules) and all(self.module_done(m) for m in modules) and self.seat_time_met
 
     @property
     def resume_page(self) -> Page | None:

@@ -30,9 +30,17 @@ def catalog():
 
 @bp.get("/courses/<slug>")
 def course_home(slug: str):
+    from courseware.certificates import services as certificates
+
     course = published_course(slug)
     progress = services.progress_for(current_user, course)
-    return render_template("learning/course_home.html", course=course, progress=progress)
+    certificate = renewable = None
+    if current_user.is_authenticated and progress.enrolment is not None:
+        certificate = certificates.current_certificate(current_user, course)
+        renewable = certificates.can_renew(current_user, course)
+    return render_template(
+        "learning/course_home.html", course=course, progress=progress, certificate=certificate, renewable=renewable
+    )
 
 
 @bp.get("/courses/<slug>/resume")
@@ -64,6 +72,13 @@ def heartbeat():
     credited = services.record_heartbeat(current_user, token)
     if credited is None:
         abort(404)
+    enrolment = services.enrolment_of_visit(token) if credited else None
+    if enrolment is not None and enrolment.completed_at is None:
+        course = course_catalog().get(enrolment.course_slug)
+        if course is not None and course.completion.min_seat_minutes:  # seat time may be the last rule met
+            from courseware.certificates.services import issue_if_complete
+
+            issue_if_complete(current_user._get_current_object(), course)
     return jsonify(credited=credited)
 
 

@@ -21,8 +21,12 @@ from courseware.worksheets.services import done_worksheets
 
 
 def find_enrolment(user: User, course: Course) -> Enrolment | None:
+    """The learner's enrolment in the current renewal cycle of the course."""
     return db.session.scalar(
-        select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_slug == course.slug)
+        select(Enrolment)
+        .where(Enrolment.user_id == user.id, Enrolment.course_slug == course.slug)
+        .order_by(Enrolment.cycle.desc())
+        .limit(1)
     )
 
 
@@ -49,7 +53,7 @@ def progress_for(user: User | None, course: Course, enrolment: Enrolment | None 
     rows = db.session.execute(
         select(PageProgress.page_key, PageProgress.seconds).where(PageProgress.enrolment_id == enrolment.id)
     ).all()
-    passed = passed_quiz_ids(user.id, course.slug) if course.has_blocks("quiz") else set()
+    passed = passed_quiz_ids(user.id, course.slug, enrolment.cycle) if course.has_blocks("quiz") else set()
     worksheets = None
     if course.completion.worksheets_required and course.has_blocks("worksheet"):
         worksheets = done_worksheets(course, user.id)
@@ -87,6 +91,15 @@ def _mark_page_visited(enrolment_id: int, page_key: str, now: datetime) -> int:
         index_elements=["enrolment_id", "page_key"], set_={"last_visited_at": now}
     ).returning(PageProgress.id)
     return db.session.execute(statement).scalar_one()
+
+
+def enrolment_of_visit(token: str) -> Enrolment | None:
+    return db.session.scalar(
+        select(Enrolment)
+        .join(PageProgress, PageProgress.enrolment_id == Enrolment.id)
+        .join(PageVisit, PageVisit.page_progress_id == PageProgress.id)
+        .where(PageVisit.token == token)
+    )
 
 
 def record_heartbeat(user: User, token: str, now: datetime | None = None) -> int | None:

@@ -1,5 +1,6 @@
 """Database models, one module per area of the product."""
 
+from courseware.models.certificate import Certificate
 from courseware.models.kept import KeptSubmission
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizVersion
@@ -8,6 +9,7 @@ from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, Workshe
 
 __all__ = [
     "AnswerConflict",
+    "Certificate",
     "Enrolment",
     "KeptSubmission",
     "PageProgress",

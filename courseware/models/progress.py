@@ -10,14 +10,20 @@ from courseware.models.base import UTCDateTime, utcnow
 
 
 class Enrolment(db.Model):
-    """A learner taking a course. Course, module and page keys are the stable ids of the compiled course."""
+    """A learner taking a course in one renewal cycle (1, then 2 after renewing, ...).
+
+    Course, module and page keys are the stable ids of the compiled course; earlier cycles
+    stay as they were, as the learner's history.
+    """
 
     __tablename__ = "enrolments"
-    __table_args__ = (UniqueConstraint("user_id", "course_slug"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_slug", "cycle"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     course_slug: Mapped[str] = mapped_column(String(100), index=True)
+    cycle: Mapped[int] = mapped_column(default=1)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_page_key: Mapped[str | None] = mapped_column(String(200))
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -28,12 +28,13 @@ class QuizAttempt(db.Model):
     so a double click, a second tab or a retried request records the attempt only once."""
 
     __tablename__ = "quiz_attempts"
-    __table_args__ = (UniqueConstraint("user_id", "course_slug", "quiz_id", "number"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_slug", "quiz_id", "cycle", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     course_slug: Mapped[str] = mapped_column(String(100), index=True)
     quiz_id: Mapped[str] = mapped_column(String(100))
+    cycle: Mapped[int] = mapped_column(default=1)  # the renewal cycle of the learner's enrolment
     number: Mapped[int]
     quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_versions.id"), index=True)
     answers: Mapped[dict] = mapped_column(JSON)

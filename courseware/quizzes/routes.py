@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from courseware import kept
+from courseware.certificates.services import issue_and_announce
 from courseware.courses import Course
 from courseware.extensions import csrf
 from courseware.learning.pages import render_course_page
@@ -77,6 +78,8 @@ def submit(slug: str, quiz_id: str):
         return _show_again(course, page, quiz, answers, {}, notice)
     if submission.duplicate:
         flash("This attempt was already submitted; here is its result.", "info")
+    elif submission.attempt.passed:
+        issue_and_announce(user, course)
     return redirect(url_for("quizzes.result", slug=slug, quiz_id=quiz_id, number=submission.attempt.number))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from courseware.courses import Course
 from courseware.extensions import db
-from courseware.models import QuizAttempt, QuizVersion, User
+from courseware.models import Enrolment, QuizAttempt, QuizVersion, User
 from courseware.models.base import utcnow
 from courseware.quizzes.grading import AnswersInvalid, Grade, answers_from_form, grade
 from courseware.quizzes.model import Quiz
@@ -48,22 +48,35 @@ def stored_version(course_slug: str, quiz_id: str, version: str) -> tuple[int, Q
     return (row.id, Quiz.from_content(row.content)) if row else None
 
 
-def attempts_for(user: User, course_slug: str, quiz_id: str | None = None) -> list[QuizAttempt]:
-    query = select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.course_slug == course_slug)
+def current_cycle(user_id: int, course_slug: str) -> int:
+    """The renewal cycle the learner is in (1 until they renew a course)."""
+    query = select(func.max(Enrolment.cycle)).where(Enrolment.user_id == user_id, Enrolment.course_slug == course_slug)
+    return db.session.scalar(query) or 1
+
+
+def attempts_for(
+    user: User, course_slug: str, quiz_id: str | None = None, cycle: int | None = None
+) -> list[QuizAttempt]:
+    """The learner's attempts in one cycle (the current one unless named), by quiz and number."""
+    cycle = cycle or current_cycle(user.id, course_slug)
+    query = select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.course_slug == course_slug, QuizAttempt.cycle == cycle
+    )
     if quiz_id is not None:
         query = query.where(QuizAttempt.quiz_id == quiz_id)
     return list(db.session.scalars(query.order_by(QuizAttempt.quiz_id, QuizAttempt.number)))
 
 
-def attempt_count(user: User, course_slug: str, quiz_id: str) -> int:
-    return db.session.scalar(
-        select(func.count(QuizAttempt.id)).filter_by(user_id=user.id, course_slug=course_slug, quiz_id=quiz_id)
+def attempt_count(user: User, course_slug: str, quiz_id: str, cycle: int) -> int:
+    query = select(func.count(QuizAttempt.id)).filter_by(
+        user_id=user.id, course_slug=course_slug, quiz_id=quiz_id, cycle=cycle
     )
+    return db.session.scalar(query)
 
 
-def passed_quiz_ids(user_id: int, course_slug: str) -> set[str]:
-    query = select(QuizAttempt.quiz_id).filter_by(user_id=user_id, course_slug=course_slug, passed=True).distinct()
-    return set(db.session.scalars(query))
+def passed_quiz_ids(user_id: int, course_slug: str, cycle: int) -> set[str]:
+    query = select(QuizAttempt.quiz_id).filter_by(user_id=user_id, course_slug=course_slug, cycle=cycle, passed=True)
+    return set(db.session.scalars(query.distinct()))
 
 
 @dataclass
@@ -98,9 +111,10 @@ def submit_attempt(
     if found is None:
         raise VersionUnknown(version)
     version_id, quiz = found
-    recorded = attempt_count(user, course.slug, quiz_id)
+    cycle = current_cycle(user.id, course.slug)
+    recorded = attempt_count(user, course.slug, quiz_id, cycle)
     if number <= recorded:
-        existing = _attempt(user, course.slug, quiz_id, number)
+        existing = _attempt(user, course.slug, quiz_id, number, cycle)
         if existing is not None:
             return Submission(existing, None, duplicate=True)
     if quiz.attempts is not None and number > quiz.attempts:
@@ -113,6 +127,7 @@ def submit_attempt(
         user_id=user.id,
         course_slug=course.slug,
         quiz_id=quiz_id,
+        cycle=cycle,
         number=number,
         quiz_version_id=version_id,
         answers=answers,
@@ -127,18 +142,19 @@ def submit_attempt(
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        existing = _attempt(user, course.slug, quiz_id, number)
+        existing = _attempt(user, course.slug, quiz_id, number, cycle)
         if existing is None:
             raise
         return Submission(existing, None, duplicate=True)
     return Submission(attempt, result, duplicate=False)
 
 
-def _attempt(user: User, course_slug: str, quiz_id: str, number: int) -> QuizAttempt | None:
-    return db.session.scalar(
-        select(QuizAttempt).filter_by(user_id=user.id, course_slug=course_slug, quiz_id=quiz_id, number=number)
+def _attempt(user: User, course_slug: str, quiz_id: str, number: int, cycle: int) -> QuizAttempt | None:
+    query = select(QuizAttempt).filter_by(
+        user_id=user.id, course_slug=course_slug, quiz_id=quiz_id, number=number, cycle=cycle
     )
+    return db.session.scalar(query)
 
 
-def find_attempt(user: User, course_slug: str, quiz_id: str, number: int) -> QuizAttempt | None:
-    return _attempt(user, course_slug, quiz_id, number)
+def find_attempt(user: User, course_slug: str, quiz_id: str, number: int, cycle: int | None = None):
+    return _attempt(user, course_slug, quiz_id, number, cycle or current_cycle(user.id, course_slug))

@@ -159,6 +159,10 @@ class WorksheetBlock(BlockType):
                 ctx.report(draft.line, f"a {kind} field needs at least two options, one per '- ' line")
                 return None
             ids = [explicit or slugify(label) for _, label, explicit in draft.options]
+            for (number, _, explicit), option_id in zip(draft.options, ids, strict=True):
+                if explicit and not SLUG_RE.match(option_id):
+                    ctx.report(number, f"option id '{option_id}' must use lowercase letters, digits and hyphens")
+                    return None
             for index, ((number, _, _), option_id) in enumerate(zip(draft.options, ids, strict=True)):
                 if option_id in ids[:index]:
                     ctx.report(number, f"two options of this field have the id '{option_id}' (add '{{#another-id}}')")
@@ -218,10 +222,11 @@ class ReflectionBlock(BlockType):
             return None
         title = block.title or "Reflection"
         prompt = ctx.render_lines(block.body)
+        question = " ".join(" ".join(line.text.split()) for line in block.body if line.text.strip())
         response = Field(
             id="response",
             type=LONG_TEXT,
-            prompt=title,
+            prompt=question[:1000],
             prompt_html="Your reflection",
             details_html=prompt,
             required=options.get("required", True),

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from courseware import kept
+from courseware.certificates.services import issue_and_announce, issue_if_complete
 from courseware.courses import Course
 from courseware.extensions import csrf, db
 from courseware.learning.pages import render_course_page
@@ -77,6 +78,7 @@ def save(slug: str, worksheet_id: str):
             course, page, overrides={"worksheet": {worksheet_id: (values, errors, "")}}, status=422
         )
     db.session.commit()
+    issue_and_announce(user, course)
     if conflicts:
         flash(
             "Some answers had been changed in another window since this page was opened. Both versions are kept: "
@@ -111,6 +113,8 @@ def autosave(slug: str, worksheet_id: str, field_id: str):
         return jsonify(error=str(invalid)), 422
     db.session.commit()
     body = {"revision": saved.revision, "saved_at": saved.updated_at.isoformat()}
+    if saved.revision == 1 and issue_if_complete(user, course) is not None:
+        body["completed"] = True  # the first answer to a field may be the last step of the course
     if saved.conflict is not None:
         body.update(
             conflict=True,

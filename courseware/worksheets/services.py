@@ -146,8 +146,8 @@ def set_shared(user: User, course: Course, worksheet: Worksheet, shared: bool) -
 
 
 def done_worksheets(course: Course, user_id: int) -> set[str]:
-    """Ids of the worksheets this learner has completed: every required field filled (or, with none
-    required, any field)."""
+    """Ids of the worksheets this learner has completed: every required field filled. A worksheet
+    without required fields never holds a learner back."""
     rows = db.session.execute(
         select(WorksheetEntry.worksheet_id, WorksheetAnswer.field_id, WorksheetAnswer.value)
         .join(WorksheetAnswer, WorksheetAnswer.entry_id == WorksheetEntry.id)
@@ -158,14 +158,11 @@ def done_worksheets(course: Course, user_id: int) -> set[str]:
         if is_filled(value):
             filled.setdefault(worksheet_id, set()).add(field_id)
     done = set()
-    for worksheet_id, fields in filled.items():
-        found = course.find_block("worksheet", worksheet_id)
-        if found is None:
-            continue
-        worksheet = found[1].worksheet
-        required = {f.id for f in worksheet.fields if f.required}
-        if (required and required <= fields) or (not required and fields):
-            done.add(worksheet_id)
+    for page in course.pages:
+        for segment in page.blocks("worksheet"):
+            required = {f.id for f in segment.worksheet.fields if f.required}
+            if required <= filled.get(segment.worksheet.id, set()):
+                done.add(segment.worksheet.id)
     return done
 
 

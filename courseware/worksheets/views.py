@@ -12,7 +12,7 @@ from courseware import kept
 from courseware.courses import Course, Page
 from courseware.extensions import db
 from courseware.models import User, WorksheetAnswer, WorksheetEntry
-from courseware.worksheets.model import TABLE, Field, Worksheet
+from courseware.worksheets.model import CHECKLIST, TABLE, Field, Worksheet
 
 
 @dataclass
@@ -28,9 +28,10 @@ class WorksheetForm:
         if fld.id in self.values:
             return self.values[fld.id]
         answer = self.answers.get(fld.id)
-        if answer is not None:
-            return answer.value
-        return [] if fld.type in ("checklist", TABLE) else ""
+        empty: object = [] if fld.type in (CHECKLIST, TABLE) else ""
+        if answer is None or not isinstance(answer.value, type(empty)):
+            return empty  # an answer saved when the field was of another type stays in the action plan only
+        return answer.value
 
     def revision(self, fld: Field) -> int:
         answer = self.answers.get(fld.id)
@@ -41,7 +42,8 @@ class WorksheetForm:
         return list(answer.conflicts) if answer else []
 
     def table_rows(self, fld: Field) -> list[list[str]]:
-        rows = [list(r) for r in (self.value(fld) or [])]
+        width = len(fld.columns)
+        rows = [(list(r) + [""] * width)[:width] for r in (self.value(fld) or []) if isinstance(r, list)]
         wanted = max(fld.rows, len(rows) + 1)
         return rows + [[""] * len(fld.columns) for _ in range(min(wanted, 50) - len(rows))]
 

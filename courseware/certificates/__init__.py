@@ -1,0 +1,1 @@
+"""Certificates: issued once when a course is completed, stored as PDF, verifiable by anyone."""

@@ -1,0 +1,93 @@
+"""Rendering a certificate with its design: ``certificates/<design>/template.html`` and ``style.css``.
+
+The template is rendered by a sandboxed, autoescaping Jinja environment that receives plain
+values only (never a database object), and WeasyPrint may fetch nothing but the design's own files.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import segno
+from flask import current_app
+from jinja2 import FileSystemLoader
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from courseware.models import Certificate
+from courseware.pdf import render_pdf
+
+DESIGN_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class DesignMissing(Exception):
+    pass
+
+
+def design_folder(name: str) -> Path:
+    root: Path = current_app.config["CERTIFICATES_DIR"]
+    folder = root / name
+    if not DESIGN_RE.match(name) or not (folder / "template.html").is_file():
+        raise DesignMissing(f"certificate design '{name}' not found in {root}")
+    return folder
+
+
+def available_designs(root: Path) -> list[str]:
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "template.html").is_file() and DESIGN_RE.match(p.name))
+
+
+@lru_cache(maxsize=16)
+def _environment(folder: str) -> SandboxedEnvironment:
+    return SandboxedEnvironment(loader=FileSystemLoader(folder), autoescape=True, auto_reload=True)
+
+
+def name_size(name: str) -> int:
+    """A point size at which the learner's name fits the line space of a certificate (it wraps if longer)."""
+    length = len(name)
+    for limit, size in ((28, 34), (40, 28), (60, 22), (100, 17), (180, 13)):
+        if length <= limit:
+            return size
+    return 10
+
+
+def number(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def values(certificate: Certificate, verify_url: str, replaces_code: str | None) -> dict:
+    """Everything the template may show, as plain strings, numbers and one QR code."""
+    qr = segno.make(verify_url, error="m")
+    date = "%-d %B %Y"
+    return {
+        "lang": "en",
+        "title": f"Certificate: {certificate.course_title}",
+        "name": certificate.learner_name,
+        "name_size": name_size(certificate.learner_name),
+        "course_title": certificate.course_title,
+        "course_version": certificate.course_version,
+        "hours": number(certificate.hours),
+        "credit_type": certificate.credit_type,
+        "ceu": number(certificate.ceu) if certificate.ceu else "",
+        "provider_name": certificate.provider_name,
+        "approval_number": certificate.approval_number,
+        "provider_contact": certificate.provider_contact,
+        "completed_on": certificate.completed_at.strftime(date),
+        "issued_on": certificate.issued_at.strftime(date),
+        "expires_on": certificate.expires_at.strftime(date) if certificate.expires_at else "",
+        "code": certificate.display_code,
+        "verify_url": verify_url,
+        "qr_svg": Markup(qr.svg_inline(scale=3, border=0, dark="#1d2433", omitsize=True)),  # noqa: S704 (made by segno)
+        "replacement": certificate.replaces_id is not None,
+        "replaces_code": replaces_code or "",
+    }
+
+
+def render_certificate(certificate: Certificate, verify_url: str, replaces_code: str | None = None) -> bytes:
+    folder = design_folder(certificate.design)
+    template = _environment(str(folder)).get_template("template.html")
+    html = template.render(**values(certificate, verify_url, replaces_code))
+    return render_pdf(html, folder)

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from courseware.certificates import services
+from courseware.certificates.transcript import transcript_csv, transcript_pdf
+from courseware.errors import render_error
+from courseware.extensions import limiter
+from courseware.learning.routes import published_course
+from courseware.models import Certificate
+from courseware.models.base import utcnow
+
+bp = Blueprint("certificates", __name__)
+
+
+def _verify_limit() -> str:
+    return current_app.config["VERIFY_RATE_LIMIT"]
+
+
+def _public(certificate: Certificate) -> dict:
+    now = utcnow()
+    replaced_by = certificate.replaced_by_id and services.db.session.get(Certificate, certificate.replaced_by_id)
+    return {
+        "code": certificate.display_code,
+        "status": certificate.status(now),
+        "name": certificate.learner_name,
+        "course": certificate.course_title,
+        "course_version": certificate.course_version,
+        "hours": certificate.hours,
+        "credit_type": certificate.credit_type,
+        "ceu": certificate.ceu,
+        "completed_on": certificate.completed_at.date().isoformat(),
+        "issued_on": certificate.issued_at.date().isoformat(),
+        "expires_on": certificate.expires_at.date().isoformat() if certificate.expires_at else None,
+        "provider": {
+            "name": certificate.provider_name,
+            "approval_number": certificate.approval_number,
+            "contact": certificate.provider_contact,
+        },
+        "replacement": certificate.replaces_id is not None,
+        "replaced_by": replaced_by.display_code if replaced_by else None,
+        "revoked_reason": certificate.revoked_reason if certificate.revoked_at else None,
+    }
+
+
+@bp.get("/verify/<code>")
+@limiter.limit(_verify_limit)
+def verify(code: str):
+    if code.endswith(".json"):
+        return verify_json(code.removesuffix(".json"))
+    certificate = services.find(code)
+    if certificate is None:
+        return render_error(
+            404,
+            "No certificate has this code",
+            "Check the code against the certificate: it has eight groups of four letters and digits.",
+        )
+    return render_template("certificates/verify.html", certificate=certificate, info=_public(certificate))
+
+
+def verify_json(code: str):
+    certificate = services.find(code)
+    if certificate is None:
+        return jsonify(error="No certificate has this code.", status=404), 404
+    return jsonify(_public(certificate))
+
+
+@bp.get("/certificates/<code>.pdf")
+@login_required
+def download(code: str):
+    certificate = services.find(code)
+    if certificate is None or (certificate.user_id != current_user.id and not current_user.is_admin):
+        abort(404)
+    data = services.pdf_bytes(certificate)
+    filename = f"certificate-{certificate.course_slug}-{certificate.code[:8].lower()}.pdf"
+    return (
+        data,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, max-age=86400, immutable",
+            "ETag": certificate.pdf_sha256 or "",
+        },
+    )
+
+
+@bp.post("/courses/<slug>/renew")
+@login_required
+def renew(slug: str):
+    course = published_course(slug)
+    if services.start_new_cycle(current_user._get_current_object(), course) is None:
+        flash("This course cannot be renewed yet: your certificate is still current.", "warning")
+    else:
+        flash("A new cycle has started. Your earlier certificates stay on your transcript.", "success")
+    return redirect(url_for("learning.course_home", slug=slug))
+
+
+@bp.get("/transcript")
+@login_required
+def transcript():
+    certificates = services.certificates_of(current_user._get_current_object())
+    return render_template(
+        "certificates/transcript.html",
+        certificates=certificates,
+        total=services.hours_earned(certificates),
+        now=utcnow(),
+    )
+
+
+@bp.get("/transcript.csv")
+@login_required
+def transcript_as_csv():
+    user = current_user._get_current_object()
+    data = transcript_csv(user, services.certificates_of(user))
+    return (
+        data,
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="transcript.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.get("/transcript.pdf")
+@login_required
+def transcript_as_pdf():
+    user = current_user._get_current_object()
+    certificates = services.certificates_of(user)
+    data = transcript_pdf(user, certificates, services.hours_earned(certificates))
+    return (
+        data,
+        200,
+        {
+            "Content-Type": "application/pdf",
+            "Content-Disposition": 'attachment; filename="transcript.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from courseware.extensions import db
+from courseware.models.base import UTCDateTime, utcnow
+
+
+class Certificate(db.Model):
+    """An issued certificate: an unchangeable record of what was completed, with its PDF.
+
+    One per learner, course and renewal cycle (``generation`` 0); a corrected name gives a
+    replacement (generation 1, 2, ...) that points back at the certificate it replaces.
+    """
+
+    __tablename__ = "certificates"
+    __table_args__ = (UniqueConstraint("user_id", "course_slug", "cycle", "generation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    course_slug: Mapped[str] = mapped_column(String(100))
+    cycle: Mapped[int] = mapped_column(default=1)
+    generation: Mapped[int] = mapped_column(default=0)
+
+    learner_name: Mapped[str] = mapped_column(String(300))
+    course_title: Mapped[str] = mapped_column(String(300))
+    course_version: Mapped[str] = mapped_column(String(50))
+    hours: Mapped[float]
+    credit_type: Mapped[str] = mapped_column(String(50))
+    ceu: Mapped[float]
+    provider_name: Mapped[str] = mapped_column(String(300))
+    approval_number: Mapped[str] = mapped_column(String(100))
+    provider_contact: Mapped[str] = mapped_column(String(300))
+    design: Mapped[str] = mapped_column(String(100))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
+
+    replaces: Mapped[Certificate | None] = relationship(foreign_keys=[replaces_id], remote_side=[id])
+
+    def status(self, now: datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.replaced_by_id is not None:
+            return "replaced"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "valid"
+
+    @property
+    def display_code(self) -> str:
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
