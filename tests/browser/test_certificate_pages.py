@@ -13,8 +13,12 @@ pytestmark = pytest.mark.browser
 
 def test_transcript_and_verification_are_accessible(page):
     sign_up(page, "Noor Haddad", "noor@example.org")
-    for path in ["/courses/example-course/welcome/getting-started", "/courses/example-course/welcome/progress",
-                 "/courses/example-course/practice/trying-things-out", "/courses/example-course/practice/wrapping-up"]:  # fmt: skip
+    for path in [
+        "/courses/example-course/welcome/getting-started",
+        "/courses/example-course/welcome/progress",
+        "/courses/example-course/practice/trying-things-out",
+        "/courses/example-course/practice/wrapping-up",
+    ]:
         page.goto(path)
     page.goto("/courses/example-course/practice/check")
     page.get_by_label("Blue").check()
