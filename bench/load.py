@@ -50,6 +50,7 @@ def _signed_in_clients(spec: dict[str, Any]) -> list[tuple[Client, Context]]:
 
 
 def run_workload(workload: Workload, clients: list[tuple[Client, Context]], spec: dict[str, Any]) -> dict[str, Any]:
+    clients = clients[: workload.clients] if workload.clients else clients
     total = spec.get("requests")
     length = f"{total} requests" if total else f"{spec['seconds']} s"
     print(f"  {workload.name}: {spec['warmup']} s warm-up, then {length} with {len(clients)} clients", file=sys.stderr)
@@ -88,7 +89,8 @@ def run_workload(workload: Workload, clients: list[tuple[Client, Context]], spec
         thread.start()
     for thread in threads:
         thread.join()
-    return summarize(latencies, errors, (max(finished) if finished else time.perf_counter()) - measure_from)
+    elapsed = (max(finished) if finished else time.perf_counter()) - measure_from
+    return {"clients": len(clients), **summarize(latencies, errors, elapsed)}
 
 
 def summarize(latencies: list[float], errors: list[str], elapsed: float) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from bench.workloads import BASELINE
 OUT = Path(__file__).resolve().parent / "out"
 COLUMNS = [
     "workload",
+    "clients",
     "requests",
     "errors",
     "median ms",
@@ -44,6 +45,7 @@ def table(rows: list[dict[str, Any]]) -> str:
     cells = [
         [
             row["workload"],
+            str(row.get("clients", "-")),
             str(row.get("requests", 0)),
             str(row.get("errors", 0)),
             _number(row.get("median_ms"), 1),

@@ -15,13 +15,15 @@ from flask import Flask, url_for
 from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
+from courseware.certificates.codes import new_code
 from courseware.courses import Course, catalog
 from courseware.extensions import db
-from courseware.models import Enrolment, PageProgress, PageVisit, Role, User
+from courseware.models import Certificate, Enrolment, PageProgress, PageVisit, Role, User
 from courseware.models.base import utcnow
 
 PASSWORD = "bench-lantern-harbor-copper-42"
 HISTORY_DAYS = 60
+CERTIFICATES = 2000  # more than the first-download workload can use up in its run
 
 
 def seed(app: Flask, learners: int, rng: random.Random) -> dict[str, Any]:
@@ -31,8 +33,12 @@ def seed(app: Flask, learners: int, rng: random.Random) -> dict[str, Any]:
             raise RuntimeError(f"no published course in {app.config['COURSES_DIR']}")
         emails = _learners(learners)
         _progress(courses, rng)
+        admin = _admin()
+        codes = _certificates(courses, CERTIFICATES)
         db.session.commit()
-        counts = {model.__tablename__: _count(model) for model in (User, Enrolment, PageProgress, PageVisit)}
+        counts = {
+            model.__tablename__: _count(model) for model in (User, Enrolment, PageProgress, PageVisit, Certificate)
+        }
         with app.test_request_context():
             pages = [
                 url_for("learning.page", slug=course.slug, module=page.module.slug, page=page.slug)
@@ -50,8 +56,41 @@ def seed(app: Flask, learners: int, rng: random.Random) -> dict[str, Any]:
         "pages": pages,
         "quizzes": quizzes,
         "fields": [f for f in fields if f],
+        "admin": admin,
+        "certificates": codes,
         "rows": counts,
     }
+
+
+def _admin() -> str:
+    email = "bench-admin@example.org"
+    db.session.execute(
+        insert(User),
+        [{"email": email, "name": "Bench Admin", "password_hash": generate_password_hash(PASSWORD), "role": "admin"}],
+    )
+    return email
+
+
+def _certificates(courses: list[Course], count: int) -> list[str]:
+    """Issued certificates whose PDF is not rendered yet, spread over learners and renewal cycles."""
+    course = next((c for c in courses if c.credit.hours), None)
+    if course is None:
+        return []
+    user_ids = db.session.scalars(select(User.id).where(User.role == Role.LEARNER.value).order_by(User.id)).all()
+    now = utcnow()
+    rows = []
+    for i in range(count):
+        user_id, cycle = user_ids[i % len(user_ids)], 1 + i // len(user_ids)
+        rows.append({
+            "code": new_code(), "user_id": user_id, "course_slug": course.slug, "cycle": cycle, "generation": 0,
+            "learner_name": f"Bench Learner {user_id}", "course_title": course.title, "course_version": course.version,
+            "hours": course.credit.hours, "credit_type": course.credit.credit_type, "ceu": course.credit.ceu,
+            "provider_name": course.provider.name, "approval_number": course.provider.approval_number,
+            "provider_contact": course.provider.contact, "design": course.certificate_design,
+            "completed_at": now, "issued_at": now,
+        })  # fmt: skip
+    db.session.execute(insert(Certificate), rows)
+    return [row["code"] for row in rows]
 
 
 def _page_url(course: Course, page) -> str:

@@ -9,6 +9,7 @@ Workloads run in the order they are defined here.
 
 from __future__ import annotations
 
+import itertools
 import json as jsonlib
 import random
 import re
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.clients import CSRF_META, Client
+from bench.clients import CSRF_META, Client, FlaskClient
 
 BASELINE = "healthz"
 
@@ -40,14 +41,17 @@ class Workload:
     description: str
     run: Step
     prepare: Step | None = None
+    clients: int | None = None  # how many clients run it at once (None: all, --concurrency)
 
 
 WORKLOADS: dict[str, Workload] = {}
 
 
-def workload(name: str, description: str, prepare: Step | None = None) -> Callable[[Step], Step]:
+def workload(
+    name: str, description: str, prepare: Step | None = None, clients: int | None = None
+) -> Callable[[Step], Step]:
     def register(run: Step) -> Step:
-        WORKLOADS[name] = Workload(name, description, run, prepare)
+        WORKLOADS[name] = Workload(name, description, run, prepare, clients)
         return run
 
     return register
@@ -126,3 +130,38 @@ def autosave(client: Client, ctx: Context) -> None:
     headers = {"X-CSRFToken": s["csrf"], "Accept": "application/json"}
     response = client.post(s["field"]["url"], json={"value": text, "revision": s["revision"]}, headers=headers)
     s["revision"] = jsonlib.loads(response.text)["revision"]
+
+
+_unrendered = itertools.count()
+
+
+def _as_admin(client: Client, ctx: Context) -> None:
+    """Certificates are downloaded by their owner or an admin: these workloads sign in as the admin."""
+    if not ctx.seed["certificates"]:
+        raise RuntimeError("no course in the courses folder offers credit, so there are no certificates")
+    client.post("/sign-out", expect=302, form={"csrf_token": client.csrf_token("/")})
+    client.sign_in(ctx.seed["admin"], ctx.seed["password"])
+
+
+@workload(
+    "certificate-first",
+    "GET a certificate PDF never downloaded before: rendered and stored (one learner at a time)",
+    _as_admin,
+    clients=1,
+)
+def certificate_first(client: Client, ctx: Context) -> None:
+    codes = ctx.seed["certificates"]
+    index = next(_unrendered)
+    # The in-process query count takes codes from the end, the load from the start: each is rendered once.
+    code = codes[-1 - index] if isinstance(client, FlaskClient) else codes[index]
+    client.get(f"/certificates/{code}.pdf")
+
+
+@workload(
+    "certificate-again",
+    "GET a certificate PDF already rendered: the stored bytes (one learner at a time)",
+    _as_admin,
+    1,
+)
+def certificate_again(client: Client, ctx: Context) -> None:
+    client.get(f"/certificates/{ctx.seed['certificates'][0]}.pdf")

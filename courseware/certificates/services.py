@@ -14,7 +14,7 @@ from courseware.certificates import designs
 from courseware.certificates.codes import new_code, normalise
 from courseware.courses import Course
 from courseware.extensions import db
-from courseware.learning.services import find_enrolment, progress_for
+from courseware.learning.services import all_pages_visited, find_enrolment, progress_for
 from courseware.models import Certificate, Enrolment, User
 from courseware.models.base import utcnow
 
@@ -43,6 +43,8 @@ def issue_if_complete(user: User, course: Course) -> Certificate | None:
     """
     enrolment = find_enrolment(user, course)
     if enrolment is None or enrolment.completed_at is not None:
+        return None
+    if not all_pages_visited(enrolment, course):  # the cheapest rule first
         return None
     if not progress_for(user, course, enrolment).complete:
         return None

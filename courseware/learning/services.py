@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -65,6 +65,14 @@ def progress_for(user: User | None, course: Course, enrolment: Enrolment | None 
         passed_quizzes=passed,
         done_worksheets=worksheets,
     )
+
+
+def all_pages_visited(enrolment: Enrolment, course: Course) -> bool:
+    visited = db.session.scalar(select(func.count(PageProgress.id)).where(PageProgress.enrolment_id == enrolment.id))
+    if visited < len(course.pages):
+        return False
+    keys = set(db.session.scalars(select(PageProgress.page_key).where(PageProgress.enrolment_id == enrolment.id)))
+    return all(page.key in keys for page in course.pages)
 
 
 def record_page_view(user: User, course: Course, page: Page) -> tuple[PageVisit, CourseProgress]:

@@ -44,8 +44,17 @@ def remember_version(course: Course, quiz: Quiz) -> int:
 
 
 def stored_version(course_slug: str, quiz_id: str, version: str) -> tuple[int, Quiz] | None:
-    row = db.session.scalar(select(QuizVersion).filter_by(course_slug=course_slug, quiz_id=quiz_id, version=version))
-    return (row.id, Quiz.from_content(row.content)) if row else None
+    """A stored version of a quiz; versions never change, so each process keeps those it has read."""
+    cache = current_app.extensions.setdefault("courseware.quiz_contents", {})
+    key = (course_slug, quiz_id, version)
+    if key not in cache:
+        row = db.session.scalar(
+            select(QuizVersion).filter_by(course_slug=course_slug, quiz_id=quiz_id, version=version)
+        )
+        if row is None:
+            return None
+        cache[key] = (row.id, Quiz.from_content(row.content))
+    return cache[key]
 
 
 def current_cycle(user_id: int, course_slug: str) -> int:
