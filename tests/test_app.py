@@ -55,3 +55,18 @@ def test_an_unexpected_error_shows_a_friendly_page_without_a_trace(make_app):
 def test_method_not_allowed_page(client):
     response = client.delete("/")
     assert response.status_code == 405 and "GET" in response.headers["Allow"]
+
+
+def test_demo_seed_creates_the_demo_accounts_once(runner):
+    from sqlalchemy import func, select
+
+    from courseware.extensions import db
+    from courseware.models import User
+
+    first = runner.invoke(args=["demo", "seed"])
+    second = runner.invoke(args=["demo", "seed"])
+    assert first.exit_code == 0 and second.exit_code == 0
+    assert "learner@example.org" in first.output and "admin@example.org" in first.output
+    assert db.session.scalar(select(func.count(User.id))) == 3
+    roles = dict(db.session.execute(select(User.email, User.role)).all())
+    assert roles == {"learner@example.org": "learner", "leader@example.org": "leader", "admin@example.org": "admin"}

@@ -1,0 +1,94 @@
+"""The reference course in modules/: well-formed, fully explained, and completable to a certificate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from courseware.courses import catalog, compile_course
+from courseware.extensions import db
+from courseware.models import Certificate
+
+MODULES = Path(__file__).resolve().parent.parent / "modules"
+SLUG = "compassionate-schools"
+
+
+@pytest.fixture(scope="module")
+def course():
+    return compile_course(MODULES / SLUG)
+
+
+def test_it_passes_the_check_and_adds_up_to_twelve_hours(course):
+    assert course.problems == []
+    assert course.minutes == 720 and course.credit.hours == 12 and course.credit.ceu == 1.2
+    assert 5 <= len(course.modules) <= 7
+    assert all(4 <= len(m.pages) <= 8 and m.objectives for m in course.modules)
+    assert course.completion.pass_mark == 80 and course.completion.worksheets_required
+
+
+def test_every_module_has_a_quiz_a_reflection_and_a_worksheet(course):
+    for module in course.modules:
+        blocks = [seg for page in module.pages for seg in page.segments]
+        quizzes = [b.quiz for b in blocks if b.kind == "quiz"]
+        worksheets = [b.worksheet for b in blocks if b.kind == "worksheet"]
+        assert len(quizzes) == 1 and 5 <= len(quizzes[0].questions) <= 10, module.slug
+        assert any(w.is_reflection for w in worksheets), module.slug
+        assert any(not w.is_reflection for w in worksheets), module.slug
+
+
+def test_every_question_has_feedback_and_an_explanation(course):
+    for page in course.pages:
+        for segment in page.blocks("quiz"):
+            for question in segment.quiz.questions:
+                assert question.explanation_html, f"{segment.quiz.id}/{question.id}"
+                for choice in question.choices:
+                    assert choice.feedback_html, f"{segment.quiz.id}/{question.id}/{choice.id}"
+
+
+def test_a_learner_walks_through_every_page_quiz_and_worksheet_to_a_certificate(make_app, make_user, sign_in):
+    app = make_app(COURSES_DIR=MODULES)
+    with app.app_context():
+        course = catalog().get(SLUG)
+        client = app.test_client()
+        user = make_user(name="Casey Morgan")
+        sign_in(client, user)
+        for page in course.pages:
+            url = f"/courses/{SLUG}/{page.module.slug}/{page.slug}"
+            html = client.get(url).get_data(as_text=True)
+            assert page.title.replace("'", "&#39;") in html, url
+            for segment in page.blocks("worksheet"):
+                for field in segment.worksheet.fields:
+                    value = {
+                        "short-text": "A short answer",
+                        "long-text": "A considered answer about my school.",
+                        "checklist": [field.options[0].id] if field.options else [],
+                        "choice": field.options[0].id if field.options else "",
+                        "date": "2027-01-15",
+                        "table": [["First step"] + ["Me"] * (len(field.columns) - 1)],
+                    }[field.type]
+                    response = client.post_json(
+                        f"/courses/{SLUG}/worksheets/{segment.worksheet.id}/fields/{field.id}",
+                        {"value": value},
+                        page=url,
+                    )
+                    assert response.status_code == 200, (segment.worksheet.id, field.id, response.json)
+            for segment in page.blocks("quiz"):
+                quiz = segment.quiz
+                token = client.csrf_token(url)
+                form = {"csrf_token": token, "version": quiz.version, "number": "1"}
+                for question in quiz.questions:
+                    key = f"q-{question.id}"
+                    form[key] = (
+                        question.answers[0] if not question.is_choice else [c.id for c in question.choices if c.correct]
+                    )
+                response = client.post(f"/courses/{SLUG}/quizzes/{quiz.id}", data=form)
+                assert response.status_code == 302 and response.location.endswith("/attempts/1"), quiz.id
+                assert "You passed" in client.get(response.location).get_data(as_text=True)
+        certificate = db.session.scalar(select(Certificate))
+        assert certificate is not None, "no certificate after every page, quiz and worksheet"
+        assert (certificate.learner_name, certificate.hours, certificate.ceu) == ("Casey Morgan", 12, 1.2)
+        plan = client.get(f"/courses/{SLUG}/action-plan").get_data(as_text=True)
+        assert "A considered answer about my school." in plan and "Not answered yet" not in plan
+        assert client.get(f"/certificates/{certificate.code}.pdf").status_code == 200
