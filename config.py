@@ -55,6 +55,9 @@ class Config:
         self.SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
         self.RATELIMIT_HEADERS_ENABLED = True
 
+        self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "60 per minute")
+        # The address printed on certificates and in their QR codes, e.g. https://training.district.org
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
         self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
         self.PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
         # Seat time: heartbeats every HEARTBEAT_SECONDS while the learner is active;
