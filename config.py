@@ -65,6 +65,8 @@ class Config:
         self.HEARTBEAT_SECONDS = _int("HEARTBEAT_SECONDS", 30)
         self.SEAT_TIME_CAP_SECONDS = _int("SEAT_TIME_CAP_SECONDS", 20 * 60)
 
+        # Behind a load balancer or reverse proxy: how many proxies set X-Forwarded-For/-Proto.
+        self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)

@@ -70,3 +70,13 @@ def test_demo_seed_creates_the_demo_accounts_once(runner):
     assert db.session.scalar(select(func.count(User.id))) == 3
     roles = dict(db.session.execute(select(User.email, User.role)).all())
     assert roles == {"learner@example.org": "learner", "leader@example.org": "leader", "admin@example.org": "admin"}
+
+
+def test_behind_a_trusted_proxy_the_visitor_address_is_used(make_app):
+    app = make_app(TRUSTED_PROXIES=1, VERIFY_RATE_LIMIT="1 per minute")
+    with app.app_context():
+        client = app.test_client()
+        first = client.get("/verify/" + "C" * 32, headers={"X-Forwarded-For": "203.0.113.7"})
+        other_visitor = client.get("/verify/" + "C" * 32, headers={"X-Forwarded-For": "203.0.113.8"})
+        same_visitor = client.get("/verify/" + "C" * 32, headers={"X-Forwarded-For": "203.0.113.7"})
+    assert (first.status_code, other_visitor.status_code, same_visitor.status_code) == (404, 404, 429)

@@ -137,7 +137,7 @@ def test_hours_earned_per_module(learner_client, learner):
     complete(learner_client)
     assert progress_for(learner, course).minutes_earned == 60
     html = learner_client.get("/transcript").get_data(as_text=True)
-    assert ">1</span> hours earned" in html and "Example course" in html
+    assert ">1</span> hour earned in 1 completed course" in html and "Example course" in html
 
 
 # --- exactly once ---------------------------------------------------------------------------------

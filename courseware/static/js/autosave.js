@@ -103,7 +103,8 @@
               retry = 1000;
               if (JSON.stringify(valueOf(field)) === JSON.stringify(value)) { markDirty(false); forget(); }
               var at = new Date(body.saved_at);
-              say("Saved at " + at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }));
+              say("Saved at " + at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) +
+                  (body.completed ? ". You have completed the course: your certificate is ready on the course page." : ""));
             } else if (response.status === 409) {
               stopped = true; markDirty(false);
               say("This answer was changed in another window. Both versions are kept: reload the page to choose one.");
