@@ -149,10 +149,9 @@ def test_completing_again_issues_nothing_more(learner_client):
     assert len(certificates()) == 1
 
 
-def test_concurrent_completions_issue_exactly_one_certificate(app, databases, learner, sign_in):
+@pytest.mark.postgres_only
+def test_concurrent_completions_issue_exactly_one_certificate(app, learner, sign_in):
     """Eight requests complete the course at the same moment; the database keeps one certificate."""
-    if not databases.is_postgres:
-        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL) for truly concurrent transactions")
     client = app.test_client()
     sign_in(client, learner)
     course = catalog().get("example-course")

@@ -302,10 +302,9 @@ def test_a_double_submit_records_one_attempt(learner_client):
     assert "already submitted" in learner_client.get(second.location).get_data(as_text=True)
 
 
-def test_two_simultaneous_submissions_record_one_attempt(app, databases, learner, sign_in):
+@pytest.mark.postgres_only
+def test_two_simultaneous_submissions_record_one_attempt(app, learner, sign_in):
     """Run on PostgreSQL in CI: both requests race to insert attempt 1; the database keeps one."""
-    if not databases.is_postgres:
-        pytest.skip("needs PostgreSQL (TEST_DATABASE_URL) for truly concurrent transactions")
     client = app.test_client()
     sign_in(client, learner)
     html = client.get(QUIZ_PAGE).get_data(as_text=True)
