@@ -44,7 +44,8 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
         return
     for item in postgres_only:
-        item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (TEST_DATABASE_URL) for truly concurrent transactions"))
+        reason = "needs PostgreSQL (TEST_DATABASE_URL) for truly concurrent transactions"
+        item.add_marker(pytest.mark.skip(reason=reason))
 
 
 def _to_psycopg(url: str) -> str:
