@@ -91,6 +91,31 @@ def run_load(server: Server, seed_data: dict[str, Any], args: argparse.Namespace
     return json.loads(result.stdout)
 
 
+ROSTER_ROWS = 5000
+
+
+def time_roster_import(app, rows: int) -> float:
+    """Seconds to apply a roster of ``rows`` people new to the site (accounts, invitations, memberships)."""
+    import time
+
+    from courseware.cohorts import services
+    from courseware.models import Organisation
+
+    lines = ["name,email,staff role,school"]
+    lines += [
+        f"Imported Person {i},imported-{i:05d}@example.org,Teacher,Bench School {1 + i % 10}" for i in range(rows)
+    ]
+    with app.app_context(), app.test_request_context():
+        district = db.session.scalar(db.select(Organisation).where(Organisation.parent_id.is_(None)))
+        cohort = services.create_cohort(district, "Imported roster")
+        started = time.perf_counter()
+        result = services.apply_roster(cohort, "\n".join(lines), False, None)
+        seconds = time.perf_counter() - started
+    if result.added != rows:
+        raise RuntimeError(f"roster import added {result.added} of {rows} people")
+    return seconds
+
+
 def _git_commit() -> str | None:
     try:
         return subprocess.run(
@@ -117,6 +142,8 @@ def bench(args: argparse.Namespace) -> None:
             queries = count_queries(app, seed_data, args.names, args.query_samples, args.random_seed)
         with app.app_context():
             db.engine.dispose()
+        with step(f"importing a roster of {ROSTER_ROWS:,} new people (in-process)"):
+            import_seconds = time_roster_import(app, ROSTER_ROWS)
         with step(f"starting gunicorn with {args.workers} workers"):
             server = stack.enter_context(gunicorn(env, tmp, args.workers))
         with step(f"load on http://{server.host}:{server.port} with {args.concurrency} clients"):
@@ -138,6 +165,7 @@ def bench(args: argparse.Namespace) -> None:
         "warmup_seconds": args.warmup,
         "query_samples": args.query_samples,
         "rows": seed_data["rows"],
+        "roster_import": {"rows": ROSTER_ROWS, "seconds": round(import_seconds, 2)},
     }
     path = report.write_json(meta, rows)
     print()
@@ -146,6 +174,7 @@ def bench(args: argparse.Namespace) -> None:
         f"{args.learners} learners, {args.concurrency} clients"
     )
     print(report.table(rows))
+    print(f"roster import: {ROSTER_ROWS:,} new people in {import_seconds:.2f} s (one run, in-process)")
     print(f"\nwritten to {path.relative_to(ROOT)}", flush=True)
 
 

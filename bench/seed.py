@@ -11,14 +11,26 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
 from courseware.certificates.codes import new_code
 from courseware.courses import Course, catalog
 from courseware.extensions import db
-from courseware.models import Certificate, Enrolment, PageProgress, PageVisit, Role, User
+from courseware.models import (
+    Assignment,
+    Certificate,
+    Cohort,
+    CohortMember,
+    Enrolment,
+    LeaderGrant,
+    Organisation,
+    PageProgress,
+    PageVisit,
+    Role,
+    User,
+)
 from courseware.models.base import utcnow
 
 PASSWORD = "bench-lantern-harbor-copper-42"
@@ -35,6 +47,7 @@ def seed(app: Flask, learners: int, rng: random.Random) -> dict[str, Any]:
         _progress(courses, rng)
         admin = _admin()
         codes = _certificates(courses, CERTIFICATES)
+        cohort = _cohort(courses, rng)
         db.session.commit()
         counts = {
             model.__tablename__: _count(model) for model in (User, Enrolment, PageProgress, PageVisit, Certificate)
@@ -58,8 +71,39 @@ def seed(app: Flask, learners: int, rng: random.Random) -> dict[str, Any]:
         "fields": [f for f in fields if f],
         "admin": admin,
         "certificates": codes,
+        "cohort": cohort,
         "rows": counts,
     }
+
+
+def _cohort(courses: list[Course], rng: random.Random) -> dict[str, Any]:
+    """Every learner in one district cohort, with the first credit course assigned to it."""
+    course = next((c for c in courses if c.credit.hours), courses[0])
+    now = utcnow()
+    district = Organisation(name="Bench Unified School District")
+    db.session.add(district)
+    db.session.flush()
+    schools = [Organisation(name=f"Bench School {i}", parent_id=district.id) for i in range(1, 11)]
+    cohort = Cohort(organisation_id=district.id, name="All staff", join_code="bench-join-code")
+    db.session.add_all([*schools, cohort])
+    db.session.flush()
+    roles = ["Teacher", "Paraprofessional", "Bus driver", "Cafeteria staff", "Custodian", "Counselor", "Office staff"]
+    user_ids = db.session.scalars(select(User.id).where(User.role == Role.LEARNER.value).order_by(User.id)).all()
+    db.session.execute(insert(CohortMember), [
+        {"cohort_id": cohort.id, "user_id": user_id, "staff_role": rng.choice(roles),
+         "school_id": rng.choice(schools).id, "active": True, "added_at": now}
+        for user_id in user_ids
+    ])  # fmt: skip
+    assignment = Assignment(cohort_id=cohort.id, course_slug=course.slug, due_on=now.date() + timedelta(days=30))
+    leader = User(email="bench-leader@example.org", name="Bench Leader", role="leader",
+                  password_hash=generate_password_hash(PASSWORD))  # fmt: skip
+    db.session.add_all([assignment, leader])
+    db.session.flush()
+    db.session.add(LeaderGrant(user_id=leader.id, organisation_id=district.id))
+    with current_app.test_request_context():
+        dashboard = url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=assignment.id)
+        export = url_for("cohorts.export", cohort_id=cohort.id, assignment_id=assignment.id)
+    return {"id": cohort.id, "leader": leader.email, "dashboard": dashboard, "export": export, "members": len(user_ids)}
 
 
 def _admin() -> str:
@@ -151,6 +195,7 @@ def _progress(courses: list[Course], rng: random.Random) -> None:
                     "course_slug": course.slug,
                     "enrolled_at": started[user_id],
                     "last_page_key": keys[read[user_id] - 1] if read[user_id] else None,
+                    "pages_visited": read[user_id],
                     "last_activity_at": started[user_id] + timedelta(minutes=20 * read[user_id]),
                 }
                 for user_id in user_ids

@@ -165,3 +165,20 @@ def certificate_first(client: Client, ctx: Context) -> None:
 )
 def certificate_again(client: Client, ctx: Context) -> None:
     client.get(f"/certificates/{ctx.seed['certificates'][0]}.pdf")
+
+
+def _as_leader(client: Client, ctx: Context) -> None:
+    client.post("/sign-out", expect=302, form={"csrf_token": client.csrf_token("/")})
+    client.sign_in(ctx.seed["cohort"]["leader"], ctx.seed["password"])
+
+
+@workload(
+    "dashboard", "GET the leader's dashboard of the cohort's assignment (every learner in one cohort)", _as_leader, 1
+)
+def dashboard(client: Client, ctx: Context) -> None:
+    client.get(ctx.seed["cohort"]["dashboard"])
+
+
+@workload("export", "GET the dashboard as CSV: every member's row", _as_leader, 1)
+def export(client: Client, ctx: Context) -> None:
+    client.get(ctx.seed["cohort"]["export"])

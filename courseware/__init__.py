@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from courseware.accounts.routes import bp as accounts_bp
     from courseware.admin.routes import bp as admin_bp
     from courseware.certificates.routes import bp as certificates_bp
+    from courseware.cohorts.routes import bp as cohorts_bp
     from courseware.errors import init_errors
     from courseware.health import bp as health_bp
     from courseware.learning.routes import bp as learning_bp
@@ -65,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(quizzes_bp)
     app.register_blueprint(worksheets_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(cohorts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(health_bp)
     init_errors(app)
@@ -73,9 +75,13 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from courseware.accounts.cli import users_cli
+    from courseware.cohorts.cli import cohorts_cli
     from courseware.courses.cli import courses_cli
     from courseware.demo import demo_cli
+    from courseware.outbox.cli import outbox_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(cohorts_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(outbox_cli)

@@ -23,15 +23,26 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     return message
 
 
+def open_smtp() -> smtplib.SMTP:
+    """A connection to MAIL_SERVER, with STARTTLS and login as configured; the caller closes it."""
+    config = current_app.config
+    smtp = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30)
+    try:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
 def send_mail(to: str, subject: str, body: str) -> EmailMessage:
     message = build_message(to, subject, body)
     config = current_app.config
     if config["MAIL_SERVER"]:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        with open_smtp() as smtp:
             smtp.send_message(message)
         return message
     folder = config["MAIL_DIR"]

@@ -41,6 +41,7 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(date_filter, "date")
     app.add_template_global(now_iso)
     app.add_template_global(lambda: datetime.now(UTC), "now")
+    app.add_template_global(lambda: datetime.now(UTC).date(), "today")
     app.add_template_filter(duration)
     app.add_template_filter(seat_time)
     app.add_template_filter(number)

@@ -70,6 +70,11 @@ def test_demo_seed_creates_the_demo_accounts_once(runner):
     assert db.session.scalar(select(func.count(User.id))) == 3
     roles = dict(db.session.execute(select(User.email, User.role)).all())
     assert roles == {"learner@example.org": "learner", "leader@example.org": "leader", "admin@example.org": "admin"}
+    from courseware.models import Cohort, CohortMember, Organisation
+
+    assert db.session.scalar(select(func.count(Organisation.id))) == 3
+    assert db.session.scalar(select(func.count(Cohort.id))) == 1
+    assert db.session.scalar(select(func.count(CohortMember.id))) == 1
 
 
 def test_behind_a_trusted_proxy_the_visitor_address_is_used(make_app):

@@ -4,11 +4,14 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
+from courseware.accounts.services import find_user_by_email
 from courseware.certificates import services as certificate_services
+from courseware.cohorts import services as cohort_services
 from courseware.courses import catalog
 from courseware.extensions import db
-from courseware.models import Certificate
+from courseware.models import Certificate, Cohort, LeaderGrant, Organisation, User
 from courseware.models.base import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -54,3 +57,66 @@ def revoke(certificate_id: int):
         certificate_services.revoke(certificate, reason)
         flash(f"Certificate {certificate.display_code} is revoked.", "success")
     return redirect(url_for("admin.certificates", q=certificate.code))
+
+
+@bp.get("/organisations")
+@admin_required
+def organisations():
+    districts = list(
+        db.session.scalars(select(Organisation).where(Organisation.parent_id.is_(None)).order_by(Organisation.name))
+    )
+    grants = db.session.execute(
+        select(LeaderGrant, User.name, User.email, Organisation.name, Cohort.name)
+        .join(User, User.id == LeaderGrant.user_id)
+        .outerjoin(Organisation, Organisation.id == LeaderGrant.organisation_id)
+        .outerjoin(Cohort, Cohort.id == LeaderGrant.cohort_id)
+        .order_by(User.name)
+    ).all()
+    cohorts = list(db.session.scalars(select(Cohort).order_by(Cohort.name)))
+    return render_template("admin/organisations.html", districts=districts, grants=grants, cohorts=cohorts)
+
+
+@bp.post("/organisations")
+@admin_required
+def create_organisation():
+    name = " ".join(request.form.get("name", "").split())
+    parent_id = request.form.get("parent_id", type=int)
+    parent = db.session.get(Organisation, parent_id) if parent_id else None
+    if not name or len(name) > 200:
+        flash("Give the organisation a name of at most 200 characters.", "error")
+    elif parent_id and (parent is None or parent.parent_id is not None):
+        flash("A school belongs to a district: choose one of the districts.", "error")
+    else:
+        cohort_services.create_organisation(name, parent)
+        flash(f"“{name}” is created.", "success")
+    return redirect(url_for("admin.organisations"))
+
+
+@bp.post("/leaders")
+@admin_required
+def grant_leader():
+    user = find_user_by_email(request.form.get("email", ""))
+    target = request.form.get("target", "")
+    kind, _, raw_id = target.partition(":")
+    organisation = db.session.get(Organisation, int(raw_id)) if kind == "organisation" and raw_id.isdigit() else None
+    cohort = db.session.get(Cohort, int(raw_id)) if kind == "cohort" and raw_id.isdigit() else None
+    if user is None:
+        flash("No account has that email address. The leader signs up first, or is added with a roster.", "error")
+    elif organisation is None and cohort is None:
+        flash("Choose the organisation or cohort this leader leads.", "error")
+    else:
+        cohort_services.grant_leader(user, organisation=organisation, cohort=cohort)
+        flash(f"{user.name} now leads {(organisation or cohort).name}.", "success")
+    return redirect(url_for("admin.organisations"))
+
+
+@bp.post("/leaders/<int:grant_id>/revoke")
+@admin_required
+def revoke_leader(grant_id: int):
+    grant = db.session.get(LeaderGrant, grant_id)
+    if grant is None:
+        abort(404)
+    db.session.delete(grant)
+    db.session.commit()
+    flash("The leader's access is removed.", "success")
+    return redirect(url_for("admin.organisations"))

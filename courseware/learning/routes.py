@@ -25,7 +25,11 @@ def published_course(slug: str) -> Course:
 def catalog():
     courses = course_catalog().published()
     progress = {c.slug: services.progress_for(current_user, c) for c in courses}
-    return render_template("learning/catalog.html", courses=courses, progress=progress)
+    assigned = services.assignments_for(current_user) if current_user.is_authenticated else {}
+    courses.sort(
+        key=lambda c: (c.slug not in assigned, assigned[c.slug].due_on if c.slug in assigned else None, c.title)
+    )
+    return render_template("learning/catalog.html", courses=courses, progress=progress, assigned=assigned)
 
 
 @bp.get("/courses/<slug>")

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from courseware.courses import Course, Page
 from courseware.extensions import db
 from courseware.learning.progress import CourseProgress
-from courseware.models import Enrolment, PageProgress, PageVisit, User
+from courseware.models import Assignment, CohortMember, Enrolment, PageProgress, PageVisit, User
 from courseware.models.base import utcnow
 from courseware.quizzes.services import passed_quiz_ids
 from courseware.worksheets.services import done_worksheets
@@ -81,15 +81,17 @@ def record_page_view(user: User, course: Course, page: Page) -> tuple[PageVisit,
     enrolment = enrol(user, course)
     enrolment.last_page_key = page.key
     enrolment.last_activity_at = now
-    progress_id = _mark_page_visited(enrolment.id, page.key, now)
+    progress_id, first_visit = _mark_page_visited(enrolment.id, page.key, now)
+    if first_visit:
+        enrolment.pages_visited = Enrolment.pages_visited + 1
     visit = PageVisit(token=secrets.token_urlsafe(16), page_progress_id=progress_id, started_at=now, last_beat_at=now)
     db.session.add(visit)
     db.session.commit()
     return visit, progress_for(user, course, enrolment)
 
 
-def _mark_page_visited(enrolment_id: int, page_key: str, now: datetime) -> int:
-    """Insert or update the learner's row for the page in one statement; returns its id."""
+def _mark_page_visited(enrolment_id: int, page_key: str, now: datetime) -> tuple[int, bool]:
+    """Insert or update the learner's row for the page in one statement: its id, and whether it is new."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(PageProgress).values(
@@ -97,8 +99,9 @@ def _mark_page_visited(enrolment_id: int, page_key: str, now: datetime) -> int:
     )
     statement = statement.on_conflict_do_update(
         index_elements=["enrolment_id", "page_key"], set_={"last_visited_at": now}
-    ).returning(PageProgress.id)
-    return db.session.execute(statement).scalar_one()
+    ).returning(PageProgress.id, PageProgress.first_visited_at)
+    row = db.session.execute(statement).one()
+    return row.id, row.first_visited_at == now
 
 
 def enrolment_of_visit(token: str) -> Enrolment | None:
@@ -144,7 +147,19 @@ def record_heartbeat(user: User, token: str, now: datetime | None = None) -> int
             .where(PageProgress.id == visit.page_progress_id)
             .values(seconds=PageProgress.seconds + credit)
         )
+        enrolment.seconds = Enrolment.seconds + credit
     if claimed:
         enrolment.last_activity_at = now
     db.session.commit()
     return credit if claimed else 0
+
+
+def assignments_for(user: User) -> dict[str, Assignment]:
+    """The courses assigned to the learner's cohorts, by course (the earliest due date wins)."""
+    rows = db.session.scalars(
+        select(Assignment)
+        .join(CohortMember, CohortMember.cohort_id == Assignment.cohort_id)
+        .where(CohortMember.user_id == user.id, CohortMember.active.is_(True))
+        .order_by(Assignment.due_on.desc())
+    )
+    return {assignment.course_slug: assignment for assignment in rows}

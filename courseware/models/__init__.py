@@ -1,7 +1,9 @@
 """Database models, one module per area of the product."""
 
 from courseware.models.certificate import Certificate
+from courseware.models.cohort import Assignment, Cohort, CohortMember, LeaderGrant, Organisation, RosterUpload
 from courseware.models.kept import KeptSubmission
+from courseware.models.outbox import OutboxMessage
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizVersion
 from courseware.models.user import PasswordReset, Role, User
@@ -9,15 +11,22 @@ from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, Workshe
 
 __all__ = [
     "AnswerConflict",
+    "Assignment",
     "Certificate",
+    "Cohort",
+    "CohortMember",
     "Enrolment",
     "KeptSubmission",
+    "LeaderGrant",
+    "Organisation",
+    "OutboxMessage",
     "PageProgress",
     "PageVisit",
     "PasswordReset",
     "QuizAttempt",
     "QuizVersion",
     "Role",
+    "RosterUpload",
     "User",
     "WorksheetAnswer",
     "WorksheetEntry",

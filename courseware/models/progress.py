@@ -27,6 +27,9 @@ class Enrolment(db.Model):
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_page_key: Mapped[str | None] = mapped_column(String(200))
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Totals of the page rows below, kept up to date as pages are read, for leaders' dashboards.
+    pages_visited: Mapped[int] = mapped_column(default=0)
+    seconds: Mapped[int] = mapped_column(default=0)
 
     pages: Mapped[list[PageProgress]] = relationship(back_populates="enrolment", cascade="all, delete-orphan")
 

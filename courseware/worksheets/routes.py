@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from courseware import kept
@@ -10,7 +11,7 @@ from courseware.courses import Course
 from courseware.extensions import csrf, db
 from courseware.learning.pages import render_course_page
 from courseware.learning.routes import published_course
-from courseware.models import WorksheetEntry
+from courseware.models import User, WorksheetEntry
 from courseware.quizzes.routes import csrf_ok
 from courseware.worksheets import pdf, services
 from courseware.worksheets.model import Worksheet
@@ -176,14 +177,32 @@ def action_plan_pdf(slug: str):
     )
 
 
+def can_read_entry(user, entry: WorksheetEntry) -> bool:
+    """The author always; a leader of a cohort the author is in, only once the author shares it."""
+    if entry.user_id == user.id:
+        return True
+    if not entry.shared:
+        return False
+    from courseware.cohorts.access import can_lead
+    from courseware.models import Cohort, CohortMember
+
+    cohorts = db.session.scalars(
+        select(Cohort).join(CohortMember).where(CohortMember.user_id == entry.user_id, CohortMember.active.is_(True))
+    )
+    return any(can_lead(user, cohort) for cohort in cohorts)
+
+
 @bp.get("/entries/<int:entry_id>")
 @login_required
 def entry(entry_id: int):
     """One worksheet entry. Private entries are their author's alone; nobody else learns they exist."""
     found = db.session.get(WorksheetEntry, entry_id)
-    if found is None or found.user_id != current_user.id:
+    if found is None or not can_read_entry(current_user, found):
         abort(404)
     course = published_course(found.course_slug)
     block = course.find_block("worksheet", found.worksheet_id)
     worksheet = block[1].worksheet if block else None
-    return render_template("worksheets/entry.html", course=course, entry=found, worksheet=worksheet)
+    author = db.session.get(User, found.user_id).name
+    return render_template(
+        "worksheets/entry.html", course=course, entry=found, worksheet=worksheet, entry_author=author
+    )

@@ -1,0 +1,1 @@
+"""Cohorts: organisations, rosters, assignments and the leaders' dashboard."""

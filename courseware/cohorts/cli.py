@@ -1,0 +1,50 @@
+"""``flask cohorts``: rosters from the command line, for files of tens of thousands of rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from courseware.cohorts import services
+from courseware.cohorts.roster import RosterUnreadable, decode
+from courseware.extensions import db
+from courseware.models import Cohort
+
+cohorts_cli = AppGroup("cohorts", help="Manage cohorts and their rosters.")
+
+
+@cohorts_cli.command("import")
+@click.argument("cohort_id", type=int)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--deactivate-missing", is_flag=True, help="Deactivate members who are not in the file.")
+@click.option("--dry-run", is_flag=True, help="Show what would change, and change nothing.")
+def import_roster(cohort_id: int, file: Path, deactivate_missing: bool, dry_run: bool) -> None:
+    """Apply the roster FILE (CSV: name, email, staff role, school) to cohort COHORT_ID."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None:
+        raise click.ClickException(f"there is no cohort {cohort_id}")
+    try:
+        text = decode(file.read_bytes())
+        plan = services.plan_roster(cohort, text)
+    except RosterUnreadable as problem:
+        raise click.ClickException(str(problem)) from None
+    for row in plan.roster.problems:
+        click.echo(f"{file.name}:{row.line}: skipped: {row.problem}", err=True)
+    click.echo(
+        f"{len(plan.roster.rows)} rows: {len(plan.new)} new ({len(plan.new_accounts)} without an account), "
+        f"{len(plan.updated)} updated, {len(plan.unchanged)} unchanged, {len(plan.to_deactivate)} not in the file, "
+        f"{len(plan.roster.problems)} with problems"
+    )
+    if dry_run:
+        return
+    total = len(plan.roster.valid)
+    base = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base), click.progressbar(length=total, label="Applying") as bar:
+        result = services.apply_roster(cohort, text, deactivate_missing, None, progress=bar.update)
+    click.echo(
+        f"Applied: {result.added} added ({result.invited} invited), {result.updated} updated, "
+        f"{result.unchanged} unchanged, {result.deactivated} deactivated."
+    )

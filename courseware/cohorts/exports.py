@@ -1,0 +1,73 @@
+"""What leaders download: the dashboard as CSV, and every certificate of a cohort as one ZIP."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+
+from sqlalchemy import select
+
+from courseware.certificates.services import pdf_bytes
+from courseware.cohorts.dashboard import LABELS, MemberRow
+from courseware.courses import Course
+from courseware.extensions import db
+from courseware.models import Certificate
+from courseware.spreadsheet import csv_bytes
+
+
+def dashboard_csv(course: Course, rows: list[MemberRow], quiz_ids: list[str]) -> bytes:
+    header = ["Name", "Email", "Staff role", "School", "Status", "Progress %", "Pages read", "Reading minutes",
+              "Hours earned", "Last activity", "Completed", "Certificate code",
+              *[f"Best score: {q}" for q in quiz_ids]]  # fmt: skip
+    body = (
+        (r.name, r.email, r.staff_role, r.school, LABELS[r.status], r.percent, r.pages, round(r.seconds / 60),
+         f"{r.hours:g}", r.last_activity.date().isoformat() if r.last_activity else "",
+         r.completed_at.date().isoformat() if r.completed_at else "", r.certificate_code or "",
+         *[r.scores.get(q, "") for q in quiz_ids])
+        for r in rows
+    )  # fmt: skip
+    return csv_bytes(header, body)
+
+
+class _Chunks:
+    """A write-only file whose writes are collected and handed on as they happen."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.offset = 0
+
+    def write(self, data: bytes) -> int:
+        self.parts.append(bytes(data))
+        self.offset += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.offset
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data, self.parts = b"".join(self.parts), []
+        return data
+
+
+def certificates_zip(course: Course, rows: list[MemberRow]) -> Iterator[bytes]:
+    """Stream a ZIP of the members' current certificates, one PDF after another."""
+    codes = [r.certificate_code for r in rows if r.certificate_code]
+    names = {r.certificate_code: r.name for r in rows if r.certificate_code}
+    sink = _Chunks()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:
+        used: set[str] = set()
+        for start in range(0, len(codes), 200):
+            batch = db.session.scalars(select(Certificate).where(Certificate.code.in_(codes[start : start + 200])))
+            for certificate in batch:
+                base = "".join(ch if ch.isalnum() or ch in " -_" else "_" for ch in names[certificate.code]).strip()
+                filename = f"{base or 'certificate'} - {certificate.code[:8]}.pdf"
+                while filename in used:
+                    filename = filename.replace(".pdf", "-1.pdf")
+                used.add(filename)
+                archive.writestr(filename, pdf_bytes(certificate))
+                yield sink.take()
+            db.session.expunge_all()
+    yield sink.take()

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class CohortForm(FlaskForm):
+    name = StringField(
+        "Cohort name",
+        validators=[DataRequired("Give the cohort a name."), Length(max=200, message="Use at most 200 characters.")],
+        description="For example “Lincoln Elementary, all staff 2026-27”.",
+    )
+    organisation = SelectField("Organisation", coerce=int, validators=[DataRequired("Choose an organisation.")])
+
+
+class RosterUploadForm(FlaskForm):
+    file = FileField(
+        "Roster file (CSV)",
+        validators=[FileRequired("Choose a CSV file to upload.")],
+        description="Columns: name, email, staff role, school. Excel and Google Sheets CSV files work, "
+        "with commas or semicolons.",
+        render_kw={"accept": ".csv,text/csv"},
+    )
+
+
+class ApplyRosterForm(FlaskForm):
+    deactivate_missing = BooleanField("Deactivate the people who are not in this file (their certificates stay)")
+
+
+class AssignmentForm(FlaskForm):
+    course = SelectField("Course", validators=[DataRequired("Choose a course.")])
+    due_on = DateField("Due date", validators=[DataRequired("Enter the date the course is due, like 2027-03-31.")])
+    renewal_months = IntegerField(
+        "Renew every (months)",
+        validators=[Optional(), NumberRange(min=1, max=60, message="Use a number of months from 1 to 60.")],
+        description="Leave empty for a course taken once. 12 makes it annual training.",
+    )

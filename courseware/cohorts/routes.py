@@ -1,0 +1,311 @@
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from courseware.cohorts import access, dashboard, exports, services
+from courseware.cohorts.forms import ApplyRosterForm, AssignmentForm, CohortForm, RosterUploadForm
+from courseware.cohorts.roster import MAX_BYTES, RosterUnreadable, decode
+from courseware.courses import catalog
+from courseware.extensions import db
+from courseware.models import Assignment, Cohort, CohortMember, RosterUpload
+from courseware.models.base import utcnow
+
+bp = Blueprint("cohorts", __name__)
+PER_PAGE = 100  # members per page of the dashboard table; the export has them all
+
+
+def leader_required(view):
+    """Leaders and admins only: anyone else signed in gets a 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not access.is_leader(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _cohort(cohort_id: int) -> Cohort:
+    """The cohort, if the signed-in leader leads it; otherwise a 404, as if it did not exist."""
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or not access.can_lead(current_user, cohort):
+        abort(404)
+    return cohort
+
+
+def _assignment(cohort: Cohort, assignment_id: int):
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.cohort_id != cohort.id:
+        abort(404)
+    course = catalog().get(assignment.course_slug)
+    if course is None or course.is_broken:
+        abort(404)
+    return assignment, course
+
+
+@bp.get("/cohorts")
+@leader_required
+def index():
+    cohorts = access.visible_cohorts(current_user)
+    counts = dict(
+        db.session.execute(
+            select(CohortMember.cohort_id, func.count(CohortMember.id))
+            .where(CohortMember.active.is_(True), CohortMember.cohort_id.in_([c.id for c in cohorts] or [-1]))
+            .group_by(CohortMember.cohort_id)
+        ).all()
+    )
+    return render_template("cohorts/index.html", cohorts=cohorts, counts=counts)
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"])
+@leader_required
+def create():
+    form = CohortForm()
+    organisations = access.led_organisations(current_user)
+    form.organisation.choices = [(o.id, o.name) for o in organisations]
+    if not organisations:
+        flash("Cohorts are created within an organisation: ask an admin to make you a leader of one.", "warning")
+        return redirect(url_for("cohorts.index"))
+    if form.validate_on_submit():
+        organisation = next(o for o in organisations if o.id == form.organisation.data)
+        cohort = services.create_cohort(organisation, form.name.data)
+        flash(f"Cohort “{cohort.name}” is created. Add its people with a roster file or the join link.", "success")
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    return render_template("cohorts/new.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@leader_required
+def show(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    return _show(cohort, RosterUploadForm(), _assignment_form())
+
+
+def _assignment_form(formdata=None) -> AssignmentForm:
+    form = AssignmentForm(formdata=formdata) if formdata is not None else AssignmentForm()
+    form.course.choices = [(c.slug, c.title) for c in catalog().published()]
+    return form
+
+
+def _show(cohort: Cohort, upload_form, assignment_form, status: int = 200):
+    assignments = list(db.session.scalars(select(Assignment).where(Assignment.cohort_id == cohort.id)))
+    titles = {c.slug: c.title for c in catalog().all()}
+    members = db.session.execute(
+        select(CohortMember.active, func.count(CohortMember.id))
+        .where(CohortMember.cohort_id == cohort.id)
+        .group_by(CohortMember.active)
+    ).all()
+    counts = dict(members)
+    join_url = url_for("cohorts.join", code=cohort.join_code, _external=True) if cohort.join_code else None
+    return render_template(
+        "cohorts/show.html",
+        cohort=cohort,
+        assignments=assignments,
+        titles=titles,
+        active=counts.get(True, 0),
+        inactive=counts.get(False, 0),
+        join_url=join_url,
+        upload_form=upload_form,
+        assignment_form=assignment_form,
+    ), status
+
+
+@bp.post("/cohorts/<int:cohort_id>/roster")
+@leader_required
+def upload_roster(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    form = RosterUploadForm()
+    if form.validate_on_submit():
+        data = form.file.data.read(MAX_BYTES + 1)
+        try:
+            text = decode(data)
+            services.plan_roster(cohort, text)
+        except RosterUnreadable as problem:
+            form.file.errors.append(str(problem))
+        else:
+            upload = services.store_upload(cohort, current_user, form.file.data.filename or "roster.csv", text)
+            return redirect(url_for("cohorts.preview_roster", cohort_id=cohort.id, upload_id=upload.id))
+    return _show(cohort, form, _assignment_form(), status=422)
+
+
+def _upload(cohort: Cohort, upload_id: int) -> RosterUpload:
+    upload = db.session.get(RosterUpload, upload_id)
+    if upload is None or upload.cohort_id != cohort.id:
+        abort(404)
+    return upload
+
+
+@bp.get("/cohorts/<int:cohort_id>/roster/<int:upload_id>")
+@leader_required
+def preview_roster(cohort_id: int, upload_id: int):
+    cohort = _cohort(cohort_id)
+    upload = _upload(cohort, upload_id)
+    plan = services.plan_roster(cohort, upload.content)
+    return render_template(
+        "cohorts/roster_preview.html", cohort=cohort, upload=upload, plan=plan, form=ApplyRosterForm()
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/roster/<int:upload_id>")
+@leader_required
+def apply_roster(cohort_id: int, upload_id: int):
+    cohort = _cohort(cohort_id)
+    upload = _upload(cohort, upload_id)
+    form = ApplyRosterForm()
+    if not form.validate_on_submit():
+        abort(400)
+    result = services.apply_roster(cohort, upload.content, form.deactivate_missing.data, current_user)
+    upload.applied_at = utcnow()
+    db.session.commit()
+    flash(
+        f"Roster applied: {result.added} added ({result.invited} invited to set a password), {result.updated} updated, "
+        f"{result.unchanged} unchanged, {result.deactivated} deactivated, {result.skipped} rows skipped.",
+        "success",
+    )
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.post("/cohorts/<int:cohort_id>/join-code")
+@leader_required
+def join_code(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    action = request.form.get("action")
+    if action == "rotate":
+        services.rotate_join_code(cohort)
+        flash("A new join link is ready; the old one no longer works.", "success")
+    elif action in {"disable", "enable"}:
+        services.set_join_enabled(cohort, action == "enable")
+        flash("The join link is " + ("on." if action == "enable" else "off: nobody can join with it."), "success")
+    else:
+        abort(400)
+    return redirect(url_for("cohorts.show", cohort_id=cohort.id) + "#join")
+
+
+@bp.route("/join/<code>", methods=["GET", "POST"])
+@login_required
+def join(code: str):
+    cohort = services.cohort_for_join_code(code)
+    if cohort is None or not cohort.join_enabled:
+        return render_template("cohorts/join_closed.html"), 404
+    if request.method == "POST":
+        services.join(cohort, current_user)
+        flash(f"You joined “{cohort.name}”. Courses assigned to it appear first on your home page.", "success")
+        return redirect(url_for("learning.catalog"))
+    return render_template("cohorts/join.html", cohort=cohort)
+
+
+@bp.post("/cohorts/<int:cohort_id>/assignments")
+@leader_required
+def assign(cohort_id: int):
+    cohort = _cohort(cohort_id)
+    form = _assignment_form(request.form)
+    if form.validate_on_submit():
+        assignment = services.assign(cohort, form.course.data, form.due_on.data, form.renewal_months.data)
+        flash("The course is assigned. Members see it first on their home page, with its due date.", "success")
+        return redirect(url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=assignment.id))
+    return _show(cohort, RosterUploadForm(), form, status=422)
+
+
+def _filters() -> dict:
+    sort = request.args.get("sort", "name")
+    return {
+        "status": request.args.get("status", "") if request.args.get("status") in dashboard.STATUSES else "",
+        "role": request.args.get("role", "")[:100],
+        "school": request.args.get("school", "")[:200],
+        "sort": sort if sort in dashboard.SORTS else "name",
+        "descending": request.args.get("order") == "desc",
+    }
+
+
+@bp.get("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>")
+@leader_required
+def assignment(cohort_id: int, assignment_id: int):
+    cohort = _cohort(cohort_id)
+    assignment, course = _assignment(cohort, assignment_id)
+    board = dashboard.build(assignment, course)
+    filters = _filters()
+    rows = dashboard.select_rows(board, **filters)
+    pages = max(1, -(-len(rows) // PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    quizzes = [seg.quiz for page in course.pages for seg in page.blocks("quiz")]
+    return render_template(
+        "cohorts/dashboard.html",
+        cohort=cohort,
+        assignment=assignment,
+        course=course,
+        board=board,
+        rows=rows[(page - 1) * PER_PAGE : page * PER_PAGE],
+        matching=len(rows),
+        page=page,
+        pages=pages,
+        filters=filters,
+        quizzes=quizzes,
+        labels=dashboard.LABELS,
+        statuses=dashboard.STATUSES,
+    )
+
+
+@bp.get("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>.csv")
+@leader_required
+def export(cohort_id: int, assignment_id: int):
+    cohort = _cohort(cohort_id)
+    assignment, course = _assignment(cohort, assignment_id)
+    board = dashboard.build(assignment, course)
+    rows = dashboard.select_rows(board, **_filters())
+    quiz_ids = [seg.quiz.id for page in course.pages for seg in page.blocks("quiz")]
+    filename = f"{course.slug}-{cohort.id}-{assignment.due_on.isoformat()}.csv"
+    return (
+        exports.dashboard_csv(course, rows, quiz_ids),
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.post("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/remind")
+@leader_required
+def remind(cohort_id: int, assignment_id: int):
+    cohort = _cohort(cohort_id)
+    assignment, course = _assignment(cohort, assignment_id)
+    board = dashboard.build(assignment, course)
+    sent = services.remind(assignment, course.title, board.rows, current_user)
+    flash(
+        f"{sent} reminder{'s are' if sent != 1 else ' is'} on the way to everyone not done."
+        if sent
+        else "Everyone has completed the course: no reminder was needed.",
+        "success",
+    )
+    return redirect(url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=assignment.id))
+
+
+@bp.get("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/certificates.zip")
+@leader_required
+def certificates_zip(cohort_id: int, assignment_id: int):
+    cohort = _cohort(cohort_id)
+    assignment, course = _assignment(cohort, assignment_id)
+    rows = dashboard.build(assignment, course).rows
+    filename = f"certificates-{course.slug}-{cohort.id}.zip"
+    return Response(
+        stream_with_context(exports.certificates_zip(course, rows)),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "private, no-store"},
+    )

@@ -1,0 +1,289 @@
+"""State changes for cohorts: organisations, leaders, rosters, joining, assignments and reminders."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from courseware.cohorts.roster import ParsedRoster, RosterRow, parse
+from courseware.extensions import db
+from courseware.models import (
+    Assignment,
+    Cohort,
+    CohortMember,
+    LeaderGrant,
+    Organisation,
+    PasswordReset,
+    Role,
+    RosterUpload,
+    User,
+)
+from courseware.models.base import utcnow
+from courseware.models.user import new_session_token
+from courseware.outbox.services import enqueue_many
+
+INVITATION_DAYS = 14
+
+
+def create_organisation(name: str, parent: Organisation | None = None) -> Organisation:
+    organisation = Organisation(name=name.strip(), parent_id=parent.id if parent else None)
+    db.session.add(organisation)
+    db.session.commit()
+    return organisation
+
+
+def grant_leader(user: User, organisation: Organisation | None = None, cohort: Cohort | None = None) -> LeaderGrant:
+    grant = LeaderGrant(
+        user_id=user.id,
+        organisation_id=organisation.id if organisation else None,
+        cohort_id=cohort.id if cohort else None,
+    )
+    if user.role == Role.LEARNER:
+        user.role = Role.LEADER
+    db.session.add(grant)
+    db.session.commit()
+    return grant
+
+
+def create_cohort(organisation: Organisation, name: str) -> Cohort:
+    cohort = Cohort(organisation_id=organisation.id, name=name.strip(), join_code=new_join_code())
+    db.session.add(cohort)
+    db.session.commit()
+    return cohort
+
+
+def new_join_code() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def rotate_join_code(cohort: Cohort) -> None:
+    cohort.join_code = new_join_code()
+    cohort.join_enabled = True
+    db.session.commit()
+
+
+def set_join_enabled(cohort: Cohort, enabled: bool) -> None:
+    cohort.join_enabled = enabled
+    db.session.commit()
+
+
+def cohort_for_join_code(code: str) -> Cohort | None:
+    return db.session.scalar(select(Cohort).where(Cohort.join_code == code))
+
+
+def join(cohort: Cohort, user: User) -> CohortMember:
+    member = db.session.scalar(select(CohortMember).filter_by(cohort_id=cohort.id, user_id=user.id))
+    if member is None:
+        member = CohortMember(cohort_id=cohort.id, user_id=user.id)
+        db.session.add(member)
+    member.active, member.deactivated_at = True, None
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        member = db.session.scalar(select(CohortMember).filter_by(cohort_id=cohort.id, user_id=user.id))
+    return member
+
+
+def schools_of(cohort: Cohort) -> dict[str, int]:
+    """Lowercase school names a roster may name: the cohort's organisation, its schools, and its district's."""
+    organisation = cohort.organisation
+    root = organisation.parent_id or organisation.id
+    rows = db.session.execute(
+        select(Organisation.name, Organisation.id).where((Organisation.id == root) | (Organisation.parent_id == root))
+    ).all()
+    return {name.lower(): id_ for name, id_ in rows}
+
+
+# --- rosters -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RosterPlan:
+    roster: ParsedRoster
+    new: list[RosterRow] = field(default_factory=list)  # not yet in the cohort (account or not)
+    updated: list[tuple[RosterRow, CohortMember]] = field(default_factory=list)
+    unchanged: list[RosterRow] = field(default_factory=list)
+    to_deactivate: list[tuple[CohortMember, str, str]] = field(default_factory=list)  # member, name, email
+    accounts: dict[str, int] = field(default_factory=dict)  # email -> existing user id
+
+    @property
+    def new_accounts(self) -> list[RosterRow]:
+        return [row for row in self.new if row.email not in self.accounts]
+
+
+def plan_roster(cohort: Cohort, text: str) -> RosterPlan:
+    """What applying the roster would do, without doing it. Raises RosterUnreadable."""
+    roster = parse(text, schools_of(cohort))
+    plan = RosterPlan(roster)
+    members = {
+        email: (member, name)
+        for member, email, name in db.session.execute(
+            select(CohortMember, User.email, User.name).join(User).where(CohortMember.cohort_id == cohort.id)
+        ).all()
+    }
+    listed = {row.email for row in roster.rows if row.email}
+    emails = [row.email for row in roster.valid if row.email not in members]
+    for chunk in range(0, len(emails), 900):
+        part = emails[chunk : chunk + 900]
+        plan.accounts.update(db.session.execute(select(User.email, User.id).where(User.email.in_(part))).all())
+    for row in roster.valid:
+        found = members.get(row.email)
+        if found is None:
+            plan.new.append(row)
+            continue
+        member = found[0]
+        if member.active and member.staff_role == row.staff_role and member.school_id == row.school_id:
+            plan.unchanged.append(row)
+        else:
+            plan.updated.append((row, member))
+    for email, (member, name) in members.items():
+        if member.active and email not in listed:
+            plan.to_deactivate.append((member, name, email))
+    plan.to_deactivate.sort(key=lambda m: m[1].lower())
+    return plan
+
+
+@dataclass
+class RosterResult:
+    added: int
+    updated: int
+    unchanged: int
+    deactivated: int
+    invited: int
+    skipped: int
+
+
+def apply_roster(
+    cohort: Cohort, text: str, deactivate_missing: bool, invited_by: User | None, progress=None
+) -> RosterResult:
+    """Apply a roster in one transaction: new people get an account and an invitation, existing
+    accounts are linked, changed rows are updated and, when asked, people missing from the file are
+    deactivated (never deleted). Applying the same file again changes nothing."""
+    plan = plan_roster(cohort, text)
+    now = utcnow()
+    tick = progress or (lambda n: None)
+    created = _create_accounts(plan.new_accounts, now)
+    ids = {**plan.accounts, **created}
+    if plan.new:
+        db.session.execute(insert(CohortMember), [
+            {"cohort_id": cohort.id, "user_id": ids[row.email], "staff_role": row.staff_role,
+             "school_id": row.school_id, "active": True, "added_at": now}
+            for row in plan.new
+        ])  # fmt: skip
+    tick(len(plan.new))
+    if plan.updated:
+        db.session.execute(update(CohortMember), [
+            {"id": member.id, "staff_role": row.staff_role, "school_id": row.school_id, "active": True,
+             "deactivated_at": None}
+            for row, member in plan.updated
+        ])  # fmt: skip
+    tick(len(plan.updated) + len(plan.unchanged))
+    deactivated = 0
+    if deactivate_missing and plan.to_deactivate:
+        ids_out = [member.id for member, _, _ in plan.to_deactivate]
+        db.session.execute(
+            update(CohortMember).where(CohortMember.id.in_(ids_out)).values(active=False, deactivated_at=now)
+        )
+        deactivated = len(ids_out)
+    invited = _invite([row for row in plan.new if row.email in created], created, cohort, invited_by, now)
+    db.session.commit()
+    return RosterResult(
+        len(plan.new), len(plan.updated), len(plan.unchanged), deactivated, invited, len(plan.roster.problems)
+    )
+
+
+def _create_accounts(rows: list[RosterRow], now) -> dict[str, int]:
+    """Accounts for people new to Courseware; they choose a password from their invitation."""
+    if not rows:
+        return {}
+    db.session.execute(insert(User), [
+        {"email": row.email, "name": row.name, "password_hash": "!", "role": Role.LEARNER.value,
+         "session_token": new_session_token(), "is_active_account": True, "created_at": now}
+        for row in rows
+    ])  # fmt: skip
+    emails = [row.email for row in rows]
+    created: dict[str, int] = {}
+    for chunk in range(0, len(emails), 900):
+        created.update(
+            db.session.execute(select(User.email, User.id).where(User.email.in_(emails[chunk : chunk + 900]))).all()
+        )
+    return created
+
+
+def _invite(rows: list[RosterRow], ids: dict[str, int], cohort: Cohort, invited_by: User | None, now) -> int:
+    if not rows:
+        return 0
+    tokens = {row.email: secrets.token_urlsafe(32) for row in rows}
+    expires = now + timedelta(days=INVITATION_DAYS)
+    db.session.execute(insert(PasswordReset), [
+        {"user_id": ids[row.email], "token_hash": hashlib.sha256(tokens[row.email].encode()).hexdigest(),
+         "created_at": now, "expires_at": expires}
+        for row in rows
+    ])  # fmt: skip
+    inviter = invited_by.name if invited_by else cohort.organisation.name
+    messages = []
+    for row in rows:
+        link = _external_url("accounts.reset_password", token=tokens[row.email])
+        body = (
+            f"Hello {row.name},\n\n{inviter} has added you to “{cohort.name}” on Courseware, where your school's "
+            f"professional learning courses are.\n\nTo choose your password and sign in, open:\n\n{link}\n\n"
+            f"The link works once and expires in {INVITATION_DAYS} days. Your email address is your sign-in name.\n"
+        )
+        messages.append((row.email, f"You're invited to {cohort.name} on Courseware", body, "invitation"))
+    enqueue_many(messages)
+    return len(rows)
+
+
+def _external_url(endpoint: str, **values) -> str:
+    base = current_app.config.get("PUBLIC_URL")
+    if base:
+        with current_app.test_request_context(base_url=base):
+            return url_for(endpoint, _external=True, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def store_upload(cohort: Cohort, user: User, filename: str, text: str) -> RosterUpload:
+    upload = RosterUpload(cohort_id=cohort.id, uploaded_by=user.id, filename=filename[:255], content=text)
+    db.session.add(upload)
+    db.session.commit()
+    return upload
+
+
+# --- assignments and reminders ----------------------------------------------------------------
+
+
+def assign(cohort: Cohort, course_slug: str, due_on: date, renewal_months: int | None) -> Assignment:
+    assignment = db.session.scalar(select(Assignment).filter_by(cohort_id=cohort.id, course_slug=course_slug))
+    if assignment is None:
+        assignment = Assignment(cohort_id=cohort.id, course_slug=course_slug, due_on=due_on)
+        db.session.add(assignment)
+    assignment.due_on, assignment.renewal_months = due_on, renewal_months
+    db.session.commit()
+    return assignment
+
+
+def remind(assignment: Assignment, course_title: str, rows, leader: User) -> int:
+    """Queue one reminder email to each active member not done; the outbox delivers them."""
+    link = _external_url("learning.course_home", slug=assignment.course_slug)
+    due = assignment.due_on.strftime("%-d %B %Y")
+    messages = [
+        (
+            row.email,
+            f"Reminder: “{course_title}” is due {due}",
+            f"Hello {row.name},\n\n{leader.name} is reminding everyone in “{assignment.cohort.name}” that the course "
+            f"“{course_title}” is due on {due}.\n\nPick up where you left off:\n\n{link}\n",
+            "reminder",
+        )
+        for row in rows
+        if row.active and row.status != "completed"
+    ]
+    enqueue_many(messages)
+    db.session.commit()
+    return len(messages)
