@@ -32,7 +32,7 @@ INVITATION_DAYS = 14
 
 
 def create_organisation(name: str, parent: Organisation | None = None) -> Organisation:
-    organisation = Organisation(name=name.strip(), parent_id=parent.id if parent else None)
+    organisation = Organisation(name=one_line(name, 200), parent_id=parent.id if parent else None)
     db.session.add(organisation)
     db.session.commit()
     return organisation
@@ -51,8 +51,14 @@ def grant_leader(user: User, organisation: Organisation | None = None, cohort: C
     return grant
 
 
+def one_line(text: str, limit: int = 300) -> str:
+    """Text for an email subject: on one line, and shortened with an ellipsis when too long."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def create_cohort(organisation: Organisation, name: str) -> Cohort:
-    cohort = Cohort(organisation_id=organisation.id, name=name.strip(), join_code=new_join_code())
+    cohort = Cohort(organisation_id=organisation.id, name=one_line(name, 200), join_code=new_join_code())
     db.session.add(cohort)
     db.session.commit()
     return cohort
@@ -236,7 +242,7 @@ def _invite(rows: list[RosterRow], ids: dict[str, int], cohort: Cohort, invited_
             f"professional learning courses are.\n\nTo choose your password and sign in, open:\n\n{link}\n\n"
             f"The link works once and expires in {INVITATION_DAYS} days. Your email address is your sign-in name.\n"
         )
-        messages.append((row.email, f"You're invited to {cohort.name} on Courseware", body, "invitation"))
+        messages.append((row.email, one_line(f"You're invited to {cohort.name} on Courseware"), body, "invitation"))
     enqueue_many(messages)
     return len(rows)
 
@@ -276,7 +282,7 @@ def remind(assignment: Assignment, course_title: str, rows, leader: User) -> int
     messages = [
         (
             row.email,
-            f"Reminder: “{course_title}” is due {due}",
+            one_line(f"Reminder: “{course_title}” is due {due}"),
             f"Hello {row.name},\n\n{leader.name} is reminding everyone in “{assignment.cohort.name}” that the course "
             f"“{course_title}” is due on {due}.\n\nPick up where you left off:\n\n{link}\n",
             "reminder",
