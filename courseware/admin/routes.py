@@ -116,7 +116,12 @@ def revoke_leader(grant_id: int):
     grant = db.session.get(LeaderGrant, grant_id)
     if grant is None:
         abort(404)
+    user = db.session.get(User, grant.user_id)
     db.session.delete(grant)
+    db.session.flush()
+    remaining = db.session.scalar(select(LeaderGrant.id).where(LeaderGrant.user_id == user.id).limit(1))
+    if remaining is None and user.role == "leader":
+        user.role = "learner"
     db.session.commit()
     flash("The leader's access is removed.", "success")
     return redirect(url_for("admin.organisations"))

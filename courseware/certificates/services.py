@@ -15,7 +15,7 @@ from courseware.certificates.codes import new_code, normalise
 from courseware.courses import Course
 from courseware.extensions import db
 from courseware.learning.services import all_pages_visited, find_enrolment, progress_for
-from courseware.models import Certificate, Enrolment, User
+from courseware.models import Assignment, Certificate, CohortMember, Enrolment, User
 from courseware.models.base import utcnow
 
 
@@ -185,18 +185,26 @@ def revoke(certificate: Certificate, reason: str) -> None:
 
 
 def can_renew(user: User, course: Course) -> bool:
-    """A course with a validity period can be taken again once its certificate has expired."""
-    if not course.validity_months:
-        return False
-    certificate = current_certificate(user, course)
+    """A course can be taken again once its certificate has expired, or once a cohort assignment's
+    renewal period has passed since it was completed."""
     enrolment = find_enrolment(user, course)
-    return bool(
+    if enrolment is None or enrolment.completed_at is None:
+        return False
+    now = utcnow()
+    certificate = current_certificate(user, course)
+    if (
         certificate
-        and enrolment
-        and enrolment.cycle == certificate.cycle
-        and certificate.expires_at is not None
-        and certificate.expires_at <= utcnow()
+        and certificate.cycle == enrolment.cycle
+        and certificate.expires_at
+        and certificate.expires_at <= now
+    ):
+        return True
+    months = db.session.scalar(
+        select(func.min(Assignment.renewal_months))
+        .join(CohortMember, CohortMember.cohort_id == Assignment.cohort_id)
+        .where(CohortMember.user_id == user.id, CohortMember.active.is_(True), Assignment.course_slug == course.slug)
     )
+    return bool(months) and add_months(enrolment.completed_at, months) <= now
 
 
 def start_new_cycle(user: User, course: Course) -> Enrolment | None:

@@ -33,8 +33,9 @@ def import_roster(cohort_id: int, file: Path, deactivate_missing: bool, dry_run:
         raise click.ClickException(str(problem)) from None
     for row in plan.roster.problems:
         click.echo(f"{file.name}:{row.line}: skipped: {row.problem}", err=True)
+    rows = len(plan.roster.rows)
     click.echo(
-        f"{len(plan.roster.rows)} rows: {len(plan.new)} new ({len(plan.new_accounts)} without an account), "
+        f"{rows} row{'s' if rows != 1 else ''}: {len(plan.new)} new ({len(plan.new_accounts)} without an account), "
         f"{len(plan.updated)} updated, {len(plan.unchanged)} unchanged, {len(plan.to_deactivate)} not in the file, "
         f"{len(plan.roster.problems)} with problems"
     )
@@ -42,6 +43,8 @@ def import_roster(cohort_id: int, file: Path, deactivate_missing: bool, dry_run:
         return
     total = len(plan.roster.valid)
     base = current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"
+    if plan.new_accounts and not current_app.config.get("PUBLIC_URL"):
+        click.echo(f"Note: PUBLIC_URL is not set, so invitation links point at {base}.", err=True)
     with current_app.test_request_context(base_url=base), click.progressbar(length=total, label="Applying") as bar:
         result = services.apply_roster(cohort, text, deactivate_missing, None, progress=bar.update)
     click.echo(

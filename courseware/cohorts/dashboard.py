@@ -111,6 +111,8 @@ def build(assignment: Assignment, course: Course, today: date | None = None) -> 
 
     total_pages = len(course.pages) or 1
     for row in rows.values():
+        if _renewal_due(row, assignment, today):  # the new round of the course has not been started
+            row.pages, row.completed_at = 0, None
         row.percent = min(100, round(100 * row.pages / total_pages))
         row.status = _status(row, assignment, today)
 
@@ -127,11 +129,15 @@ def build(assignment: Assignment, course: Course, today: date | None = None) -> 
     )
 
 
+def _renewal_due(row: MemberRow, assignment: Assignment, today: date) -> bool:
+    """A completion older than the assignment's renewal period no longer counts."""
+    if row.completed_at is None or not assignment.renewal_months:
+        return False
+    return add_months(row.completed_at, assignment.renewal_months).date() <= today
+
+
 def _status(row: MemberRow, assignment: Assignment, today: date) -> str:
-    completed = row.completed_at is not None
-    if completed and assignment.renewal_months:
-        completed = add_months(row.completed_at, assignment.renewal_months).date() > today
-    if completed:
+    if row.completed_at is not None:
         return "completed"
     if today > assignment.due_on:
         return "overdue"

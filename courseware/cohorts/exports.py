@@ -54,8 +54,9 @@ class _Chunks:
 
 def certificates_zip(course: Course, rows: list[MemberRow]) -> Iterator[bytes]:
     """Stream a ZIP of the members' current certificates, one PDF after another."""
-    codes = [r.certificate_code for r in rows if r.certificate_code]
-    names = {r.certificate_code: r.name for r in rows if r.certificate_code}
+    done = [r for r in rows if r.certificate_code and r.status == "completed"]
+    codes = [r.certificate_code for r in done]
+    names = {r.certificate_code: r.name for r in done}
     sink = _Chunks()
     with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:
         used: set[str] = set()

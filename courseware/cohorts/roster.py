@@ -61,6 +61,11 @@ def decode(data: bytes) -> str:
         )
     if not data.strip():
         raise RosterUnreadable("The file is empty.")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode Text"
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise RosterUnreadable("The file could not be read. Save it as “CSV UTF-8” and upload it again.") from None
     if b"\x00" in data[:4096]:
         raise RosterUnreadable(
             "This looks like a spreadsheet file, not CSV. In Excel or Google Sheets, choose "
@@ -78,9 +83,9 @@ def parse(text: str, schools: dict[str, int]) -> ParsedRoster:
     ``schools`` maps lowercase school names to their ids; an empty school cell is allowed.
     """
     sample = text[:4096]
-    first_line = sample.splitlines()[0] if sample.splitlines() else ""
+    first_line = sample.splitlines()[0] if sample.splitlines() else ""  # splitlines knows every line ending
     delimiter = max([",", ";", "\t"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
