@@ -5,6 +5,7 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from courseware.accounts.services import find_user_by_email
 from courseware.certificates import services as certificate_services
@@ -63,7 +64,12 @@ def revoke(certificate_id: int):
 @admin_required
 def organisations():
     districts = list(
-        db.session.scalars(select(Organisation).where(Organisation.parent_id.is_(None)).order_by(Organisation.name))
+        db.session.scalars(
+            select(Organisation)
+            .options(selectinload(Organisation.schools))
+            .where(Organisation.parent_id.is_(None))
+            .order_by(Organisation.name)
+        )
     )
     grants = db.session.execute(
         select(LeaderGrant, User.name, User.email, Organisation.name, Cohort.name)

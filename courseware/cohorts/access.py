@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from courseware.extensions import db
 from courseware.models import Cohort, LeaderGrant, Organisation, User
@@ -19,7 +20,7 @@ def _organisation_ids(user: User) -> set[int]:
 
 
 def visible_cohorts(user: User) -> list[Cohort]:
-    query = select(Cohort).order_by(Cohort.name)
+    query = select(Cohort).options(joinedload(Cohort.organisation)).order_by(Cohort.name)
     if not user.is_admin:
         organisations = _organisation_ids(user)
         cohort_grants = select(LeaderGrant.cohort_id).where(LeaderGrant.user_id == user.id)

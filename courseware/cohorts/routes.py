@@ -112,7 +112,7 @@ def _show(cohort: Cohort, upload_form, assignment_form, status: int = 200):
         .group_by(CohortMember.active)
     ).all()
     counts = dict(members)
-    join_url = url_for("cohorts.join", code=cohort.join_code, _external=True) if cohort.join_code else None
+    join_url = services.external_url("cohorts.join", code=cohort.join_code) if cohort.join_code else None
     return render_template(
         "cohorts/show.html",
         cohort=cohort,

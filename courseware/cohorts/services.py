@@ -236,7 +236,7 @@ def _invite(rows: list[RosterRow], ids: dict[str, int], cohort: Cohort, invited_
     inviter = invited_by.name if invited_by else cohort.organisation.name
     messages = []
     for row in rows:
-        link = _external_url("accounts.reset_password", token=tokens[row.email])
+        link = external_url("accounts.reset_password", token=tokens[row.email])
         body = (
             f"Hello {row.name},\n\n{inviter} has added you to “{cohort.name}” on Courseware, where your school's "
             f"professional learning courses are.\n\nTo choose your password and sign in, open:\n\n{link}\n\n"
@@ -247,7 +247,7 @@ def _invite(rows: list[RosterRow], ids: dict[str, int], cohort: Cohort, invited_
     return len(rows)
 
 
-def _external_url(endpoint: str, **values) -> str:
+def external_url(endpoint: str, **values) -> str:
     base = current_app.config.get("PUBLIC_URL")
     if base:
         with current_app.test_request_context(base_url=base):
@@ -277,7 +277,7 @@ def assign(cohort: Cohort, course_slug: str, due_on: date, renewal_months: int |
 
 def remind(assignment: Assignment, course_title: str, rows, leader: User) -> int:
     """Queue one reminder email to each active member not done; the outbox delivers them."""
-    link = _external_url("learning.course_home", slug=assignment.course_slug)
+    link = external_url("learning.course_home", slug=assignment.course_slug)
     due = assignment.due_on.strftime("%-d %B %Y")
     messages = [
         (
