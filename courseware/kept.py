@@ -5,8 +5,11 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import session
+from flask import flash, redirect, request, session, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import delete, select
+from wtforms import ValidationError
 
 from courseware.extensions import db
 from courseware.models import KeptSubmission
@@ -44,3 +47,29 @@ def take(kind: str, target: str) -> dict | None:
 
 def form_payload(form) -> dict[str, list[str]]:
     return {key: form.getlist(key) for key in form if key != "csrf_token"}
+
+
+def csrf_ok() -> bool:
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except (ValidationError, CSRFError):
+        return False
+    return True
+
+
+def keep_unless_signed_in(kind: str, block_id: str, page_url: str, what: str, resubmit: str):
+    """For forms exempt from the global CSRF check: when the session has ended or the form has
+    expired, keep what was sent and answer with a redirect; otherwise None, and the caller goes on.
+
+    Nothing is recorded in anyone's name here, so a forged post can at most offer its text back.
+    """
+    if current_user.is_authenticated and csrf_ok():
+        return None
+    keep(kind, page_url, {kind: block_id, "form": form_payload(request.form)})
+    if not current_user.is_authenticated:
+        flash(f"Your session had ended. Sign in again and your {what} will be waiting for you.", "warning")
+        return redirect(url_for("accounts.sign_in", next=page_url))
+    flash(
+        f"This form had expired. Your {what} {'are' if what.endswith('s') else 'is'} kept below: {resubmit}", "warning"
+    )
+    return redirect(f"{page_url}#{kind}-{block_id}")

@@ -4,8 +4,6 @@ from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf.csrf import CSRFError, validate_csrf
-from wtforms import ValidationError
 
 from courseware import kept
 from courseware.certificates.services import issue_and_announce
@@ -32,27 +30,15 @@ def _page_url(course: Course, page) -> str:
     return url_for("learning.page", slug=course.slug, module=page.module.slug, page=page.slug)
 
 
-def csrf_ok() -> bool:
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except (ValidationError, CSRFError):
-        return False
-    return True
-
-
 @bp.post("/courses/<slug>/quizzes/<quiz_id>")
 @csrf.exempt  # checked below, so that answers sent with an expired form are kept rather than lost
 def submit(slug: str, quiz_id: str):
     course = published_course(slug)
     page, segment = _find(course, quiz_id)
     page_url = _page_url(course, page)
-    if not current_user.is_authenticated or not csrf_ok():
-        kept.keep("quiz", page_url, {"quiz": quiz_id, "form": kept.form_payload(request.form)})
-        if not current_user.is_authenticated:
-            flash("Your session had ended. Sign in again and your answers will be waiting for you.", "warning")
-            return redirect(url_for("accounts.sign_in", next=page_url))
-        flash("This form had expired. Your answers are kept below: check them and submit again.", "warning")
-        return redirect(f"{page_url}#quiz-{quiz_id}")
+    expired = kept.keep_unless_signed_in("quiz", quiz_id, page_url, "answers", "check them and submit again.")
+    if expired is not None:
+        return expired
 
     user = current_user._get_current_object()
     quiz: Quiz = segment.quiz

@@ -12,7 +12,6 @@ from courseware.extensions import csrf, db
 from courseware.learning.pages import render_course_page
 from courseware.learning.routes import published_course
 from courseware.models import User, WorksheetEntry
-from courseware.quizzes.routes import csrf_ok
 from courseware.worksheets import pdf, services
 from courseware.worksheets.model import Worksheet
 from courseware.worksheets.values import ValueInvalid, from_form
@@ -49,13 +48,9 @@ def save(slug: str, worksheet_id: str):
     course = published_course(slug)
     page, worksheet = _find(course, worksheet_id)
     page_url = _page_url(course, page)
-    if not current_user.is_authenticated or not csrf_ok():
-        kept.keep("worksheet", page_url, {"worksheet": worksheet_id, "form": kept.form_payload(request.form)})
-        if not current_user.is_authenticated:
-            flash("Your session had ended. Sign in again and your text will be waiting for you.", "warning")
-            return redirect(url_for("accounts.sign_in", next=page_url))
-        flash("This form had expired. Your text is kept below: check it and press Save.", "warning")
-        return redirect(f"{page_url}#worksheet-{worksheet_id}")
+    expired = kept.keep_unless_signed_in("worksheet", worksheet_id, page_url, "text", "check it and press Save.")
+    if expired is not None:
+        return expired
 
     user = current_user._get_current_object()
     values, errors, conflicts = {}, {}, 0
