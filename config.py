@@ -73,7 +73,8 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-        self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)  # above the 5 MB roster limit, which explains itself
+        # Above the 5 MB roster limit, so that a large roster gets the roster's own explanation.
+        self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
 
     def _database_url(self) -> str:
         url = os.environ.get("DATABASE_URL")
