@@ -104,6 +104,11 @@ class ProductionConfig(Config):
         super().__init__()
         if not self.SECRET_KEY:
             raise RuntimeError("SECRET_KEY must be set in production (see README, Configuration).")
+        if not self.PUBLIC_URL:
+            raise RuntimeError(
+                "PUBLIC_URL must be set in production: links in emails and on certificates are built from it "
+                "(see README, Configuration)."
+            )
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
 

@@ -55,6 +55,8 @@ def app_environment(database_url: str, tmp: Path) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "COURSEWARE_INSTANCE": str(tmp / "instance"),
         "RATELIMIT_ENABLED": "false",
+        "PUBLIC_URL": "http://127.0.0.1",
+        "SESSION_COOKIE_SECURE": "false",
     }
 
 

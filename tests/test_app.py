@@ -12,6 +12,10 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         ProductionConfig()
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+        ProductionConfig()
+    monkeypatch.setenv("PUBLIC_URL", "https://training.district.org")
     assert ProductionConfig().SESSION_COOKIE_SECURE is True
 
 
@@ -85,3 +89,20 @@ def test_behind_a_trusted_proxy_the_visitor_address_is_used(make_app):
         other_visitor = client.get("/verify/" + "C" * 32, headers={"X-Forwarded-For": "203.0.113.8"})
         same_visitor = client.get("/verify/" + "C" * 32, headers={"X-Forwarded-For": "203.0.113.7"})
     assert (first.status_code, other_visitor.status_code, same_visitor.status_code) == (404, 404, 429)
+
+
+def test_emailed_links_ignore_the_host_header(make_app, make_user):
+    """A forged Host header never makes it into a password reset link."""
+    app = make_app(PUBLIC_URL="https://training.district.org", TRUSTED_PROXIES=1)
+    with app.app_context():
+        user = make_user()
+        client = app.test_client()
+        token = client.csrf_token("/forgot-password")
+        client.post(
+            "/forgot-password",
+            data={"email": user.email, "csrf_token": token},
+            headers={"X-Forwarded-Host": "evil.example"},
+        )
+        (mail,) = app.config["MAIL_DIR"].glob("*.eml")
+        body = mail.read_text()
+    assert "https://training.district.org/reset-password/" in body and "evil.example" not in body

@@ -18,6 +18,7 @@ from tests.conftest import PASSWORD
 from tests.test_certificates import complete
 from tests.test_cohorts import (
     World,
+    add_member,
     apply_roster,
     build_world,
     dashboard_url,
@@ -148,8 +149,15 @@ def test_the_preview_counts_every_kind_of_row_and_explains_each_problem(world, l
     assert "finn@district.org" not in users() and "nameless@district.org" not in users()
 
 
+def district_staff(world, user):
+    """Someone already on the district's books: a member of another of its cohorts."""
+    other = services.create_cohort(world.district, "Bus drivers")
+    add_member(other, user)
+    return user
+
+
 def test_the_preview_says_who_will_be_invited(world, leader_client, make_user):
-    make_user(name="Pat Existing", email="pat@district.org")
+    district_staff(world, make_user(name="Pat Existing", email="pat@district.org"))
     _, page = preview_roster(
         leader_client, world.cohort.id, "name,email\nPat Existing,pat@district.org\nNew Person,new@district.org\n"
     )
@@ -223,7 +231,7 @@ def test_applying_creates_accounts_without_a_password_and_invites_them(app, worl
 def test_existing_accounts_are_linked_not_duplicated_and_keep_their_names(
     world, leader_client, make_user, app, sign_in
 ):
-    pat = make_user(name="Pat Existing", email="pat@district.org")
+    pat = district_staff(world, make_user(name="Pat Existing", email="pat@district.org"))
     count = len(users())
     summary = import_roster(
         leader_client,
@@ -282,7 +290,7 @@ def test_a_file_in_another_order_and_case_is_the_same_roster(world, leader_clien
 def test_people_missing_from_a_new_roster_are_deactivated_only_when_asked(
     app, world, leader_client, make_user, sign_in
 ):
-    cara = make_user(name="Cara Chen", email="cara@district.org")
+    cara = district_staff(world, make_user(name="Cara Chen", email="cara@district.org"))
     complete(signed_in(app, sign_in, cara))
     code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == cara.id))
     import_roster(leader_client, world.cohort.id, FIRST)
@@ -530,7 +538,7 @@ def test_the_import_command_explains_a_file_it_cannot_read(world, runner, tmp_pa
 
 
 def test_a_learner_added_by_roster_sees_the_cohort_assignment(app, world, leader_client, sign_in, make_user):
-    ana = make_user(name="Ana Alvarez", email="ana@district.org")
+    ana = district_staff(world, make_user(name="Ana Alvarez", email="ana@district.org"))
     import_roster(leader_client, world.cohort.id, FIRST)
     services.assign(db.session.get(Cohort, world.cohort.id), "example-course", utcnow().date(), None)
     assert "Assigned to you" in text_of(signed_in(app, sign_in, ana).get("/"))
@@ -663,3 +671,13 @@ def test_markup_in_a_roster_is_shown_as_text(world, leader_client):
     page = text_of(leader_client.get(dashboard_url(world.cohort.id, assignment.id)))
     assert "<script>alert(1)</script>" not in page and "<b>Boss</b>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;b&gt;Boss&lt;/b&gt;" in page
+
+
+def test_an_account_from_outside_the_organisation_is_never_linked_by_a_roster(world, leader_client, make_user):
+    """People outside the district decide for themselves, by the join link, whether its leaders see them."""
+    outsider = make_user(name="Olga Outside", email="olga@elsewhere.org")
+    response = upload_roster(leader_client, world.cohort.id, "name,email\nOlga Outside,olga@elsewhere.org\n")
+    preview = leader_client.get(response.location).get_data(as_text=True)
+    assert "already has an account outside this organisation" in preview
+    leader_client.submit(response.location, {})
+    assert db.session.scalar(select(CohortMember).where(CohortMember.user_id == outsider.id)) is None

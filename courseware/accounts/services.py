@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 from functools import lru_cache
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -16,6 +16,7 @@ from courseware.extensions import db
 from courseware.mail import send_mail
 from courseware.models import PasswordReset, Role, User
 from courseware.models.base import utcnow
+from courseware.urls import external_url
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +96,7 @@ def request_password_reset(email: str) -> None:
         PasswordReset(user=user, token_hash=_hash_token(token), expires_at=utcnow() + timedelta(seconds=max_age))
     )
     db.session.commit()
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = external_url("accounts.reset_password", token=token)
     minutes = max_age // 60
     send_mail(
         user.email,

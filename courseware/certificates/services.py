@@ -6,7 +6,6 @@ import calendar
 import hashlib
 from datetime import datetime
 
-from flask import current_app, has_request_context, request, url_for
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +16,7 @@ from courseware.extensions import db
 from courseware.learning.services import all_pages_visited, find_enrolment, progress_for
 from courseware.models import Assignment, Certificate, CohortMember, Enrolment, User
 from courseware.models.base import utcnow
+from courseware.urls import external_url
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -27,12 +27,8 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 
 def verify_url(code: str) -> str:
-    """The address printed on the certificate: PUBLIC_URL when set, else the address the learner used."""
-    base = current_app.config.get("PUBLIC_URL") or (request.host_url if has_request_context() else "http://localhost/")
-    if has_request_context():
-        return base.rstrip("/") + url_for("certificates.verify", code=code)
-    with current_app.test_request_context(base_url=base):
-        return url_for("certificates.verify", code=code, _external=True)
+    """The address printed on the certificate and in its QR code."""
+    return external_url("certificates.verify", code=code)
 
 
 def issue_if_complete(user: User, course: Course) -> Certificate | None:

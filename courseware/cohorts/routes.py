@@ -23,6 +23,7 @@ from courseware.courses import catalog
 from courseware.extensions import db
 from courseware.models import Assignment, Cohort, CohortMember, RosterUpload
 from courseware.models.base import utcnow
+from courseware.urls import external_url
 
 bp = Blueprint("cohorts", __name__)
 PER_PAGE = 100  # members per page of the dashboard table; the export has them all
@@ -112,7 +113,7 @@ def _show(cohort: Cohort, upload_form, assignment_form, status: int = 200):
         .group_by(CohortMember.active)
     ).all()
     counts = dict(members)
-    join_url = services.external_url("cohorts.join", code=cohort.join_code) if cohort.join_code else None
+    join_url = external_url("cohorts.join", code=cohort.join_code) if cohort.join_code else None
     return render_template(
         "cohorts/show.html",
         cohort=cohort,

@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import current_app, url_for
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -27,6 +26,7 @@ from courseware.models import (
 from courseware.models.base import utcnow
 from courseware.models.user import new_session_token
 from courseware.outbox.services import enqueue_many
+from courseware.urls import external_url
 
 INVITATION_DAYS = 14
 
@@ -139,6 +139,7 @@ def plan_roster(cohort: Cohort, text: str) -> RosterPlan:
     for chunk in range(0, len(emails), 900):
         part = emails[chunk : chunk + 900]
         plan.accounts.update(db.session.execute(select(User.email, User.id).where(User.email.in_(part))).all())
+    _refuse_outsiders(cohort, roster, plan.accounts)
     for row in roster.valid:
         found = members.get(row.email)
         if found is None:
@@ -154,6 +155,28 @@ def plan_roster(cohort: Cohort, text: str) -> RosterPlan:
             plan.to_deactivate.append((member, name, email))
     plan.to_deactivate.sort(key=lambda m: m[1].lower())
     return plan
+
+
+def _refuse_outsiders(cohort: Cohort, roster: ParsedRoster, accounts: dict[str, int]) -> None:
+    """A roster may link existing accounts only of people already in this organisation; anyone else
+    chooses for themselves, through the join link, whether its leaders may follow their progress."""
+    if not accounts:
+        return
+    organisation = cohort.organisation
+    root = organisation.parent_id or organisation.id
+    tree = select(Organisation.id).where((Organisation.id == root) | (Organisation.parent_id == root))
+    insiders = set(
+        db.session.scalars(
+            select(CohortMember.user_id)
+            .join(Cohort, Cohort.id == CohortMember.cohort_id)
+            .where(Cohort.organisation_id.in_(tree), CohortMember.user_id.in_(list(accounts.values())))
+        )
+    )
+    for row in roster.valid:
+        user_id = accounts.get(row.email)
+        if user_id is not None and user_id not in insiders:
+            row.problem = "already has an account outside this organisation: send them the join link instead"
+            del accounts[row.email]
 
 
 @dataclass
@@ -245,14 +268,6 @@ def _invite(rows: list[RosterRow], ids: dict[str, int], cohort: Cohort, invited_
         messages.append((row.email, one_line(f"You're invited to {cohort.name} on Courseware"), body, "invitation"))
     enqueue_many(messages)
     return len(rows)
-
-
-def external_url(endpoint: str, **values) -> str:
-    base = current_app.config.get("PUBLIC_URL")
-    if base:
-        with current_app.test_request_context(base_url=base):
-            return url_for(endpoint, _external=True, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def store_upload(cohort: Cohort, user: User, filename: str, text: str) -> RosterUpload:
