@@ -55,6 +55,7 @@ class Config:
         self.SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
         self.RATELIMIT_HEADERS_ENABLED = True
 
+        self.RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per hour")  # reset emails per address
         self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "60 per minute")
         # The address printed on certificates and in their QR codes, e.g. https://training.district.org
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")

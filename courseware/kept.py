@@ -19,13 +19,19 @@ SESSION_KEY = "kept_submission"
 KEEP_FOR = timedelta(days=2)
 
 
-def keep(kind: str, target: str, payload: dict) -> None:
+MAX_KEPT_CHARACTERS = 200_000  # a full worksheet; anything larger is not a learner's form
+
+
+def keep(kind: str, target: str, payload: dict) -> bool:
     """Store a submission that cannot be recorded yet; the browser's session remembers its key."""
+    if sum(len(k) + sum(len(v) for v in values) for k, values in payload.get("form", {}).items()) > MAX_KEPT_CHARACTERS:
+        return False
     key = secrets.token_urlsafe(16)
     db.session.execute(delete(KeptSubmission).where(KeptSubmission.created_at < utcnow() - KEEP_FOR))
     db.session.add(KeptSubmission(key=key, kind=kind, target=target, payload=payload))
     db.session.commit()
     session[SESSION_KEY] = key
+    return True
 
 
 def take(kind: str, target: str) -> dict | None:
@@ -65,7 +71,9 @@ def keep_unless_signed_in(kind: str, block_id: str, page_url: str, what: str, re
     """
     if current_user.is_authenticated and csrf_ok():
         return None
-    keep(kind, page_url, {kind: block_id, "form": form_payload(request.form)})
+    if not keep(kind, page_url, {kind: block_id, "form": form_payload(request.form)}):
+        flash("Your session had ended, and what you sent was too large to keep. Sign in and try again.", "error")
+        return redirect(url_for("accounts.sign_in", next=page_url))
     if not current_user.is_authenticated:
         flash(f"Your session had ended. Sign in again and your {what} will be waiting for you.", "warning")
         return redirect(url_for("accounts.sign_in", next=page_url))

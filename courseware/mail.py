@@ -48,7 +48,8 @@ def send_mail(to: str, subject: str, body: str) -> EmailMessage:
     folder = config["MAIL_DIR"]
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    path = folder / f"{stamp}-{to.replace('@', '_at_')}.eml"
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in to.replace("@", "_at_"))[:100]
+    path = folder / f"{stamp}-{safe}.eml"
     path.write_bytes(bytes(message))
     if not current_app.testing:
         print(f"\n--- mail to {to}: {subject} (saved in {path}) ---\n{body}\n---", flush=True)

@@ -157,17 +157,32 @@ def test_change_password_needs_the_current_one(learner_client, learner):
 
 def test_update_profile(learner_client, learner, make_user):
     make_user(email="taken@example.org")
+    profile = {"form": "profile", "profile-current": PASSWORD}
     response = learner_client.submit(
-        "/account", {"form": "profile", "profile-name": "Jordan R.", "profile-email": "Taken@example.org"}
+        "/account", {**profile, "profile-name": "Jordan R.", "profile-email": "Taken@example.org"}
     )
     assert response.status_code == 422
     assert "Another account already uses" in response.get_data(as_text=True)
     response = learner_client.submit(
-        "/account", {"form": "profile", "profile-name": "  Jordan   R. ", "profile-email": "J@example.org"}
+        "/account", {**profile, "profile-name": "  Jordan   R. ", "profile-email": "J@example.org"}
     )
     assert response.status_code == 302
     db.session.refresh(learner)
     assert (learner.name, learner.email) == ("Jordan R.", "j@example.org")
+
+
+def test_changing_the_email_needs_the_current_password(learner_client, learner):
+    response = learner_client.submit(
+        "/account", {"form": "profile", "profile-name": "Jordan", "profile-email": "thief@example.org"}
+    )
+    assert response.status_code == 422
+    assert "Enter your current password to change your email address." in response.get_data(as_text=True)
+    db.session.refresh(learner)
+    assert learner.email == "jordan@example.org"
+    response = learner_client.submit(
+        "/account", {"form": "profile", "profile-name": "Jordan R", "profile-email": learner.email}
+    )
+    assert response.status_code == 302  # a name alone needs no password
 
 
 def _reset_link(app) -> str:
@@ -329,3 +344,12 @@ def test_sign_in_limit_can_live_in_redis(make_app, make_user, redis_prefix):
     with second.app_context():
         blocked = second.test_client().submit("/sign-in", {"email": user.email, "password": PASSWORD}).status_code
     assert codes == [422, 422] and blocked == 429
+
+
+def test_reset_emails_are_limited_per_address(make_app, make_user):
+    app = make_app(RESET_RATE_LIMIT="2 per hour")
+    with app.app_context():
+        user = make_user()
+        client = app.test_client()
+        codes = [client.submit("/forgot-password", {"email": user.email}).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]

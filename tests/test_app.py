@@ -106,3 +106,11 @@ def test_emailed_links_ignore_the_host_header(make_app, make_user):
         (mail,) = app.config["MAIL_DIR"].glob("*.eml")
         body = mail.read_text()
     assert "https://training.district.org/reset-password/" in body and "evil.example" not in body
+
+
+def test_mail_to_an_unusual_address_is_saved_safely(app):
+    from courseware.mail import send_mail
+
+    send_mail("a/b@example.org", "Subject", "Body")
+    (path,) = app.config["MAIL_DIR"].glob("*.eml")
+    assert path.parent == app.config["MAIL_DIR"] and "/" not in path.name

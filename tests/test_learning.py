@@ -109,6 +109,7 @@ def test_heartbeat_credits_seat_time(learner_client):
     token = _visit_token(learner_client)
     visit = db.session.scalar(select(PageVisit).where(PageVisit.token == token))
     visit.last_beat_at -= timedelta(seconds=30)
+    db.session.scalar(select(Enrolment)).last_activity_at -= timedelta(seconds=30)
     db.session.commit()
     response = learner_client.post_json("/learning/heartbeat", {"visit": token})
     assert response.status_code == 200 and response.json["credited"] == 30
@@ -231,3 +232,21 @@ def test_draft_course_is_hidden_from_learners_but_admins_can_preview(editable, m
     admin = app.test_client()
     sign_in(admin, make_user(role="admin"))
     assert admin.get("/courses/example-course").status_code == 200
+
+
+def test_tabs_of_one_course_share_one_clock(learner_client, learner):
+    """Ten tabs open at once earn the time that passed, not ten times it."""
+    tokens = [_visit_token(learner_client) for _ in range(10)]
+    enrolment = db.session.scalar(select(Enrolment))
+    start = enrolment.last_activity_at
+    credited = [services.record_heartbeat(learner, token, start + timedelta(seconds=30)) for token in tokens]
+    assert sum(credited) == 30
+
+
+def test_a_heartbeat_that_is_not_an_object_is_a_clear_400(learner_client):
+    token = learner_client.csrf_token("/")
+    for body in ("[1, 2]", '"x"', "7"):
+        response = learner_client.post(
+            "/learning/heartbeat", data=body, content_type="application/json", headers={"X-CSRFToken": token}
+        )
+        assert response.status_code == 400, body

@@ -420,3 +420,20 @@ def test_question_details_keep_their_paragraphs_and_choice_ids_are_checked(tmp_p
     )
     quiz = compile_course(folder, tmp_path).find_block("quiz", "check")[1].quiz
     assert quiz.questions[0].details_html == "<p>First paragraph.</p>\n<p>Second paragraph.</p>"
+
+
+def test_an_older_version_cannot_bring_back_older_rules(editable, make_user, sign_in):
+    """A version string kept from an easier edition is graded with today's pass mark and attempt limit."""
+    app, module = editable
+    client = app.test_client()
+    sign_in(client, make_user())
+    module.write_text(module.read_text().replace("    attempts: 3\n", "    attempts: 3\n    pass_mark: 0\n"))
+    old = hidden(client.get(QUIZ_PAGE).get_data(as_text=True), "version")
+    module.write_text(module.read_text().replace("    pass_mark: 0\n", ""))
+    token = client.csrf_token(QUIZ_PAGE)
+    wrong = {"q-sky": "green", "q-fruits": ["carrot"], "q-boiling": "false", "q-calm-state": "no idea"}
+    for number in (1, 2, 3):
+        client.post(SUBMIT, data={"version": old, "number": str(number), "csrf_token": token, **wrong})
+    assert [(a.score, a.passed) for a in attempts()] == [(0, False)] * 3
+    client.post(SUBMIT, data={"version": old, "number": "4", "csrf_token": token, **wrong})
+    assert len(attempts()) == 3  # today's limit of three attempts holds

@@ -424,3 +424,24 @@ def test_action_plan_pdf_holds_answers_as_text_and_fetches_nothing(learner_clien
     assert "/EmbeddedFiles" not in reader.trailer["/Root"].get("/Names", {})
     assert b"/EmbeddedFile" not in response.data and b"root:x:0" not in response.data
     assert reader.metadata.title.startswith("My action plan")
+
+
+def test_an_impossible_revision_is_refused_not_a_crash(learner_client):
+    assert autosave(learner_client, "first-try", "x", revision=10**30).status_code == 400
+    response = post_form(learner_client, {**FULL, "rev-first-try": "9" * 30})
+    assert response.status_code == 400
+    assert answers() == []
+
+
+def test_after_choosing_a_copy_the_learner_returns_to_the_worksheet(learner_client):
+    autosave(learner_client, "first-try", "One")
+    autosave(learner_client, "first-try", "Two", revision=1)
+    autosave(learner_client, "first-try", "Stale", revision=1)
+    conflict = db.session.scalar(select(AnswerConflict))
+    response = learner_client.submit(
+        f"/worksheets/conflicts/{conflict.id}",
+        {"choice": "dismiss"},
+        page=PAGE,
+        headers={"Referer": "https://evil.example/"},
+    )
+    assert response.location == PAGE + "#worksheet-my-plan"

@@ -89,6 +89,11 @@ class ResetPasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = name_field()
     email = email_field()
+    current = PasswordField(
+        "Current password",
+        description="Needed only to change your email address.",
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class ChangePasswordForm(FlaskForm):

@@ -86,7 +86,16 @@ def sign_out():
     return redirect(url_for("accounts.sign_in"))
 
 
+def _reset_limit() -> str:
+    return current_app.config["RESET_RATE_LIMIT"]
+
+
+def _reset_email() -> str:
+    return "reset:" + (request.form.get("email") or "").strip().lower()
+
+
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_reset_limit, methods=["POST"], key_func=_reset_email)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -121,7 +130,11 @@ def account():
     password.extra_inputs = [user.email, user.name]
     status = 200
     if request.method == "POST" and request.form.get("form") == "profile":
-        if profile.validate_on_submit():
+        changing_email = services.normalise_email(profile.email.data or "") != user.email
+        if changing_email and not user.check_password(profile.current.data or ""):
+            profile.validate()
+            profile.current.errors.append("Enter your current password to change your email address.")
+        elif profile.validate_on_submit():
             try:
                 services.update_profile(user, profile.name.data, profile.email.data)
             except services.EmailTaken:

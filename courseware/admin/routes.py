@@ -104,8 +104,9 @@ def grant_leader():
     user = find_user_by_email(request.form.get("email", ""))
     target = request.form.get("target", "")
     kind, _, raw_id = target.partition(":")
-    organisation = db.session.get(Organisation, int(raw_id)) if kind == "organisation" and raw_id.isdigit() else None
-    cohort = db.session.get(Cohort, int(raw_id)) if kind == "cohort" and raw_id.isdigit() else None
+    target_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() else None
+    organisation = db.session.get(Organisation, target_id) if kind == "organisation" and target_id else None
+    cohort = db.session.get(Cohort, target_id) if kind == "cohort" and target_id else None
     if user is None:
         flash("No account has that email address. The leader signs up first, or is added with a roster.", "error")
     elif organisation is None and cohort is None:

@@ -14,7 +14,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from courseware.cohorts import access, dashboard, exports, services
 from courseware.cohorts.forms import ApplyRosterForm, AssignmentForm, CohortForm, RosterUploadForm
@@ -171,9 +171,21 @@ def apply_roster(cohort_id: int, upload_id: int):
     form = ApplyRosterForm()
     if not form.validate_on_submit():
         abort(400)
+    if upload.applied_at is not None:
+        flash("This roster was already applied. To change the cohort again, upload the file again.", "info")
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
+    # Claimed first, in the same transaction: a second click or a replay finds it applied.
+    claimed = db.session.execute(
+        update(RosterUpload)
+        .where(RosterUpload.id == upload.id, RosterUpload.applied_at.is_(None))
+        .values(applied_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        flash("This roster was already applied.", "info")
+        return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     result = services.apply_roster(cohort, upload.content, form.deactivate_missing.data, current_user)
-    upload.applied_at = utcnow()
-    db.session.commit()
     flash(
         f"Roster applied: {result.added} added ({result.invited} invited to set a password), {result.updated} updated, "
         f"{result.unchanged} unchanged, {result.deactivated} deactivated, {result.skipped} rows skipped.",

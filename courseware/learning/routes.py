@@ -70,7 +70,8 @@ def page(slug: str, module: str, page: str):
 @bp.post("/learning/heartbeat")
 @login_required
 def heartbeat():
-    token = (request.get_json(silent=True) or {}).get("visit") or request.form.get("visit")
+    data = request.get_json(silent=True)
+    token = (data.get("visit") if isinstance(data, dict) else None) or request.form.get("visit")
     if not isinstance(token, str) or not token:
         return jsonify(error="A page visit is required."), 400
     credited = services.record_heartbeat(current_user, token)
@@ -88,9 +89,7 @@ def heartbeat():
 
 @bp.get("/courses/<slug>/media/<path:filename>")
 def media(slug: str, filename: str):
-    course = course_catalog().get(slug)
-    if course is None:
-        abort(404)
+    course = published_course(slug)
     response = send_from_directory(course.path / "media", filename, max_age=3600)
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -133,7 +133,9 @@ def record_heartbeat(user: User, token: str, now: datetime | None = None) -> int
     cap = current_app.config["SEAT_TIME_CAP_SECONDS"]
     gap = (now - visit.last_beat_at).total_seconds()
     credit = int(gap) if 0 < gap <= 2 * interval + 5 else 0
-    credit = max(0, min(credit, cap - visit.seconds))
+    # Several tabs of one course share one clock: no more time than has passed since the last credit.
+    since_course_activity = int((now - enrolment.last_activity_at).total_seconds())
+    credit = max(0, min(credit, cap - visit.seconds, since_course_activity))
     # Only the request that still sees the old last_beat_at credits the gap, so two tabs
     # or a retried request never count the same seconds twice.
     claimed = db.session.execute(

@@ -8,6 +8,7 @@ from werkzeug.datastructures import MultiDict
 from courseware import kept
 from courseware.certificates.services import issue_and_announce, issue_if_complete
 from courseware.courses import Course
+from courseware.courses import catalog as course_catalog
 from courseware.extensions import csrf, db
 from courseware.learning.pages import render_course_page
 from courseware.learning.routes import published_course
@@ -41,6 +42,15 @@ def _posted(fld, form) -> bool:
     return name in form or f"{name}-0-0" in form or f"has-{fld.id}" in form
 
 
+def _revision(raw: str | None) -> int | None:
+    """The revision a form field was based on (None: never saved); a 400 for anything else."""
+    if not raw or raw == "0":
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) >= 2**31:
+        abort(400)
+    return int(raw)
+
+
 @bp.post("/courses/<slug>/worksheets/<worksheet_id>")
 @csrf.exempt  # checked below, so that text sent with an expired form is kept rather than lost
 def save(slug: str, worksheet_id: str):
@@ -53,20 +63,17 @@ def save(slug: str, worksheet_id: str):
         return expired
 
     user = current_user._get_current_object()
+    posted = [fld for fld in worksheet.fields if _posted(fld, request.form)]
+    revisions = {fld.id: _revision(request.form.get(f"rev-{fld.id}")) for fld in posted}
     values, errors, conflicts = {}, {}, 0
-    for fld in worksheet.fields:
-        if not _posted(fld, request.form):
-            continue
+    for fld in posted:
         value = from_form(fld, request.form, PREFIX)
         values[fld.id] = value
         try:
-            based_on = int(request.form.get(f"rev-{fld.id}") or 0) or None
-            saved = services.save_field(user, course, worksheet, fld, value, based_on)
+            saved = services.save_field(user, course, worksheet, fld, value, revisions[fld.id])
         except ValueInvalid as invalid:
             errors[fld.id] = str(invalid)
             continue
-        except ValueError:
-            abort(400)
         conflicts += saved.conflict is not None
     if errors:
         db.session.rollback()
@@ -99,7 +106,9 @@ def autosave(slug: str, worksheet_id: str, field_id: str):
     if not isinstance(data, dict) or "value" not in data:
         return jsonify(error="The answer could not be read. Reload the page and try again."), 400
     based_on = data.get("revision")
-    if based_on is not None and (isinstance(based_on, bool) or not isinstance(based_on, int)):
+    if based_on is not None and (
+        isinstance(based_on, bool) or not isinstance(based_on, int) or not 0 <= based_on < 2**31
+    ):
         return jsonify(error="The answer could not be read. Reload the page and try again."), 400
     user = current_user._get_current_object()
     try:
@@ -143,7 +152,12 @@ def resolve(conflict_id: int):
     if conflict is None:
         abort(404)
     flash("Your answer is updated." if use_copy else "The copy is removed; your saved answer stays.", "success")
-    return redirect(request.referrer or url_for("learning.catalog"))
+    entry = conflict.answer.entry
+    course = course_catalog().get(entry.course_slug)
+    found = course.find_block("worksheet", entry.worksheet_id) if course else None
+    if found is None:
+        return redirect(url_for("worksheets.action_plan", slug=entry.course_slug))
+    return redirect(f"{_page_url(course, found[0])}#worksheet-{entry.worksheet_id}")
 
 
 @bp.get("/courses/<slug>/action-plan")
