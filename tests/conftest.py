@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import uuid
 from pathlib import Path
 
@@ -170,6 +171,16 @@ class Client(FlaskClient):
     def post_json(self, url: str, payload: dict, page: str = "/", **kwargs):
         headers = {"X-CSRFToken": self.csrf_token(page), "Accept": "application/json"}
         return self.post(url, json=payload, headers=headers, **kwargs)
+
+
+@pytest.fixture
+def editable(app, make_app, tmp_path):
+    """An app whose courses folder is a copy the test may edit: (app, the example course's folder)."""
+    courses = tmp_path / "courses"
+    shutil.copytree(EXAMPLE_COURSES, courses)
+    app = make_app(COURSES_DIR=courses)
+    with app.app_context():
+        yield app, courses / "example-course"
 
 
 @pytest.fixture

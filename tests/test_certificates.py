@@ -42,15 +42,6 @@ def pdf_text(data: bytes) -> str:
     return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
 
 
-@pytest.fixture
-def editable(app, make_app, tmp_path):
-    courses = tmp_path / "courses"
-    shutil.copytree(EXAMPLE_COURSES, courses)
-    app = make_app(COURSES_DIR=courses)
-    with app.app_context():
-        yield app, courses / "example-course"
-
-
 def add_setting(folder, text: str) -> None:
     yml = folder / "course.yml"
     yml.write_text(yml.read_text() + text)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from courseware.courses import catalog
 from courseware.extensions import db
 from courseware.learning import services
 from courseware.models import Enrolment, PageProgress, PageVisit
-from tests.conftest import EXAMPLE_COURSES
 
 FIRST = "/courses/example-course/welcome/getting-started"
 SECOND = "/courses/example-course/welcome/progress"
@@ -169,16 +166,6 @@ def test_media_files_are_served_and_confined_to_the_media_folder(client):
     assert "sandbox" in response.headers["Content-Security-Policy"]
     assert client.get("/courses/example-course/media/../course.yml").status_code == 404
     assert client.get("/courses/example-course/media/%2e%2e/course.yml").status_code == 404
-
-
-@pytest.fixture
-def editable(app, make_app, tmp_path):
-    """An app whose courses folder is a copy the test may edit."""
-    courses = tmp_path / "courses"
-    shutil.copytree(EXAMPLE_COURSES, courses)
-    app = make_app(COURSES_DIR=courses)
-    with app.app_context():
-        yield app, courses / "example-course"
 
 
 def test_progress_survives_an_edit_of_the_module(editable, make_user, sign_in):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import textwrap
 import threading
 
@@ -331,17 +330,9 @@ def test_two_simultaneous_submissions_record_one_attempt(app, learner, sign_in):
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == 1
 
 
-@pytest.fixture
-def editable(app, make_app, tmp_path):
-    courses = tmp_path / "courses"
-    shutil.copytree(EXAMPLE_COURSES, courses)
-    app = make_app(COURSES_DIR=courses)
-    with app.app_context():
-        yield app, courses / "example-course" / "02-practice.md"
-
-
 def test_an_attempt_is_graded_against_the_version_the_learner_saw(editable, make_user, sign_in):
-    app, module = editable
+    app, folder = editable
+    module = folder / "02-practice.md"
     client = app.test_client()
     sign_in(client, make_user())
     html = client.get(QUIZ_PAGE).get_data(as_text=True)
@@ -424,7 +415,8 @@ def test_question_details_keep_their_paragraphs_and_choice_ids_are_checked(tmp_p
 
 def test_an_older_version_cannot_bring_back_older_rules(editable, make_user, sign_in):
     """A version string kept from an easier edition is graded with today's pass mark and attempt limit."""
-    app, module = editable
+    app, folder = editable
+    module = folder / "02-practice.md"
     client = app.test_client()
     sign_in(client, make_user())
     module.write_text(module.read_text().replace("    attempts: 3\n", "    attempts: 3\n    pass_mark: 0\n"))

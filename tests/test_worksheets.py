@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import socket
 import textwrap
 import threading
@@ -297,15 +296,6 @@ def test_sharing_an_entry_with_leaders(learner_client):
 
 
 # --- completion ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def editable(app, make_app, tmp_path):
-    courses = tmp_path / "courses"
-    shutil.copytree(EXAMPLE_COURSES, courses)
-    app = make_app(COURSES_DIR=courses)
-    with app.app_context():
-        yield app, courses / "example-course"
 
 
 def test_required_worksheets_complete_a_module(editable, make_user, sign_in):

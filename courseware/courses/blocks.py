@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -46,12 +47,13 @@ class Option:
     required: bool = False
 
 
-class BlockType:
+class BlockType(ABC):
     name: ClassVar[str]
     options: ClassVar[dict[str, Option]] = {}
 
+    @abstractmethod
     def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> Any:
-        raise NotImplementedError
+        """The segment of the compiled page; report mistakes through ``ctx`` and return None."""
 
     def parse_options(self, block: RawBlock, ctx: BlockContext) -> dict[str, Any] | None:
         lines = block.options.get("__lines__", {})

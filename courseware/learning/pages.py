@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import abort, current_app, render_template, url_for
 from flask_login import current_user
 
 from courseware.courses import Course, Page
 from courseware.learning import services
+
+
+def url_for_page(course: Course, page: Page) -> str:
+    return url_for("learning.page", slug=course.slug, module=page.module.slug, page=page.slug)
+
+
+def find_block_or_404(course: Course, kind: str, block_id: str):
+    """(page, segment) of the quiz or worksheet with this id, or a 404."""
+    found = course.find_block(kind, block_id)
+    if found is None:
+        abort(404)
+    return found
 
 
 def render_course_page(course: Course, page: Page, overrides: dict | None = None, status: int = 200):

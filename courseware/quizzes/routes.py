@@ -7,9 +7,8 @@ from flask_login import current_user, login_required
 
 from courseware import kept
 from courseware.certificates.services import issue_and_announce
-from courseware.courses import Course
 from courseware.extensions import csrf
-from courseware.learning.pages import render_course_page
+from courseware.learning.pages import find_block_or_404, render_course_page, url_for_page
 from courseware.learning.routes import published_course
 from courseware.quizzes import services
 from courseware.quizzes.grading import AnswersInvalid
@@ -19,23 +18,12 @@ from courseware.quizzes.views import answers_as_sent, build_form, fit_answers
 bp = Blueprint("quizzes", __name__)
 
 
-def _find(course: Course, quiz_id: str):
-    found = course.find_block("quiz", quiz_id)
-    if found is None:
-        abort(404)
-    return found
-
-
-def _page_url(course: Course, page) -> str:
-    return url_for("learning.page", slug=course.slug, module=page.module.slug, page=page.slug)
-
-
 @bp.post("/courses/<slug>/quizzes/<quiz_id>")
 @csrf.exempt  # checked below, so that answers sent with an expired form are kept rather than lost
 def submit(slug: str, quiz_id: str):
     course = published_course(slug)
-    page, segment = _find(course, quiz_id)
-    page_url = _page_url(course, page)
+    page, segment = find_block_or_404(course, "quiz", quiz_id)
+    page_url = url_for_page(course, page)
     expired = kept.keep_unless_signed_in("quiz", quiz_id, page_url, "answers", "check them and submit again.")
     if expired is not None:
         return expired
@@ -88,7 +76,7 @@ def _show_again(course, page, quiz, answers, errors, notice=""):
 @login_required
 def result(slug: str, quiz_id: str, number: int):
     course = published_course(slug)
-    page, segment = _find(course, quiz_id)
+    page, segment = find_block_or_404(course, "quiz", quiz_id)
     user = current_user._get_current_object()
     attempt = services.find_attempt(user, slug, quiz_id, number)
     if attempt is None:
@@ -106,7 +94,7 @@ def result(slug: str, quiz_id: str, number: int):
         attempts=attempts,
         best=max(a.score for a in attempts),
         attempts_left=left,
-        page_url=_page_url(course, page),
+        page_url=url_for_page(course, page),
     )
 
 

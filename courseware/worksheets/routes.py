@@ -7,10 +7,9 @@ from werkzeug.datastructures import MultiDict
 
 from courseware import kept
 from courseware.certificates.services import issue_and_announce, issue_if_complete
-from courseware.courses import Course
 from courseware.courses import catalog as course_catalog
 from courseware.extensions import csrf, db
-from courseware.learning.pages import render_course_page
+from courseware.learning.pages import find_block_or_404, render_course_page, url_for_page
 from courseware.learning.routes import published_course
 from courseware.models import User, WorksheetEntry
 from courseware.worksheets import pdf, services
@@ -19,17 +18,6 @@ from courseware.worksheets.values import ValueInvalid, from_form
 
 bp = Blueprint("worksheets", __name__)
 PREFIX = "f-"
-
-
-def _find(course: Course, worksheet_id: str):
-    found = course.find_block("worksheet", worksheet_id)
-    if found is None:
-        abort(404)
-    return found[0], found[1].worksheet
-
-
-def _page_url(course: Course, page) -> str:
-    return url_for("learning.page", slug=course.slug, module=page.module.slug, page=page.slug)
 
 
 def values_from_payload(worksheet: Worksheet, payload: dict) -> dict:
@@ -56,8 +44,9 @@ def _revision(raw: str | None) -> int | None:
 def save(slug: str, worksheet_id: str):
     """Save a whole worksheet: the form that works without JavaScript."""
     course = published_course(slug)
-    page, worksheet = _find(course, worksheet_id)
-    page_url = _page_url(course, page)
+    page, segment = find_block_or_404(course, "worksheet", worksheet_id)
+    worksheet = segment.worksheet
+    page_url = url_for_page(course, page)
     expired = kept.keep_unless_signed_in("worksheet", worksheet_id, page_url, "text", "check it and press Save.")
     if expired is not None:
         return expired
@@ -98,7 +87,8 @@ def save(slug: str, worksheet_id: str):
 def autosave(slug: str, worksheet_id: str, field_id: str):
     """Save one field as the learner types (JSON, with the CSRF token in a header)."""
     course = published_course(slug)
-    _, worksheet = _find(course, worksheet_id)
+    _, segment = find_block_or_404(course, "worksheet", worksheet_id)
+    worksheet = segment.worksheet
     fld = worksheet.field(field_id)
     data = request.get_json(silent=True)
     if fld is None:
@@ -134,14 +124,15 @@ def autosave(slug: str, worksheet_id: str, field_id: str):
 @login_required
 def share(slug: str, worksheet_id: str):
     course = published_course(slug)
-    page, worksheet = _find(course, worksheet_id)
+    page, segment = find_block_or_404(course, "worksheet", worksheet_id)
+    worksheet = segment.worksheet
     shared = request.form.get("shared") == "yes"
     services.set_shared(current_user._get_current_object(), course, worksheet, shared)
     flash(
         f"“{worksheet.title}” is now shared with your leaders." if shared else f"“{worksheet.title}” is private again.",
         "success",
     )
-    return redirect(f"{_page_url(course, page)}#worksheet-{worksheet_id}")
+    return redirect(f"{url_for_page(course, page)}#worksheet-{worksheet_id}")
 
 
 @bp.post("/worksheets/conflicts/<int:conflict_id>")
@@ -157,7 +148,7 @@ def resolve(conflict_id: int):
     found = course.find_block("worksheet", entry.worksheet_id) if course else None
     if found is None:
         return redirect(url_for("worksheets.action_plan", slug=entry.course_slug))
-    return redirect(f"{_page_url(course, found[0])}#worksheet-{entry.worksheet_id}")
+    return redirect(f"{url_for_page(course, found[0])}#worksheet-{entry.worksheet_id}")
 
 
 @bp.get("/courses/<slug>/action-plan")
