@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json as jsonlib
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from typing import Any
@@ -29,13 +30,14 @@ class UnexpectedResponse(Exception):
     """The app answered, but not as the workload expects."""
 
 
-class Client:
+class Client(ABC):
     """One signed-in browser. Subclasses implement ``request``; the rest is shared."""
 
+    @abstractmethod
     def request(
         self, method: str, path: str, *, form: dict | None = None, json: Any = None, headers: dict | None = None
     ) -> Response:
-        raise NotImplementedError
+        """Send one request and return the whole response."""
 
     def get(self, path: str, *, expect: int = 200, headers: dict | None = None) -> Response:
         return _check(self.request("GET", path, headers=headers), expect, "GET", path)

@@ -50,6 +50,13 @@ def _cohort(cohort_id: int) -> Cohort:
     return cohort
 
 
+def _board(cohort_id: int, assignment_id: int):
+    """The led cohort, the assignment, its course and the dashboard of its members, or a 404."""
+    cohort = _cohort(cohort_id)
+    assignment, course = _assignment(cohort, assignment_id)
+    return cohort, assignment, course, dashboard.build(assignment, course)
+
+
 def _assignment(cohort: Cohort, assignment_id: int):
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or assignment.cohort_id != cohort.id:
@@ -249,9 +256,7 @@ def _filters() -> dict:
 @bp.get("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>")
 @leader_required
 def assignment(cohort_id: int, assignment_id: int):
-    cohort = _cohort(cohort_id)
-    assignment, course = _assignment(cohort, assignment_id)
-    board = dashboard.build(assignment, course)
+    cohort, assignment, course, board = _board(cohort_id, assignment_id)
     filters = _filters()
     rows = dashboard.select_rows(board, **filters)
     pages = max(1, -(-len(rows) // PER_PAGE))
@@ -277,9 +282,7 @@ def assignment(cohort_id: int, assignment_id: int):
 @bp.get("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>.csv")
 @leader_required
 def export(cohort_id: int, assignment_id: int):
-    cohort = _cohort(cohort_id)
-    assignment, course = _assignment(cohort, assignment_id)
-    board = dashboard.build(assignment, course)
+    cohort, assignment, course, board = _board(cohort_id, assignment_id)
     rows = dashboard.select_rows(board, **_filters())
     quiz_ids = [seg.quiz.id for page in course.pages for seg in page.blocks("quiz")]
     filename = f"{course.slug}-{cohort.id}-{assignment.due_on.isoformat()}.csv"
@@ -297,9 +300,7 @@ def export(cohort_id: int, assignment_id: int):
 @bp.post("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/remind")
 @leader_required
 def remind(cohort_id: int, assignment_id: int):
-    cohort = _cohort(cohort_id)
-    assignment, course = _assignment(cohort, assignment_id)
-    board = dashboard.build(assignment, course)
+    cohort, assignment, course, board = _board(cohort_id, assignment_id)
     sent = services.remind(assignment, course.title, board.rows, current_user)
     flash(
         f"{sent} reminder{'s are' if sent != 1 else ' is'} on the way to everyone not done."
@@ -313,9 +314,8 @@ def remind(cohort_id: int, assignment_id: int):
 @bp.get("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/certificates.zip")
 @leader_required
 def certificates_zip(cohort_id: int, assignment_id: int):
-    cohort = _cohort(cohort_id)
-    assignment, course = _assignment(cohort, assignment_id)
-    rows = dashboard.build(assignment, course).rows
+    cohort, _, course, board = _board(cohort_id, assignment_id)
+    rows = board.rows
     filename = f"certificates-{course.slug}-{cohort.id}.zip"
     return Response(
         stream_with_context(exports.certificates_zip(course, rows)),

@@ -98,6 +98,23 @@ def register(block_type: type[BlockType]) -> type[BlockType]:
     return block_type
 
 
+ID_SUFFIX_RE = re.compile(r"\s*\{\s*#([^}\s]+)\s*\}\s*$")
+
+
+def split_id(text: str) -> tuple[str, str | None]:
+    """``'Prompt {#an-id}'`` -> ``('Prompt', 'an-id')``; without a suffix the id is None."""
+    match = ID_SUFFIX_RE.search(text)
+    if not match:
+        return text, None
+    return text[: match.start()].rstrip(), match.group(1)
+
+
+def flag_option(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("use true or false")
+    return value
+
+
 def slug_option(value: Any) -> str:
     value = str(value)
     if not SLUG_RE.match(value):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from courseware.courses.blocks import BlockContext, BlockType, Option, register, slug_option
+from courseware.courses.blocks import BlockContext, BlockType, Option, flag_option, register, slug_option, split_id
 from courseware.courses.source import Line, RawBlock
 from courseware.quizzes.model import (
     MULTIPLE,
@@ -36,7 +36,6 @@ from courseware.quizzes.model import (
 
 QUESTION_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
 CHOICE_RE = re.compile(r"^[-*+]\s+\[( |x|X)\]\s+(.*?)\s*$")
-ID_SUFFIX_RE = re.compile(r"\s*\{\s*#([^}\s]+)\s*\}\s*$")
 FIELD_RE = re.compile(r"^(Answer|Explanation|Type)\s*:\s*(.*)$", re.IGNORECASE)
 
 
@@ -50,19 +49,6 @@ def _attempts(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError("use a whole number of at least 1 (leave it out for unlimited attempts)")
     return value
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("use true or false")
-    return value
-
-
-def _split_id(text: str) -> tuple[str, str | None]:
-    match = ID_SUFFIX_RE.search(text)
-    if not match:
-        return text, None
-    return text[: match.start()].rstrip(), match.group(1)
 
 
 class _Draft:
@@ -85,7 +71,7 @@ class QuizBlock(BlockType):
         "id": Option(slug_option, required=True),
         "pass_mark": Option(_percent),
         "attempts": Option(_attempts),
-        "shuffle": Option(_flag),
+        "shuffle": Option(flag_option),
     }
 
     def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> QuizSegment | None:
@@ -124,7 +110,7 @@ class QuizBlock(BlockType):
             text = line.text
             heading = QUESTION_RE.match(text)
             if heading:
-                prompt, explicit = _split_id(heading.group(1))
+                prompt, explicit = split_id(heading.group(1))
                 if not prompt:
                     ctx.report(line.number, "a question needs its text after '###'")
                 drafts.append(_Draft(line.number, prompt, explicit))
@@ -136,7 +122,7 @@ class QuizBlock(BlockType):
             choice = CHOICE_RE.match(text)
             field = FIELD_RE.match(text)
             if choice:
-                label, explicit = _split_id(choice.group(2))
+                label, explicit = split_id(choice.group(2))
                 draft.choices.append((line.number, choice.group(1) != " ", label, explicit, []))
                 draft.in_explanation = False
             elif field:

@@ -22,7 +22,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from courseware.courses.blocks import SLUG_RE, BlockContext, BlockType, Option, register, slug_option
+from courseware.courses.blocks import (
+    SLUG_RE,
+    BlockContext,
+    BlockType,
+    Option,
+    flag_option,
+    register,
+    slug_option,
+    split_id,
+)
 from courseware.courses.source import Line, RawBlock
 from courseware.worksheets.model import (
     CHECKLIST,
@@ -40,22 +49,8 @@ from courseware.worksheets.model import (
 FIELD_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
 SETTING_RE = re.compile(r"^(Type|Required|Help|Columns|Rows)\s*:\s*(.*)$", re.IGNORECASE)
 OPTION_RE = re.compile(r"^[-*+]\s+(?!\[[ xX]\])(.*?)\s*$")
-ID_SUFFIX_RE = re.compile(r"\s*\{\s*#([^}\s]+)\s*\}\s*$")
 YES = {"yes", "true", "required"}
 NO = {"no", "false", "optional"}
-
-
-def _split_id(text: str) -> tuple[str, str | None]:
-    match = ID_SUFFIX_RE.search(text)
-    if not match:
-        return text, None
-    return text[: match.start()].rstrip(), match.group(1)
-
-
-def _flag(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("use true or false")
-    return value
 
 
 class _Draft:
@@ -98,7 +93,7 @@ class WorksheetBlock(BlockType):
         for line in body:
             heading = FIELD_RE.match(line.text)
             if heading:
-                prompt, explicit = _split_id(heading.group(1))
+                prompt, explicit = split_id(heading.group(1))
                 if not prompt:
                     ctx.report(line.number, "a field needs its prompt after '###'")
                 drafts.append(_Draft(line.number, prompt, explicit))
@@ -115,7 +110,7 @@ class WorksheetBlock(BlockType):
                     ctx.report(line.number, f"'{setting.group(1)}:' is given twice for this field")
                 draft.settings[key] = (line.number, setting.group(2).strip())
             elif option:
-                label, explicit = _split_id(option.group(1))
+                label, explicit = split_id(option.group(1))
                 draft.options.append((line.number, label, explicit))
             elif line.text.strip():
                 draft.details.append(line.text)
@@ -212,7 +207,7 @@ class WorksheetBlock(BlockType):
 @register
 class ReflectionBlock(BlockType):
     name = "reflection"
-    options = {"id": Option(slug_option, required=True), "required": Option(_flag)}
+    options = {"id": Option(slug_option, required=True), "required": Option(flag_option)}
 
     def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> WorksheetSegment | None:
         if not any(line.text.strip() for line in block.body):
