@@ -389,8 +389,8 @@ def test_an_expired_form_while_signed_in_keeps_the_answers(learner_client):
 
 
 def test_scores_round_half_up():
+    from courseware.courses.quiz import Choice, Question, Quiz
     from courseware.quizzes.grading import grade
-    from courseware.quizzes.model import Choice, Question, Quiz
 
     questions = [
         Question(f"q{i}", "single", "Q", choices=[Choice("a", "A", True), Choice("b", "B", False)]) for i in range(8)

@@ -7,8 +7,8 @@ block name that is not registered is a mistake that ``flask courses check`` repo
 
 from __future__ import annotations
 
-import importlib
 import re
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -83,19 +83,22 @@ class BlockType(ABC):
 
 
 REGISTRY: dict[str, BlockType] = {}
-# Areas of the product that add blocks; imported on first use so that they register themselves.
-PLUGINS = ("courseware.quizzes.block", "courseware.worksheets.block")
 
 
 def registry() -> dict[str, BlockType]:
-    for module in PLUGINS:
-        importlib.import_module(module)
+    """Every block type; ``courseware.courses.compiler`` imports the quiz and worksheet blocks, which register."""
     return REGISTRY
 
 
 def register(block_type: type[BlockType]) -> type[BlockType]:
     REGISTRY[block_type.name] = block_type()
     return block_type
+
+
+def slugify(text: str) -> str:
+    """An id from a title: lowercase ASCII letters, digits and hyphens."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "page"
 
 
 ID_SUFFIX_RE = re.compile(r"\s*\{\s*#([^}\s]+)\s*\}\s*$")

@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
-from courseware.courses.blocks import SLUG_RE, BlockContext, registry
+from courseware.courses.blocks import SLUG_RE, BlockContext, registry, slugify
 from courseware.courses.course_yml import key_lines, read_course_yml
 from courseware.courses.model import Course, HtmlSegment, Module, Page
 from courseware.courses.problems import ProblemList
+
+# The quiz, worksheet and reflection block types register themselves as they are imported.
+from courseware.courses.quiz_block import QuizBlock  # noqa: F401
 from courseware.courses.render import MarkdownRenderer, find_images, media_file
 from courseware.courses.source import RawBlock, split_front_matter, split_pages
+from courseware.courses.worksheet_block import ReflectionBlock, WorksheetBlock  # noqa: F401
 
 MODULE_FILE_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
 MODULE_KEYS = {"title", "minutes", "objectives", "id"}
-
-
-def slugify(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "page"
 
 
 def compile_course(course_dir: Path, root: Path | None = None, designs: list[str] | None = None) -> Course:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from courseware.quizzes.model import MULTIPLE, SHORT_ANSWER, SHORT_ANSWER_MAX, Quiz
+from courseware.courses.quiz import MULTIPLE, SHORT_ANSWER, SHORT_ANSWER_MAX, Quiz
 
 
 def normalise(text: str) -> str:

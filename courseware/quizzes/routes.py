@@ -7,12 +7,12 @@ from flask_login import current_user, login_required
 
 from courseware import kept
 from courseware.certificates.services import issue_and_announce
+from courseware.courses.quiz import Quiz
 from courseware.extensions import csrf
 from courseware.learning.pages import find_block_or_404, render_course_page, url_for_page
 from courseware.learning.routes import published_course
 from courseware.quizzes import services
 from courseware.quizzes.grading import AnswersInvalid
-from courseware.quizzes.model import Quiz
 from courseware.quizzes.views import answers_as_sent, build_form, fit_answers
 
 bp = Blueprint("quizzes", __name__)

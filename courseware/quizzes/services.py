@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from courseware.courses import Course
+from courseware.courses.quiz import Quiz
 from courseware.extensions import db
 from courseware.models import Enrolment, QuizAttempt, QuizVersion, User
 from courseware.models.base import utcnow
 from courseware.quizzes.grading import AnswersInvalid, Grade, answers_from_form, grade
-from courseware.quizzes.model import Quiz
 
 
 def _known_versions() -> dict[tuple[str, str, str], int]:

@@ -10,10 +10,10 @@ from werkzeug.datastructures import MultiDict
 
 from courseware import kept
 from courseware.courses import Course, Page
+from courseware.courses.quiz import Quiz
 from courseware.models import QuizAttempt, User
 from courseware.quizzes import services
 from courseware.quizzes.grading import AnswersInvalid, validate
-from courseware.quizzes.model import Quiz
 
 
 @dataclass

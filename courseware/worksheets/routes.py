@@ -8,12 +8,12 @@ from werkzeug.datastructures import MultiDict
 from courseware import kept
 from courseware.certificates.services import issue_and_announce, issue_if_complete
 from courseware.courses import catalog as course_catalog
+from courseware.courses.worksheet import Worksheet
 from courseware.extensions import csrf, db
 from courseware.learning.pages import find_block_or_404, render_course_page, url_for_page
 from courseware.learning.routes import published_course
 from courseware.models import User, WorksheetEntry
 from courseware.worksheets import pdf, services
-from courseware.worksheets.model import Worksheet
 from courseware.worksheets.values import ValueInvalid, from_form
 
 bp = Blueprint("worksheets", __name__)

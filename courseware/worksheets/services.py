@@ -9,11 +9,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from courseware.courses import Course
+from courseware.courses.worksheet import Field, Worksheet, is_filled
 from courseware.extensions import db
 from courseware.models import AnswerConflict, User, WorksheetAnswer, WorksheetEntry
 from courseware.models.base import utcnow
-from courseware.worksheets.model import Field, Worksheet
-from courseware.worksheets.values import clean, is_filled
+from courseware.worksheets.values import clean
 
 
 def find_entry(user: User, course_slug: str, worksheet_id: str) -> WorksheetEntry | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from courseware.worksheets.model import (
+from courseware.courses.worksheet import (
     CELL_MAX,
     CHECKLIST,
     CHOICE,
@@ -83,11 +83,3 @@ def _clean_table(field: Field, value: object) -> list[list[str]]:
     while rows and not any(rows[-1]):
         rows.pop()  # blank rows at the end are not kept
     return rows
-
-
-def is_filled(value: object) -> bool:
-    if isinstance(value, str):
-        return bool(value.strip())
-    if isinstance(value, list):
-        return any(any(c for c in v) if isinstance(v, list) else bool(v) for v in value)
-    return False

@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 
 from courseware import kept
 from courseware.courses import Course, Page
+from courseware.courses.worksheet import CHECKLIST, TABLE, Field, Worksheet
 from courseware.extensions import db
 from courseware.models import User, WorksheetAnswer, WorksheetEntry
-from courseware.worksheets.model import CHECKLIST, TABLE, Field, Worksheet
 
 
 @dataclass

@@ -20,9 +20,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from courseware.courses.blocks import BlockContext, BlockType, Option, flag_option, register, slug_option, split_id
-from courseware.courses.source import Line, RawBlock
-from courseware.quizzes.model import (
+from courseware.courses.blocks import (
+    BlockContext,
+    BlockType,
+    Option,
+    flag_option,
+    register,
+    slug_option,
+    slugify,
+    split_id,
+)
+from courseware.courses.quiz import (
     MULTIPLE,
     QUESTION_TYPES,
     SHORT_ANSWER,
@@ -33,6 +41,7 @@ from courseware.quizzes.model import (
     Quiz,
     QuizSegment,
 )
+from courseware.courses.source import Line, RawBlock
 
 QUESTION_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
 CHOICE_RE = re.compile(r"^[-*+]\s+\[( |x|X)\]\s+(.*?)\s*$")
@@ -149,8 +158,6 @@ class QuizBlock(BlockType):
         return intro, drafts
 
     def _question(self, draft: _Draft, ctx: BlockContext) -> Question | None:
-        from courseware.courses.compiler import slugify
-
         qid = draft.explicit_id or slugify(draft.prompt)
         ok = True
         if draft.explicit_id and not re.match(r"^[a-z0-9][a-z0-9-]*$", qid):

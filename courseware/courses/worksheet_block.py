@@ -30,10 +30,11 @@ from courseware.courses.blocks import (
     flag_option,
     register,
     slug_option,
+    slugify,
     split_id,
 )
 from courseware.courses.source import Line, RawBlock
-from courseware.worksheets.model import (
+from courseware.courses.worksheet import (
     CHECKLIST,
     CHOICE,
     FIELD_TYPES,
@@ -117,8 +118,6 @@ class WorksheetBlock(BlockType):
         return intro, drafts
 
     def _field(self, draft: _Draft, ctx: BlockContext) -> Field | None:
-        from courseware.courses.compiler import slugify
-
         field_id = draft.explicit_id or slugify(draft.prompt)
         if not SLUG_RE.match(field_id):
             ctx.report(draft.line, f"field id '{field_id}' must use lowercase letters, digits and hyphens")

@@ -58,3 +58,12 @@ class Worksheet:
 class WorksheetSegment:
     worksheet: Worksheet
     kind: str = "worksheet"
+
+
+def is_filled(value: object) -> bool:
+    """Whether a saved value counts as an answer: text that is not blank, a ticked box, a table cell."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list):
+        return any(any(c for c in v) if isinstance(v, list) else bool(v) for v in value)
+    return False
