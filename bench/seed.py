@@ -15,7 +15,6 @@ from flask import Flask, current_app, url_for
 from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
-from courseware.certificates.codes import new_code
 from courseware.courses import Course, catalog
 from courseware.extensions import db
 from courseware.models import (
@@ -32,6 +31,7 @@ from courseware.models import (
     User,
 )
 from courseware.models.base import utcnow
+from courseware.models.certificate import new_code
 
 PASSWORD = "bench-lantern-harbor-copper-42"
 HISTORY_DAYS = 60

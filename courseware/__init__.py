@@ -3,11 +3,33 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import Config, config_from_env
+from config import BASE_DIR, Config, config_from_env
+from courseware import courses
+from courseware.accounts.cli import users_cli
+from courseware.accounts.routes import bp as accounts_bp
+from courseware.accounts.sessions import init_login
+from courseware.admin.routes import bp as admin_bp
+from courseware.certificates.designs import available_designs
+from courseware.certificates.routes import bp as certificates_bp
+from courseware.cohorts.cli import cohorts_cli
+from courseware.cohorts.routes import bp as cohorts_bp
+from courseware.courses.cli import courses_cli
+from courseware.database import init_database
+from courseware.demo import demo_cli
+from courseware.errors import init_errors
+from courseware.extensions import csrf, db, limiter, migrate
+from courseware.health import bp as health_bp
+from courseware.learning.routes import bp as learning_bp
+from courseware.outbox.cli import outbox_cli
+from courseware.quizzes.routes import bp as quizzes_bp
+from courseware.templating import init_templating
+from courseware.worksheets.routes import bp as worksheets_bp
+
+MIGRATIONS = BASE_DIR / "migrations"
 
 
 def create_app(config: Config | type[Config] | None = None) -> Flask:
@@ -22,10 +44,8 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
         config.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)  # the embedded database lives here
 
     if app.config["TRUSTED_PROXIES"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -35,53 +55,31 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    from courseware import courses
-    from courseware.accounts.sessions import init_login
-    from courseware.database import init_database
-    from courseware.extensions import csrf, db, limiter, migrate
-
     db.init_app(app)
     init_database(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     init_login(app)
-    courses.init_app(app)
+    courses.init_app(app, designs=available_designs(app.config["CERTIFICATES_DIR"]))
 
 
 def _register_blueprints(app: Flask) -> None:
-    from courseware.accounts.routes import bp as accounts_bp
-    from courseware.admin.routes import bp as admin_bp
-    from courseware.certificates.routes import bp as certificates_bp
-    from courseware.cohorts.routes import bp as cohorts_bp
-    from courseware.errors import init_errors
-    from courseware.health import bp as health_bp
-    from courseware.learning.routes import bp as learning_bp
-    from courseware.quizzes.routes import bp as quizzes_bp
-    from courseware.templating import init_templating
-    from courseware.worksheets.routes import bp as worksheets_bp
-
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(learning_bp)
-    app.register_blueprint(quizzes_bp)
-    app.register_blueprint(worksheets_bp)
-    app.register_blueprint(certificates_bp)
-    app.register_blueprint(cohorts_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(health_bp)
+    for blueprint in (
+        accounts_bp,
+        learning_bp,
+        quizzes_bp,
+        worksheets_bp,
+        certificates_bp,
+        cohorts_bp,
+        admin_bp,
+        health_bp,
+    ):
+        app.register_blueprint(blueprint)
     init_errors(app)
     init_templating(app)
 
 
 def _register_commands(app: Flask) -> None:
-    from courseware.accounts.cli import users_cli
-    from courseware.cohorts.cli import cohorts_cli
-    from courseware.courses.cli import courses_cli
-    from courseware.demo import demo_cli
-    from courseware.outbox.cli import outbox_cli
-
-    app.cli.add_command(users_cli)
-    app.cli.add_command(cohorts_cli)
-    app.cli.add_command(courses_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(outbox_cli)
+    for group in (users_cli, cohorts_cli, courses_cli, demo_cli, outbox_cli):
+        app.cli.add_command(group)

@@ -8,6 +8,8 @@ from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from courseware.extensions import db
+
 log = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -60,7 +62,5 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.path)
-        from courseware.extensions import db
-
         db.session.rollback()
         return render_error(InternalServerError.code)

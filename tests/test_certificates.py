@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select, update
 
-from courseware.certificates import services
+from courseware import progress
 from courseware.courses import catalog
 from courseware.extensions import db
 from courseware.models import Certificate, Enrolment
@@ -119,8 +119,7 @@ def test_a_course_without_credit_completes_without_a_certificate(editable, make_
 
 
 def test_hours_earned_per_module(learner_client, learner):
-    from courseware.learning.services import progress_for
-
+    progress_for = progress.progress_for
     course = catalog().get("example-course")
     for page in course.module("welcome").pages:
         learner_client.get(f"{COURSE}/welcome/{page.slug}")
@@ -161,7 +160,9 @@ def test_concurrent_completions_issue_exactly_one_certificate(app, learner, sign
 
             user = db.session.get(User, learner.id)
             barrier.wait()
-            results.append(services.issue_if_complete(user, catalog().get("example-course")))
+            outcome = progress.settle(user, catalog().get("example-course"))
+            db.session.commit()
+            results.append(outcome.certificate)
             db.session.remove()
 
     threads = [threading.Thread(target=finish) for _ in range(8)]
@@ -414,7 +415,9 @@ def test_renewal_opens_a_new_cycle_and_keeps_the_history(editable, make_user, si
     complete(client)
     assert client.submit(f"{COURSE}/renew", page=COURSE).status_code == 302
     assert db.session.scalar(select(func.count(Enrolment.id))) == 1  # not yet: the certificate is current
-    db.session.execute(update(Certificate).values(expires_at=utcnow() - timedelta(days=1)))
+    a_year_ago = utcnow() - timedelta(days=367)  # the clock moves on: the completion has lapsed
+    db.session.execute(update(Enrolment).values(completed_at=a_year_ago))
+    db.session.execute(update(Certificate).values(completed_at=a_year_ago, expires_at=utcnow() - timedelta(days=1)))
     db.session.commit()
     assert "Renew" in client.get(COURSE).get_data(as_text=True)
     client.submit(f"{COURSE}/renew", page=COURSE)

@@ -9,9 +9,9 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from courseware import progress
 from courseware.courses import catalog, compile_course
 from courseware.extensions import db
-from courseware.learning import services as learning
 from courseware.models import QuizAttempt, QuizVersion
 from courseware.quizzes.grading import normalise
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
@@ -231,11 +231,11 @@ def test_module_is_complete_only_when_its_quiz_is_passed(learner_client, learner
     practice = course.module("practice")
     for page in practice.pages:
         learner_client.get(f"/courses/example-course/practice/{page.slug}")
-    assert not learning.progress_for(learner, course).module_done(practice)
+    assert not progress.progress_for(learner, course).module_done(practice)
     answer(learner_client, {**RIGHT, "q-sky": "green"})
-    assert not learning.progress_for(learner, course).module_done(practice)
+    assert not progress.progress_for(learner, course).module_done(practice)
     answer(learner_client, RIGHT)
-    assert learning.progress_for(learner, course).module_done(practice)
+    assert progress.progress_for(learner, course).module_done(practice)
 
 
 def test_own_attempts_page_and_other_peoples_results(app, learner_client, make_user, sign_in):

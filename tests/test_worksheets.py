@@ -12,9 +12,9 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from courseware import progress
 from courseware.courses import catalog, compile_course
 from courseware.extensions import db
-from courseware.learning import services as learning
 from courseware.models import AnswerConflict, WorksheetAnswer, WorksheetEntry
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
 
@@ -311,13 +311,13 @@ def test_required_worksheets_complete_a_module(editable, make_user, sign_in):
 
     answer(client, RIGHT)
     practice = course.module("practice")
-    assert not learning.progress_for(user, course).module_done(practice)
+    assert not progress.progress_for(user, course).module_done(practice)
     autosave(client, "first-try", "Not the required field")
-    assert not learning.progress_for(user, course).module_done(practice)
+    assert not progress.progress_for(user, course).module_done(practice)
     autosave(client, "plan-title", "Calmer mornings")
-    assert not learning.progress_for(user, course).module_done(practice)  # the reflection is required too
+    assert not progress.progress_for(user, course).module_done(practice)  # the reflection is required too
     autosave(client, "response", "I will slow down.", worksheet="looking-back")
-    assert learning.progress_for(user, course).module_done(practice)
+    assert progress.progress_for(user, course).module_done(practice)
 
 
 # --- edits to the course and the action plan ----------------------------------------------------------

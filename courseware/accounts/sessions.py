@@ -3,8 +3,9 @@ the token (sign-out, password change or reset) ends every session of that user."
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, redirect, request, url_for
 
+from courseware.errors import render_error, wants_json
 from courseware.extensions import db, login_manager
 from courseware.models import User
 
@@ -20,10 +21,6 @@ def init_login(app: Flask) -> None:
 @login_manager.unauthorized_handler
 def unauthorized():
     """JSON callers (autosave, heartbeats) get a 401 they can act on; pages go to the sign-in form."""
-    from flask import redirect, request, url_for
-
-    from courseware.errors import render_error, wants_json
-
     if wants_json():
         return render_error(401, "Your session has ended", "Sign in again; nothing you typed is lost.")
     return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?")))

@@ -4,15 +4,12 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from courseware.accounts.services import find_user_by_email
 from courseware.certificates import services as certificate_services
+from courseware.cohorts import queries as cohort_queries
 from courseware.cohorts import services as cohort_services
 from courseware.courses import catalog
-from courseware.extensions import db
-from courseware.models import Certificate, Cohort, LeaderGrant, Organisation, User
 from courseware.models.base import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -46,7 +43,7 @@ def certificates():
 @bp.post("/certificates/<int:certificate_id>/revoke")
 @admin_required
 def revoke(certificate_id: int):
-    certificate = db.session.get(Certificate, certificate_id)
+    certificate = certificate_services.find_by_id(certificate_id)
     if certificate is None:
         abort(404)
     reason = " ".join(request.form.get("reason", "").split())
@@ -63,23 +60,10 @@ def revoke(certificate_id: int):
 @bp.get("/organisations")
 @admin_required
 def organisations():
-    districts = list(
-        db.session.scalars(
-            select(Organisation)
-            .options(selectinload(Organisation.schools))
-            .where(Organisation.parent_id.is_(None))
-            .order_by(Organisation.name)
-        )
+    overview = cohort_queries.organisations_overview()
+    return render_template(
+        "admin/organisations.html", districts=overview.districts, grants=overview.grants, cohorts=overview.cohorts
     )
-    grants = db.session.execute(
-        select(LeaderGrant, User.name, User.email, Organisation.name, Cohort.name)
-        .join(User, User.id == LeaderGrant.user_id)
-        .outerjoin(Organisation, Organisation.id == LeaderGrant.organisation_id)
-        .outerjoin(Cohort, Cohort.id == LeaderGrant.cohort_id)
-        .order_by(User.name)
-    ).all()
-    cohorts = list(db.session.scalars(select(Cohort).order_by(Cohort.name)))
-    return render_template("admin/organisations.html", districts=districts, grants=grants, cohorts=cohorts)
 
 
 @bp.post("/organisations")
@@ -87,7 +71,7 @@ def organisations():
 def create_organisation():
     name = " ".join(request.form.get("name", "").split())
     parent_id = request.form.get("parent_id", type=int)
-    parent = db.session.get(Organisation, parent_id) if parent_id else None
+    parent = cohort_queries.organisation(parent_id)
     if not name or len(name) > 200:
         flash("Give the organisation a name of at most 200 characters.", "error")
     elif parent_id and (parent is None or parent.parent_id is not None):
@@ -105,8 +89,8 @@ def grant_leader():
     target = request.form.get("target", "")
     kind, _, raw_id = target.partition(":")
     target_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() else None
-    organisation = db.session.get(Organisation, target_id) if kind == "organisation" and target_id else None
-    cohort = db.session.get(Cohort, target_id) if kind == "cohort" and target_id else None
+    organisation = cohort_queries.organisation(target_id) if kind == "organisation" else None
+    cohort = cohort_queries.cohort(target_id) if kind == "cohort" else None
     if user is None:
         flash("No account has that email address. The leader signs up first, or is added with a roster.", "error")
     elif organisation is None and cohort is None:
@@ -120,15 +104,7 @@ def grant_leader():
 @bp.post("/leaders/<int:grant_id>/revoke")
 @admin_required
 def revoke_leader(grant_id: int):
-    grant = db.session.get(LeaderGrant, grant_id)
-    if grant is None:
+    if cohort_services.revoke_grant(grant_id) is None:
         abort(404)
-    user = db.session.get(User, grant.user_id)
-    db.session.delete(grant)
-    db.session.flush()
-    remaining = db.session.scalar(select(LeaderGrant.id).where(LeaderGrant.user_id == user.id).limit(1))
-    if remaining is None and user.role == "leader":
-        user.role = "learner"
-    db.session.commit()
     flash("The leader's access is removed.", "success")
     return redirect(url_for("admin.organisations"))

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, jsonify, render_template
 from flask_login import current_user, login_required
 
 from courseware.certificates import services
 from courseware.certificates.transcript import transcript_csv, transcript_pdf
 from courseware.errors import render_error
 from courseware.extensions import limiter
-from courseware.learning.routes import published_course
 from courseware.models import Certificate
 from courseware.models.base import utcnow
 
@@ -20,7 +19,6 @@ def _verify_limit() -> str:
 
 def _public(certificate: Certificate) -> dict:
     now = utcnow()
-    replaced_by = certificate.replaced_by_id and services.db.session.get(Certificate, certificate.replaced_by_id)
     return {
         "code": certificate.display_code,
         "status": certificate.status(now),
@@ -39,7 +37,7 @@ def _public(certificate: Certificate) -> dict:
             "contact": certificate.provider_contact,
         },
         "replacement": certificate.replaces_id is not None,
-        "replaced_by": replaced_by.display_code if replaced_by else None,
+        "replaced_by": services.replaced_by_code(certificate),
         "revoked_reason": certificate.revoked_reason if certificate.revoked_at else None,
     }
 
@@ -84,17 +82,6 @@ def download(code: str):
             "ETag": certificate.pdf_sha256 or "",
         },
     )
-
-
-@bp.post("/courses/<slug>/renew")
-@login_required
-def renew(slug: str):
-    course = published_course(slug)
-    if services.start_new_cycle(current_user._get_current_object(), course) is None:
-        flash("This course cannot be renewed yet: your certificate is still current.", "warning")
-    else:
-        flash("A new cycle has started. Your earlier certificates stay on your transcript.", "success")
-    return redirect(url_for("learning.course_home", slug=slug))
 
 
 @bp.get("/transcript")

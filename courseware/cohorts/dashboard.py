@@ -10,7 +10,6 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from courseware.certificates.services import add_months
 from courseware.courses import Course
 from courseware.extensions import db
 from courseware.models import (
@@ -24,6 +23,7 @@ from courseware.models import (
     WorksheetEntry,
 )
 from courseware.models.base import utcnow
+from courseware.progress import completion_lapsed
 
 STATUSES = ("not-started", "in-progress", "completed", "overdue")
 LABELS = {"not-started": "Not started", "in-progress": "In progress", "completed": "Completed", "overdue": "Overdue"}
@@ -64,8 +64,9 @@ class Dashboard:
         return sum(self.counts.values())
 
 
-def build(assignment: Assignment, course: Course, today: date | None = None) -> Dashboard:
-    today = today or utcnow().date()
+def build(assignment: Assignment, course: Course, now: datetime | None = None) -> Dashboard:
+    now = now or utcnow()
+    today = now.date()
     cohort_users = select(CohortMember.user_id).where(CohortMember.cohort_id == assignment.cohort_id)
     rows: dict[int, MemberRow] = {}
     cycles: dict[int, int] = {}
@@ -110,8 +111,10 @@ def build(assignment: Assignment, course: Course, today: date | None = None) -> 
         rows[user_id].shared.append((entry_id, title))
 
     total_pages = len(course.pages) or 1
+    # The rule the learner's own course page follows, for this assignment's renewal period.
+    months = min((m for m in (course.validity_months, assignment.renewal_months) if m), default=None)
     for row in rows.values():
-        if _renewal_due(row, assignment, today):  # the new round of the course has not been started
+        if completion_lapsed(row.completed_at, months, now):  # the new round of the course has not been started
             row.pages, row.completed_at = 0, None
         row.percent = min(100, round(100 * row.pages / total_pages))
         row.status = _status(row, assignment, today)
@@ -127,13 +130,6 @@ def build(assignment: Assignment, course: Course, today: date | None = None) -> 
         schools=sorted({r.school for r in active if r.school}, key=str.lower),
         inactive=len(rows) - len(active),
     )
-
-
-def _renewal_due(row: MemberRow, assignment: Assignment, today: date) -> bool:
-    """A completion older than the assignment's renewal period no longer counts."""
-    if row.completed_at is None or not assignment.renewal_months:
-        return False
-    return add_months(row.completed_at, assignment.renewal_months).date() <= today
 
 
 def _status(row: MemberRow, assignment: Assignment, today: date) -> str:

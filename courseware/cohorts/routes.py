@@ -14,15 +14,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import func, select, update
 
-from courseware.cohorts import access, dashboard, exports, services
+from courseware.cohorts import access, dashboard, exports, queries, services
 from courseware.cohorts.forms import ApplyRosterForm, AssignmentForm, CohortForm, RosterUploadForm
 from courseware.cohorts.roster import MAX_BYTES, RosterUnreadable, decode
 from courseware.courses import catalog
-from courseware.extensions import db
-from courseware.models import Assignment, Cohort, CohortMember, RosterUpload
-from courseware.models.base import utcnow
+from courseware.models import Cohort, RosterUpload
 from courseware.urls import external_url
 
 bp = Blueprint("cohorts", __name__)
@@ -44,8 +41,8 @@ def leader_required(view):
 
 def _cohort(cohort_id: int) -> Cohort:
     """The cohort, if the signed-in leader leads it; otherwise a 404, as if it did not exist."""
-    cohort = db.session.get(Cohort, cohort_id)
-    if cohort is None or not access.can_lead(current_user, cohort):
+    cohort = queries.led_cohort(current_user._get_current_object(), cohort_id)
+    if cohort is None:
         abort(404)
     return cohort
 
@@ -58,8 +55,8 @@ def _board(cohort_id: int, assignment_id: int):
 
 
 def _assignment(cohort: Cohort, assignment_id: int):
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.cohort_id != cohort.id:
+    assignment = queries.assignment_of(cohort, assignment_id)
+    if assignment is None:
         abort(404)
     course = catalog().get(assignment.course_slug)
     if course is None or course.is_broken:
@@ -71,13 +68,7 @@ def _assignment(cohort: Cohort, assignment_id: int):
 @leader_required
 def index():
     cohorts = access.visible_cohorts(current_user)
-    counts = dict(
-        db.session.execute(
-            select(CohortMember.cohort_id, func.count(CohortMember.id))
-            .where(CohortMember.active.is_(True), CohortMember.cohort_id.in_([c.id for c in cohorts] or [-1]))
-            .group_by(CohortMember.cohort_id)
-        ).all()
-    )
+    counts = queries.active_member_counts(cohorts)
     return render_template("cohorts/index.html", cohorts=cohorts, counts=counts)
 
 
@@ -112,22 +103,16 @@ def _assignment_form(formdata=None) -> AssignmentForm:
 
 
 def _show(cohort: Cohort, upload_form, assignment_form, status: int = 200):
-    assignments = list(db.session.scalars(select(Assignment).where(Assignment.cohort_id == cohort.id)))
+    overview = queries.overview(cohort)
     titles = {c.slug: c.title for c in catalog().all()}
-    members = db.session.execute(
-        select(CohortMember.active, func.count(CohortMember.id))
-        .where(CohortMember.cohort_id == cohort.id)
-        .group_by(CohortMember.active)
-    ).all()
-    counts = dict(members)
     join_url = external_url("cohorts.join", code=cohort.join_code) if cohort.join_code else None
     return render_template(
         "cohorts/show.html",
         cohort=cohort,
-        assignments=assignments,
+        assignments=overview.assignments,
         titles=titles,
-        active=counts.get(True, 0),
-        inactive=counts.get(False, 0),
+        active=overview.active,
+        inactive=overview.inactive,
         join_url=join_url,
         upload_form=upload_form,
         assignment_form=assignment_form,
@@ -153,8 +138,8 @@ def upload_roster(cohort_id: int):
 
 
 def _upload(cohort: Cohort, upload_id: int) -> RosterUpload:
-    upload = db.session.get(RosterUpload, upload_id)
-    if upload is None or upload.cohort_id != cohort.id:
+    upload = queries.upload_of(cohort, upload_id)
+    if upload is None:
         abort(404)
     return upload
 
@@ -181,18 +166,10 @@ def apply_roster(cohort_id: int, upload_id: int):
     if upload.applied_at is not None:
         flash("This roster was already applied. To change the cohort again, upload the file again.", "info")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-    # Claimed first, in the same transaction: a second click or a replay finds it applied.
-    claimed = db.session.execute(
-        update(RosterUpload)
-        .where(RosterUpload.id == upload.id, RosterUpload.applied_at.is_(None))
-        .values(applied_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
-        db.session.rollback()
+    result = services.apply_upload(cohort, upload, form.deactivate_missing.data, current_user._get_current_object())
+    if result is None:
         flash("This roster was already applied.", "info")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-    result = services.apply_roster(cohort, upload.content, form.deactivate_missing.data, current_user)
     flash(
         f"Roster applied: {result.added} added ({result.invited} invited to set a password), {result.updated} updated, "
         f"{result.unchanged} unchanged, {result.deactivated} deactivated, {result.skipped} rows skipped.",

@@ -308,3 +308,33 @@ def remind(assignment: Assignment, course_title: str, rows, leader: User) -> int
     enqueue_many(messages)
     db.session.commit()
     return len(messages)
+
+
+def apply_upload(cohort: Cohort, upload: RosterUpload, deactivate_missing: bool, leader: User) -> RosterResult | None:
+    """Apply an uploaded roster once: claimed in the same transaction, so that a second click or a
+    replay finds it applied (None). Commits."""
+    claimed = db.session.execute(
+        update(RosterUpload)
+        .where(RosterUpload.id == upload.id, RosterUpload.applied_at.is_(None))
+        .values(applied_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        db.session.rollback()
+        return None
+    return apply_roster(cohort, upload.content, deactivate_missing, leader)
+
+
+def revoke_grant(grant_id: int) -> LeaderGrant | None:
+    """Remove a leader's grant; a leader left with none leads nothing and becomes a learner. Commits."""
+    grant = db.session.get(LeaderGrant, grant_id)
+    if grant is None:
+        return None
+    user = db.session.get(User, grant.user_id)
+    db.session.delete(grant)
+    db.session.flush()
+    remaining = db.session.scalar(select(LeaderGrant.id).where(LeaderGrant.user_id == grant.user_id).limit(1))
+    if remaining is None and user is not None and user.role == Role.LEADER:
+        user.role = Role.LEARNER
+    db.session.commit()
+    return grant

@@ -9,10 +9,8 @@ from courseware.courses.model import Course, Module, Page
 __all__ = ["Catalog", "Course", "Module", "Page", "catalog", "compile_course", "init_app"]
 
 
-def init_app(app) -> None:
-    from courseware.certificates.designs import available_designs
-
-    designs = available_designs(app.config["CERTIFICATES_DIR"])
+def init_app(app, designs: list[str] | None = None) -> None:
+    """Serve the courses of COURSES_DIR; ``designs`` are the certificate designs a course may name."""
     app.extensions["courseware.catalog"] = Catalog(
         app.config["COURSES_DIR"], app.config["COURSES_AUTO_RELOAD"], designs
     )

@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from courseware.certificates.designs import available_designs
+from courseware.courses import catalog
 from courseware.courses.compiler import compile_course, hours
 
 courses_cli = AppGroup("courses", help="Check and list the courses in the courses folder.")
@@ -38,7 +38,7 @@ def check(path: Path | None) -> None:
         raise click.ClickException(f"no course found at {root} (a course is a folder with a course.yml)")
     count = 0
     base = Path.cwd()
-    designs = available_designs(current_app.config["CERTIFICATES_DIR"])
+    designs = catalog().designs
     for course_dir in course_dirs:
         root = base if course_dir.resolve().is_relative_to(base) else None
         course = compile_course(course_dir, root, designs)
@@ -56,8 +56,6 @@ def check(path: Path | None) -> None:
 @courses_cli.command("list")
 def list_courses() -> None:
     """List the courses with their status."""
-    from courseware.courses import catalog
-
     for course in catalog().all():
         status = "broken" if course.is_broken else ("published" if course.published else "draft")
         click.echo(f"{course.slug}\t{status}\t{course.minutes} min\t{course.title}")

@@ -33,6 +33,9 @@ class Page:
     def blocks(self, kind: str) -> list[Any]:
         return [s for s in self.segments if s.kind == kind]
 
+    def has_blocks(self, kind: str) -> bool:
+        return any(s.kind == kind for s in self.segments)
+
 
 @dataclass
 class Module:

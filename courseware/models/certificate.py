@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import base64
+import re
+import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
@@ -7,6 +10,19 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from courseware.extensions import db
 from courseware.models.base import UTCDateTime, utcnow
+
+CODE_BYTES = 20  # 160 random bits, written in base32 and shown in groups of four
+CODE_RE = re.compile(r"^[A-Z2-7]{32}$")
+
+
+def new_code() -> str:
+    return base64.b32encode(secrets.token_bytes(CODE_BYTES)).decode()
+
+
+def normalise_code(text: str) -> str | None:
+    """The code as stored, from what someone typed (any case, with or without dashes or spaces)."""
+    code = re.sub(r"[\s-]", "", text).upper()
+    return code if CODE_RE.match(code) else None
 
 
 class Certificate(db.Model):

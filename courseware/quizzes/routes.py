@@ -6,11 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from courseware import kept
-from courseware.certificates.services import issue_and_announce
 from courseware.courses.quiz import Quiz
 from courseware.extensions import csrf
-from courseware.learning.pages import find_block_or_404, render_course_page, url_for_page
-from courseware.learning.routes import published_course
+from courseware.pages import announce, find_block_or_404, published_course, render_course_page, url_for_page
 from courseware.quizzes import services
 from courseware.quizzes.grading import AnswersInvalid
 from courseware.quizzes.views import answers_as_sent, build_form, fit_answers
@@ -52,8 +50,7 @@ def submit(slug: str, quiz_id: str):
         return _show_again(course, page, quiz, answers, {}, notice)
     if submission.duplicate:
         flash("This attempt was already submitted; here is its result.", "info")
-    elif submission.attempt.passed:
-        issue_and_announce(user, course)
+    announce(submission.outcome)
     return redirect(url_for("quizzes.result", slug=slug, quiz_id=quiz_id, number=submission.attempt.number))
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from courseware.courses import Course
+from courseware.courses import Course, Page
 from courseware.courses.quiz import Quiz
 from courseware.extensions import db
-from courseware.models import Enrolment, QuizAttempt, QuizVersion, User
+from courseware.models import QuizAttempt, QuizVersion, User
 from courseware.models.base import utcnow
+from courseware.progress import Outcome, current_cycle, settle
 from courseware.quizzes.grading import AnswersInvalid, Grade, answers_from_form, grade
 
 
@@ -22,25 +23,30 @@ def _known_versions() -> dict[tuple[str, str, str], int]:
     return current_app.extensions.setdefault("courseware.quiz_versions", {})
 
 
-def remember_version(course: Course, quiz: Quiz) -> int:
-    """Store this version of the quiz (once) and return its row id."""
+def remember_version(course: Course, quiz: Quiz) -> None:
+    """Store this version of the quiz once, in the caller's transaction (a page view shows it)."""
     key = (course.slug, quiz.id, quiz.version)
     known = _known_versions()
     if key in known:
-        return known[key]
+        return
     query = select(QuizVersion.id).filter_by(course_slug=course.slug, quiz_id=quiz.id, version=quiz.version)
     version_id = db.session.scalar(query)
-    if version_id is None:
-        row = QuizVersion(course_slug=course.slug, quiz_id=quiz.id, version=quiz.version, content=quiz.content())
-        db.session.add(row)
-        try:
-            db.session.commit()
-            version_id = row.id
-        except IntegrityError:  # another request stored it first
-            db.session.rollback()
-            version_id = db.session.scalar(query)
-    known[key] = version_id
-    return version_id
+    if version_id is not None:
+        known[key] = version_id  # committed by an earlier request: safe to remember in this process
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                QuizVersion(course_slug=course.slug, quiz_id=quiz.id, version=quiz.version, content=quiz.content())
+            )
+    except IntegrityError:  # another request stored it first
+        pass
+
+
+def remember_versions(course: Course, page: Page) -> None:
+    """The page-view hook: every quiz on the page, as shown."""
+    for segment in page.blocks("quiz"):
+        remember_version(course, segment.quiz)
 
 
 def stored_version(course_slug: str, quiz_id: str, version: str) -> tuple[int, Quiz] | None:
@@ -55,12 +61,6 @@ def stored_version(course_slug: str, quiz_id: str, version: str) -> tuple[int, Q
             return None
         cache[key] = (row.id, Quiz.from_content(row.content))
     return cache[key]
-
-
-def current_cycle(user_id: int, course_slug: str) -> int:
-    """The renewal cycle the learner is in (1 until they renew a course)."""
-    query = select(func.max(Enrolment.cycle)).where(Enrolment.user_id == user_id, Enrolment.course_slug == course_slug)
-    return db.session.scalar(query) or 1
 
 
 def attempts_for(
@@ -83,16 +83,12 @@ def attempt_count(user: User, course_slug: str, quiz_id: str, cycle: int) -> int
     return db.session.scalar(query)
 
 
-def passed_quiz_ids(user_id: int, course_slug: str, cycle: int) -> set[str]:
-    query = select(QuizAttempt.quiz_id).filter_by(user_id=user_id, course_slug=course_slug, cycle=cycle, passed=True)
-    return set(db.session.scalars(query.distinct()))
-
-
 @dataclass
 class Submission:
     attempt: QuizAttempt
     grade: Grade | None
     duplicate: bool  # the same attempt was already recorded (double click, second tab)
+    outcome: Outcome = field(default_factory=Outcome)  # what the attempt did to the course as a whole
 
 
 class AttemptsUsedUp(Exception):
@@ -112,7 +108,8 @@ def submit_attempt(
     form,
     started_at: datetime | None = None,
 ) -> Submission:
-    """Grade the answers in ``form`` against the version the learner saw; record attempt ``number`` once.
+    """Grade the answers in ``form`` against the version the learner saw; record attempt ``number`` once,
+    and settle the course in the same transaction. Commits.
 
     Raises AnswersInvalid (nothing stored), AttemptsUsedUp or VersionUnknown.
     """
@@ -150,14 +147,16 @@ def submit_attempt(
     )
     db.session.add(attempt)
     try:
-        db.session.commit()
-    except IntegrityError:
+        db.session.flush()
+    except IntegrityError:  # the same attempt, recorded by a request that raced this one
         db.session.rollback()
         existing = _attempt(user, course.slug, quiz_id, number, cycle)
         if existing is None:
             raise
         return Submission(existing, None, duplicate=True)
-    return Submission(attempt, result, duplicate=False)
+    outcome = settle(user, course)
+    db.session.commit()
+    return Submission(attempt, result, duplicate=False, outcome=outcome)
 
 
 def _attempt(user: User, course_slug: str, quiz_id: str, number: int, cycle: int) -> QuizAttempt | None:

@@ -12,6 +12,7 @@ from courseware import kept
 from courseware.courses import Course, Page
 from courseware.courses.quiz import Quiz
 from courseware.models import QuizAttempt, User
+from courseware.pages import BlockView, register_block_view
 from courseware.quizzes import services
 from courseware.quizzes.grading import AnswersInvalid, validate
 
@@ -129,7 +130,6 @@ def quiz_forms(user: User, course: Course, page: Page, overrides: dict[str, Quiz
     payload = kept.take("quiz", request.path) or {}
     for segment in segments:
         quiz = segment.quiz
-        services.remember_version(course, quiz)
         if overrides and quiz.id in overrides:
             forms[quiz.id] = overrides[quiz.id]
             continue
@@ -155,3 +155,6 @@ def build_form(user: User, quiz: Quiz, attempts: list[QuizAttempt], answers=None
         errors=errors or {},
         notice=notice,
     )
+
+
+register_block_view(BlockView("quiz", quiz_forms, on_view=services.remember_versions))

@@ -2,32 +2,16 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from werkzeug.datastructures import MultiDict
 
 from courseware import kept
-from courseware.certificates.services import issue_and_announce, issue_if_complete
 from courseware.courses import catalog as course_catalog
-from courseware.courses.worksheet import Worksheet
-from courseware.extensions import csrf, db
-from courseware.learning.pages import find_block_or_404, render_course_page, url_for_page
-from courseware.learning.routes import published_course
-from courseware.models import User, WorksheetEntry
+from courseware.extensions import csrf
+from courseware.pages import announce, find_block_or_404, published_course, render_course_page, url_for_page
 from courseware.worksheets import pdf, services
 from courseware.worksheets.values import ValueInvalid, from_form
+from courseware.worksheets.views import PREFIX, posted_fields
 
 bp = Blueprint("worksheets", __name__)
-PREFIX = "f-"
-
-
-def values_from_payload(worksheet: Worksheet, payload: dict) -> dict:
-    form = MultiDict([(k, v) for k, values in payload.items() for v in values])
-    return {f.id: from_form(f, form, PREFIX) for f in worksheet.fields if _posted(f, form)}
-
-
-def _posted(fld, form) -> bool:
-    name = f"{PREFIX}{fld.id}"
-    return name in form or f"{name}-0-0" in form or f"has-{fld.id}" in form
 
 
 def _revision(raw: str | None) -> int | None:
@@ -52,26 +36,17 @@ def save(slug: str, worksheet_id: str):
         return expired
 
     user = current_user._get_current_object()
-    posted = [fld for fld in worksheet.fields if _posted(fld, request.form)]
-    revisions = {fld.id: _revision(request.form.get(f"rev-{fld.id}")) for fld in posted}
-    values, errors, conflicts = {}, {}, 0
-    for fld in posted:
-        value = from_form(fld, request.form, PREFIX)
-        values[fld.id] = value
-        try:
-            saved = services.save_field(user, course, worksheet, fld, value, revisions[fld.id])
-        except ValueInvalid as invalid:
-            errors[fld.id] = str(invalid)
-            continue
-        conflicts += saved.conflict is not None
-    if errors:
-        db.session.rollback()
+    posted = {
+        fld.id: (from_form(fld, request.form, PREFIX), _revision(request.form.get(f"rev-{fld.id}")))
+        for fld in posted_fields(worksheet, request.form)
+    }
+    result = services.save_worksheet(user, course, worksheet, posted)
+    if result.errors:
         return render_course_page(
-            course, page, overrides={"worksheet": {worksheet_id: (values, errors, "")}}, status=422
+            course, page, overrides={"worksheet": {worksheet_id: (result.values, result.errors, "")}}, status=422
         )
-    db.session.commit()
-    issue_and_announce(user, course)
-    if conflicts:
+    announce(result.outcome)
+    if result.conflicts:
         flash(
             "Some answers had been changed in another window since this page was opened. Both versions are kept: "
             "choose the one to keep below.",
@@ -102,14 +77,13 @@ def autosave(slug: str, worksheet_id: str, field_id: str):
         return jsonify(error="The answer could not be read. Reload the page and try again."), 400
     user = current_user._get_current_object()
     try:
-        saved = services.save_field(user, course, worksheet, fld, data["value"], based_on or None)
+        saved, outcome = services.autosave(user, course, worksheet, fld, data["value"], based_on or None)
     except ValueInvalid as invalid:
-        db.session.rollback()
         return jsonify(error=str(invalid)), 422
-    db.session.commit()
-    body = {"revision": saved.revision, "saved_at": saved.updated_at.isoformat()}
-    if saved.revision == 1 and issue_if_complete(user, course) is not None:
-        body["completed"] = True  # the first answer to a field may be the last step of the course
+    body: dict[str, object] = {"revision": saved.revision, "saved_at": saved.updated_at.isoformat()}
+    if outcome.completed:
+        body["completed"] = True  # an answer may be the last step of the course
+    announce(outcome)  # shown on the next page the learner opens
     if saved.conflict is not None:
         body.update(
             conflict=True,
@@ -177,32 +151,17 @@ def action_plan_pdf(slug: str):
     )
 
 
-def can_read_entry(user, entry: WorksheetEntry) -> bool:
-    """The author always; a leader of a cohort the author is in, only once the author shares it."""
-    if entry.user_id == user.id:
-        return True
-    if not entry.shared:
-        return False
-    from courseware.cohorts.access import can_lead
-    from courseware.models import Cohort, CohortMember
-
-    cohorts = db.session.scalars(
-        select(Cohort).join(CohortMember).where(CohortMember.user_id == entry.user_id, CohortMember.active.is_(True))
-    )
-    return any(can_lead(user, cohort) for cohort in cohorts)
-
-
 @bp.get("/entries/<int:entry_id>")
 @login_required
 def entry(entry_id: int):
     """One worksheet entry. Private entries are their author's alone; nobody else learns they exist."""
-    found = db.session.get(WorksheetEntry, entry_id)
-    if found is None or not can_read_entry(current_user, found):
+    found = services.readable_entry(current_user._get_current_object(), entry_id)
+    if found is None:
         abort(404)
-    course = published_course(found.course_slug)
-    block = course.find_block("worksheet", found.worksheet_id)
+    entry, author = found
+    course = published_course(entry.course_slug)
+    block = course.find_block("worksheet", entry.worksheet_id)
     worksheet = block[1].worksheet if block else None
-    author = db.session.get(User, found.user_id).name
     return render_template(
-        "worksheets/entry.html", course=course, entry=found, worksheet=worksheet, entry_author=author
+        "worksheets/entry.html", course=course, entry=entry, worksheet=worksheet, entry_author=author
     )

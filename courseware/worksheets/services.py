@@ -8,12 +8,15 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from courseware.cohorts.access import can_lead
 from courseware.courses import Course
+from courseware.courses import catalog as course_catalog
 from courseware.courses.worksheet import Field, Worksheet, is_filled
 from courseware.extensions import db
-from courseware.models import AnswerConflict, User, WorksheetAnswer, WorksheetEntry
+from courseware.models import AnswerConflict, Cohort, CohortMember, User, WorksheetAnswer, WorksheetEntry
 from courseware.models.base import utcnow
-from courseware.worksheets.values import clean
+from courseware.progress import Outcome, settle
+from courseware.worksheets.values import ValueInvalid, clean
 
 
 def find_entry(user: User, course_slug: str, worksheet_id: str) -> WorksheetEntry | None:
@@ -61,7 +64,7 @@ def save_field(
 
     When the stored answer has moved on since (another tab saved newer text), the incoming value is
     kept as a conflict copy beside it and nothing is overwritten. Raises ValueInvalid for bad values.
-    The caller commits.
+    Part of :func:`save_worksheet` and :func:`autosave`, which commit.
     """
     value = clean(fld, value)
     if based_on:
@@ -118,8 +121,59 @@ def _save_in_place(user: User, course: Course, worksheet: Worksheet, fld: Field,
     return Saved(row.revision, now, value) if row else None
 
 
+@dataclass
+class WorksheetSave:
+    """The result of saving a whole worksheet: nothing is stored when any value is invalid."""
+
+    values: dict[str, object]
+    errors: dict[str, str]
+    conflicts: int = 0
+    outcome: Outcome = field(default_factory=Outcome)
+
+
+def save_worksheet(
+    user: User, course: Course, worksheet: Worksheet, posted: dict[str, tuple[object, int | None]]
+) -> WorksheetSave:
+    """Save the posted fields (field id -> (value, revision the form was based on)) and settle the
+    course, all or nothing. Commits, or rolls back when a value is invalid."""
+    result = WorksheetSave(values={}, errors={})
+    for fld in worksheet.fields:
+        if fld.id not in posted:
+            continue
+        value, based_on = posted[fld.id]
+        result.values[fld.id] = value
+        try:
+            saved = save_field(user, course, worksheet, fld, value, based_on)
+        except ValueInvalid as invalid:
+            result.errors[fld.id] = str(invalid)
+            continue
+        result.conflicts += saved.conflict is not None
+    if result.errors:
+        db.session.rollback()
+        return result
+    result.outcome = settle(user, course)
+    db.session.commit()
+    return result
+
+
+def autosave(
+    user: User, course: Course, worksheet: Worksheet, fld: Field, value: object, based_on: int | None
+) -> tuple[Saved, Outcome]:
+    """Save one field as the learner types, and settle the course. Commits; raises ValueInvalid
+    (nothing stored) for a value that cannot be saved."""
+    try:
+        saved = save_field(user, course, worksheet, fld, value, based_on)
+    except ValueInvalid:
+        db.session.rollback()
+        raise
+    outcome = settle(user, course)
+    db.session.commit()
+    return saved, outcome
+
+
 def resolve_conflict(user: User, conflict_id: int, use_copy: bool) -> AnswerConflict | None:
-    """Use the kept copy as the answer, or let it go. Only the owner's conflicts are found."""
+    """Use the kept copy as the answer, or let it go, and settle the course. Commits.
+    Only the owner's conflicts are found."""
     conflict = db.session.scalar(
         select(AnswerConflict)
         .join(WorksheetAnswer, AnswerConflict.answer_id == WorksheetAnswer.id)
@@ -134,36 +188,20 @@ def resolve_conflict(user: User, conflict_id: int, use_copy: bool) -> AnswerConf
         answer.revision += 1
         answer.updated_at = utcnow()
     db.session.delete(conflict)
+    course = course_catalog().get(answer.entry.course_slug)
+    if use_copy and course is not None and not course.is_broken:
+        db.session.flush()
+        settle(user, course)
     db.session.commit()
     return conflict
 
 
 def set_shared(user: User, course: Course, worksheet: Worksheet, shared: bool) -> WorksheetEntry:
+    """Share the learner's entry with the leaders of their cohorts, or make it private again. Commits."""
     entry = _entry(user, course, worksheet)
     entry.shared = shared
     db.session.commit()
     return entry
-
-
-def done_worksheets(course: Course, user_id: int) -> set[str]:
-    """Ids of the worksheets this learner has completed: every required field filled. A worksheet
-    without required fields never holds a learner back."""
-    rows = db.session.execute(
-        select(WorksheetEntry.worksheet_id, WorksheetAnswer.field_id, WorksheetAnswer.value)
-        .join(WorksheetAnswer, WorksheetAnswer.entry_id == WorksheetEntry.id)
-        .where(WorksheetEntry.user_id == user_id, WorksheetEntry.course_slug == course.slug)
-    ).all()
-    filled: dict[str, set[str]] = {}
-    for worksheet_id, field_id, value in rows:
-        if is_filled(value):
-            filled.setdefault(worksheet_id, set()).add(field_id)
-    done = set()
-    for page in course.pages:
-        for segment in page.blocks("worksheet"):
-            required = {f.id for f in segment.worksheet.fields if f.required}
-            if required <= filled.get(segment.worksheet.id, set()):
-                done.add(segment.worksheet.id)
-    return done
 
 
 @dataclass
@@ -223,3 +261,23 @@ def action_plan(user: User, course: Course) -> ActionPlan:
         if leftover:
             earlier.append((entry, leftover))
     return ActionPlan(sections, earlier)
+
+
+def readable_entry(reader: User, entry_id: int) -> tuple[WorksheetEntry, str] | None:
+    """An entry and its author's name, if ``reader`` may read it: its author always; a leader of a
+    cohort the author is in, only once the author has shared it. Otherwise None, as if it did not exist."""
+    entry = db.session.get(WorksheetEntry, entry_id)
+    if entry is None:
+        return None
+    if entry.user_id != reader.id:
+        if not entry.shared:
+            return None
+        cohorts = db.session.scalars(
+            select(Cohort)
+            .join(CohortMember)
+            .where(CohortMember.user_id == entry.user_id, CohortMember.active.is_(True))
+        )
+        if not any(can_lead(reader, cohort) for cohort in cohorts):
+            return None
+    author = db.session.get(User, entry.user_id)
+    return entry, author.name if author else ""

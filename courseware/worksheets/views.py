@@ -7,12 +7,33 @@ from dataclasses import dataclass, field
 from flask import request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from courseware import kept
 from courseware.courses import Course, Page
 from courseware.courses.worksheet import CHECKLIST, TABLE, Field, Worksheet
 from courseware.extensions import db
 from courseware.models import User, WorksheetAnswer, WorksheetEntry
+from courseware.pages import BlockView, register_block_view
+from courseware.worksheets.values import from_form
+
+PREFIX = "f-"  # form fields are named f-<field id>, so that no field id collides with the form's own names
+
+
+def posted_fields(worksheet: Worksheet, form) -> list[Field]:
+    """The fields of the worksheet that the form carries (a checklist with nothing ticked still says so)."""
+    return [fld for fld in worksheet.fields if _posted(fld, form)]
+
+
+def _posted(fld: Field, form) -> bool:
+    name = f"{PREFIX}{fld.id}"
+    return name in form or f"{name}-0-0" in form or f"has-{fld.id}" in form
+
+
+def values_from_payload(worksheet: Worksheet, payload: dict) -> dict:
+    """The values of a form kept across an expired session."""
+    form = MultiDict([(k, v) for k, values in payload.items() for v in values])
+    return {f.id: from_form(f, form, PREFIX) for f in posted_fields(worksheet, form)}
 
 
 @dataclass
@@ -80,8 +101,9 @@ def worksheet_forms(user: User, course: Course, page: Page, overrides: dict | No
         if overrides and worksheet.id in overrides:
             form.values, form.errors, form.notice = overrides[worksheet.id]
         elif payload.get("worksheet") == worksheet.id:
-            from courseware.worksheets.routes import values_from_payload
-
             form.values = values_from_payload(worksheet, payload["form"])
             form.notice = "Your text was kept while you signed in again. Check it and press Save."
     return forms
+
+
+register_block_view(BlockView("worksheet", worksheet_forms))

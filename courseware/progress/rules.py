@@ -1,8 +1,15 @@
-"""How far a learner is through a course, computed from the rows kept as they go."""
+"""The rules of progress and completion, as pure functions of facts already loaded.
+
+Nothing here reads the database: :mod:`courseware.progress.facts` loads the facts, and the
+leader's dashboard applies :func:`completion_lapsed` to its own rows, so that a learner and
+their leader always see the same answer.
+"""
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from courseware.courses import Course, Module, Page
 from courseware.models import Enrolment
@@ -76,3 +83,20 @@ class CourseProgress:
         return next((p for p in self.course.pages if not self.page_done(p)), None) or (
             self.course.pages[0] if self.course.pages else None
         )
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """The same day ``months`` later (the last day of the month where that day does not exist)."""
+    month = moment.month - 1 + months
+    year, month = moment.year + month // 12, month % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def completion_lapsed(completed_at: datetime | None, months: int | None, now: datetime) -> bool:
+    """A completion older than the renewal period no longer counts: a new round of the course is due.
+
+    ``months`` is the shortest of the course's validity and the renewal period of the learner's
+    assignments (see :func:`courseware.progress.renewal_months`); None means it never lapses.
+    """
+    return completed_at is not None and bool(months) and add_months(completed_at, months) <= now

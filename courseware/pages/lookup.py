@@ -1,0 +1,33 @@
+"""Finding the course, page and block a request names, or a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, url_for
+from flask_login import current_user
+
+from courseware.courses import Course, Page
+from courseware.courses import catalog as course_catalog
+
+
+def published_course(slug: str) -> Course:
+    """The course learners may open, or 404. Admins may also open drafts (to preview them)."""
+    course = course_catalog().get(slug)
+    if course is None or course.is_broken:
+        abort(404)
+    if not course.published and not (current_user.is_authenticated and current_user.is_admin):
+        abort(404)
+    return course
+
+
+def url_for_page(course: Course, page: Page) -> str:
+    return url_for("learning.page", slug=course.slug, module=page.module.slug, page=page.slug)
+
+
+def find_block_or_404(course: Course, kind: str, block_id: str) -> tuple[Page, Any]:
+    """(page, segment) of the quiz or worksheet with this id, or a 404."""
+    found = course.find_block(kind, block_id)
+    if found is None:
+        abort(404)
+    return found

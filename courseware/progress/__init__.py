@@ -1,0 +1,40 @@
+"""One home for a learner's progress through a course, and for completing it.
+
+Every learner action (a page view, a heartbeat, a quiz attempt, a worksheet save) records its
+facts through the area that owns them and then calls :func:`settle` in the same transaction.
+``settle`` reads the facts, applies the one set of rules in :mod:`courseware.progress.rules`,
+and, the first time they are all met, completes the enrolment and issues the certificate. It
+returns an :class:`Outcome` that the route turns into a message or JSON.
+
+Nothing in this package imports a blueprint: the areas above call down into it.
+"""
+
+from courseware.progress.completion import Outcome, settle
+from courseware.progress.enrolments import (
+    can_renew,
+    current_cycle,
+    enrol,
+    find_enrolment,
+    renewal_months,
+    start_new_cycle,
+)
+from courseware.progress.facts import progress_for
+from courseware.progress.rules import CourseProgress, add_months, completion_lapsed
+from courseware.progress.seat_time import record_heartbeat, record_page_view
+
+__all__ = [
+    "CourseProgress",
+    "Outcome",
+    "add_months",
+    "can_renew",
+    "completion_lapsed",
+    "current_cycle",
+    "enrol",
+    "find_enrolment",
+    "progress_for",
+    "record_heartbeat",
+    "record_page_view",
+    "renewal_months",
+    "settle",
+    "start_new_cycle",
+]

@@ -1,0 +1,86 @@
+"""Completing a course: the enrolment is completed and the certificate issued exactly once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from courseware.courses import Course
+from courseware.extensions import db
+from courseware.models import Certificate, Enrolment, User
+from courseware.models.base import utcnow
+from courseware.models.certificate import new_code
+from courseware.progress.enrolments import find_enrolment
+from courseware.progress.facts import progress_for
+from courseware.progress.rules import add_months
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a learner action did to the course as a whole."""
+
+    completed: bool = False  # this action completed the course
+    certificate: Certificate | None = None  # and issued this certificate (None for a course without credit)
+    course_title: str = ""
+
+
+def settle(user: User, course: Course, enrolment: Enrolment | None = None, now: datetime | None = None) -> Outcome:
+    """After any learner action: complete the course if every rule of course.yml is now met.
+
+    Runs in the caller's transaction and does not commit. Cheap when nothing can have changed
+    (already completed, pages still unread). When several transactions complete the course at
+    once, the conditional update lets exactly one of them complete it and issue the certificate.
+    """
+    enrolment = enrolment or find_enrolment(user.id, course.slug)
+    if enrolment is None or enrolment.completed_at is not None:
+        return Outcome()
+    if enrolment.pages_visited < len(course.pages):  # the cheapest rule first, from a counter
+        return Outcome()
+    if not progress_for(user, course, enrolment).complete:
+        return Outcome()
+    now = now or utcnow()
+    won = db.session.execute(
+        update(Enrolment)
+        .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+        .values(completed_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not won:
+        return Outcome()
+    enrolment.completed_at = now
+    if course.credit.hours <= 0:  # a course that offers no credit is completed without a certificate
+        return Outcome(completed=True, course_title=course.title)
+    certificate = _certificate(user, course, enrolment, now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(certificate)
+    except IntegrityError:  # issued already for this cycle: completion stands, nothing more to issue
+        return Outcome(completed=True, course_title=course.title)
+    return Outcome(completed=True, certificate=certificate, course_title=course.title)
+
+
+def _certificate(user: User, course: Course, enrolment: Enrolment, now: datetime) -> Certificate:
+    """The unchangeable record of what was completed, taken from the course as it is now."""
+    return Certificate(
+        code=new_code(),
+        user_id=user.id,
+        course_slug=course.slug,
+        cycle=enrolment.cycle,
+        generation=0,
+        learner_name=user.name,
+        course_title=course.title,
+        course_version=course.version,
+        hours=course.credit.hours,
+        credit_type=course.credit.credit_type,
+        ceu=course.credit.ceu,
+        provider_name=course.provider.name,
+        approval_number=course.provider.approval_number,
+        provider_contact=course.provider.contact,
+        design=course.certificate_design,
+        completed_at=now,
+        issued_at=now,
+        expires_at=add_months(now, course.validity_months) if course.validity_months else None,
+    )

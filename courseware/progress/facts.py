@@ -1,0 +1,62 @@
+"""Loading what a learner has done in a course: pages read, time, quizzes passed, worksheets done."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from courseware.courses import Course
+from courseware.courses.worksheet import is_filled
+from courseware.extensions import db
+from courseware.models import Enrolment, PageProgress, QuizAttempt, User, WorksheetAnswer, WorksheetEntry
+from courseware.progress.enrolments import find_enrolment
+from courseware.progress.rules import CourseProgress
+
+
+def progress_for(user: User | None, course: Course, enrolment: Enrolment | None = None) -> CourseProgress:
+    """The learner's progress in their current cycle; empty for someone signed out or not enrolled."""
+    if user is None or not user.is_authenticated:
+        return CourseProgress(course, None)
+    enrolment = enrolment or find_enrolment(user.id, course.slug)
+    if enrolment is None:
+        return CourseProgress(course, None)
+    rows = db.session.execute(
+        select(PageProgress.page_key, PageProgress.seconds).where(PageProgress.enrolment_id == enrolment.id)
+    ).all()
+    passed = passed_quiz_ids(user.id, course.slug, enrolment.cycle) if course.has_blocks("quiz") else set()
+    worksheets = None
+    if course.completion.worksheets_required and course.has_blocks("worksheet"):
+        worksheets = done_worksheets(course, user.id)
+    return CourseProgress(
+        course,
+        enrolment,
+        {key for key, _ in rows},
+        sum(seconds for _, seconds in rows),
+        passed_quizzes=passed,
+        done_worksheets=worksheets,
+    )
+
+
+def passed_quiz_ids(user_id: int, course_slug: str, cycle: int) -> set[str]:
+    query = select(QuizAttempt.quiz_id).filter_by(user_id=user_id, course_slug=course_slug, cycle=cycle, passed=True)
+    return set(db.session.scalars(query.distinct()))
+
+
+def done_worksheets(course: Course, user_id: int) -> set[str]:
+    """Ids of the worksheets this learner has completed: every required field filled. A worksheet
+    without required fields never holds a learner back."""
+    rows = db.session.execute(
+        select(WorksheetEntry.worksheet_id, WorksheetAnswer.field_id, WorksheetAnswer.value)
+        .join(WorksheetAnswer, WorksheetAnswer.entry_id == WorksheetEntry.id)
+        .where(WorksheetEntry.user_id == user_id, WorksheetEntry.course_slug == course.slug)
+    ).all()
+    filled: dict[str, set[str]] = {}
+    for worksheet_id, field_id, value in rows:
+        if is_filled(value):
+            filled.setdefault(worksheet_id, set()).add(field_id)
+    done = set()
+    for page in course.pages:
+        for segment in page.blocks("worksheet"):
+            required = {f.id for f in segment.worksheet.fields if f.required}
+            if required <= filled.get(segment.worksheet.id, set()):
+                done.add(segment.worksheet.id)
+    return done

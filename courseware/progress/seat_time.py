@@ -1,0 +1,102 @@
+"""Pages read and seat time: a page view opens a visit, and heartbeats credit it while the page is in view."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from courseware.courses import Course, Page
+from courseware.courses import catalog as course_catalog
+from courseware.extensions import db
+from courseware.models import Enrolment, PageProgress, PageVisit, User
+from courseware.models.base import utcnow
+from courseware.progress.completion import Outcome, settle
+from courseware.progress.enrolments import enrol
+
+
+def record_page_view(
+    user: User, course: Course, page: Page, now: datetime | None = None
+) -> tuple[PageVisit, Enrolment]:
+    """Mark the page read, remember it for Resume, and open a visit that heartbeats credit.
+
+    Part of the page view's unit of work (``courseware.pages.view_page``), which commits.
+    """
+    now = now or utcnow()
+    enrolment = enrol(user, course)
+    enrolment.last_page_key = page.key
+    enrolment.last_activity_at = now
+    progress_id, first_visit = _mark_page_visited(enrolment.id, page.key, now)
+    if first_visit:
+        enrolment.pages_visited = Enrolment.pages_visited + 1
+    visit = PageVisit(token=secrets.token_urlsafe(16), page_progress_id=progress_id, started_at=now, last_beat_at=now)
+    db.session.add(visit)
+    db.session.flush()
+    return visit, enrolment
+
+
+def _mark_page_visited(enrolment_id: int, page_key: str, now: datetime) -> tuple[int, bool]:
+    """Insert or update the learner's row for the page in one statement: its id, and whether it is new."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(PageProgress).values(
+        enrolment_id=enrolment_id, page_key=page_key, first_visited_at=now, last_visited_at=now, seconds=0
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=["enrolment_id", "page_key"], set_={"last_visited_at": now}
+    ).returning(PageProgress.id, PageProgress.first_visited_at)
+    row = db.session.execute(statement).one()
+    return row.id, row.first_visited_at == now
+
+
+def record_heartbeat(user: User, token: str, now: datetime | None = None) -> tuple[int, Outcome] | None:
+    """Credit the seconds since the visit's last heartbeat, then settle the course. Commits.
+
+    Returns (seconds credited, outcome), or None when the visit is not this user's. A gap longer
+    than two heartbeat intervals means the tab was idle, hidden or asleep: it earns nothing. One
+    visit earns at most SEAT_TIME_CAP_SECONDS.
+    """
+    now = now or utcnow()
+    row = db.session.execute(
+        select(PageVisit, Enrolment)
+        .join(PageProgress, PageVisit.page_progress_id == PageProgress.id)
+        .join(Enrolment, PageProgress.enrolment_id == Enrolment.id)
+        .where(PageVisit.token == token, Enrolment.user_id == user.id)
+    ).first()
+    if row is None:
+        return None
+    visit, enrolment = row
+    interval = current_app.config["HEARTBEAT_SECONDS"]
+    cap = current_app.config["SEAT_TIME_CAP_SECONDS"]
+    gap = (now - visit.last_beat_at).total_seconds()
+    credit = int(gap) if 0 < gap <= 2 * interval + 5 else 0
+    # Several tabs of one course share one clock: no more time than has passed since the last credit.
+    since_course_activity = int((now - enrolment.last_activity_at).total_seconds())
+    credit = max(0, min(credit, cap - visit.seconds, since_course_activity))
+    # Only the request that still sees the old last_beat_at credits the gap, so two tabs
+    # or a retried request never count the same seconds twice.
+    claimed = db.session.execute(
+        update(PageVisit)
+        .where(PageVisit.id == visit.id, PageVisit.last_beat_at == visit.last_beat_at)
+        .values(last_beat_at=now, seconds=PageVisit.seconds + credit)
+    ).rowcount
+    outcome = Outcome()
+    if claimed and credit:
+        db.session.execute(
+            update(PageProgress)
+            .where(PageProgress.id == visit.page_progress_id)
+            .values(seconds=PageProgress.seconds + credit)
+        )
+        enrolment.seconds = Enrolment.seconds + credit
+        course = course_catalog().get(enrolment.course_slug)
+        if course is not None and not course.is_broken:
+            db.session.flush()
+            outcome = settle(user, course, enrolment, now)
+    if claimed:
+        enrolment.last_activity_at = now
+    db.session.commit()
+    return (credit if claimed else 0), outcome
