@@ -24,7 +24,9 @@ from bench.seed import seed
 from bench.server import Server, gunicorn
 from bench.workloads import BASELINE, WORKLOADS
 from courseware import create_app
+from courseware.cohorts import services as cohort_services
 from courseware.extensions import db
+from courseware.models import Organisation
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -96,20 +98,15 @@ ROSTER_ROWS = 5000
 
 def time_roster_import(app, rows: int) -> float:
     """Seconds to apply a roster of ``rows`` people new to the site (accounts, invitations, memberships)."""
-    import time
-
-    from courseware.cohorts import services
-    from courseware.models import Organisation
-
     lines = ["name,email,staff role,school"]
     lines += [
         f"Imported Person {i},imported-{i:05d}@example.org,Teacher,Bench School {1 + i % 10}" for i in range(rows)
     ]
     with app.app_context(), app.test_request_context():
         district = db.session.scalar(db.select(Organisation).where(Organisation.parent_id.is_(None)))
-        cohort = services.create_cohort(district, "Imported roster")
+        cohort = cohort_services.create_cohort(district, "Imported roster")
         started = time.perf_counter()
-        result = services.apply_roster(cohort, "\n".join(lines), False, None)
+        result = cohort_services.apply_roster(cohort, "\n".join(lines), False, None)
         seconds = time.perf_counter() - started
     if result.added != rows:
         raise RuntimeError(f"roster import added {result.added} of {rows} people")
