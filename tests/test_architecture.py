@@ -1,0 +1,122 @@
+"""How state changes are made: GET requests write nothing but what docs/architecture.md lists,
+a learner action is one transaction, and every learner action settles the course."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+
+from sqlalchemy import event, select
+
+from courseware.certificates import services as certificates
+from courseware.extensions import db
+from courseware.models import Certificate, Enrolment, PageProgress, PageVisit
+from tests.test_certificates import add_setting, complete
+from tests.test_cohorts import FIRST_PAGE, assigned, dashboard_url, leader_client, staff, world  # noqa: F401 (fixtures used by name)
+from tests.test_worksheets import autosave
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+
+
+@contextlib.contextmanager
+def recorded_statements():
+    """Every SQL statement sent while the block runs, and the number of commits."""
+    seen: dict[str, list] = {"statements": [], "commits": []}
+
+    def on_execute(conn, cursor, statement, parameters, context, executemany):
+        seen["statements"].append(statement)
+
+    def on_commit(conn):
+        seen["commits"].append(1)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", on_execute)
+    event.listen(engine, "commit", on_commit)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+        event.remove(engine, "commit", on_commit)
+
+
+def writes(seen) -> list[str]:
+    return [s for s in seen["statements"] if WRITE.match(s)]
+
+
+def test_get_requests_write_nothing(app, request, make_user, sign_in):
+    """Every page a learner, a leader and an admin reads, with data behind it, writes nothing.
+    The page view (docs/architecture.md) is the exception, tested below."""
+    people, assignment = request.getfixturevalue("staff"), request.getfixturevalue("assigned")
+    cohort_id, leader = request.getfixturevalue("world").cohort.id, request.getfixturevalue("leader_client")
+    cal = people.clients[people.cal.email]
+    (certificate,) = db.session.scalars(select(Certificate))
+    certificates.store_pdf(certificate)  # a download of a stored PDF reads it; a missing one is rendered
+    admin = app.test_client()
+    sign_in(admin, make_user(role="admin"))
+    reads = {
+        cal: [
+            "/",
+            "/courses/example-course",
+            "/courses/example-course/resume",
+            "/courses/example-course/attempts",
+            "/courses/example-course/action-plan",
+            "/transcript",
+            "/transcript.csv",
+            f"/certificates/{certificate.code}.pdf",
+            f"/verify/{certificate.code}",
+            f"/verify/{certificate.code}.json",
+            "/account",
+        ],
+        leader: [
+            "/cohorts",
+            f"/cohorts/{cohort_id}",
+            dashboard_url(cohort_id, assignment.id),
+            dashboard_url(cohort_id, assignment.id) + "?sort=progress&order=desc",
+            dashboard_url(cohort_id, assignment.id) + ".csv",
+        ],
+        admin: ["/admin/courses", "/admin/organisations", f"/admin/certificates?q={certificate.code}"],
+    }
+    for client, urls in reads.items():
+        for url in urls:
+            with recorded_statements() as seen:
+                response = client.get(url)
+            assert response.status_code in (200, 302), (url, response.status_code)
+            assert writes(seen) == [], url
+
+
+def test_a_page_view_is_one_transaction(learner_client):
+    learner_client.get("/courses/example-course")  # signed in and warmed up
+    with recorded_statements() as seen:
+        assert learner_client.get(FIRST_PAGE).status_code == 200
+    assert len(seen["commits"]) == 1
+    assert db.session.scalar(select(Enrolment.last_page_key)) == "welcome/getting-started"
+    assert db.session.query(PageVisit).count() == 1
+
+
+def test_a_quiz_shown_again_with_errors_is_not_a_page_view(learner_client):
+    learner_client.get(FIRST_PAGE)
+    response = learner_client.submit(
+        "/courses/example-course/quizzes/practice-check",
+        {"version": "x", "number": "1"},
+        page=FIRST_PAGE,  # the form's token, without opening the quiz's own page
+    )
+    assert response.status_code == 422
+    keys = set(db.session.scalars(select(PageProgress.page_key)))
+    assert keys == {"welcome/getting-started"}  # the quiz's page was not marked read by the failed submission
+    assert db.session.scalar(select(Enrolment.last_page_key)) == "welcome/getting-started"
+
+
+def test_a_later_save_of_a_field_can_complete_the_course(editable, make_user, sign_in):
+    """Completion is settled after every save, not only the first save of a field."""
+    app, folder = editable
+    add_setting(folder, "  worksheets_required: true\n")
+    client = app.test_client()
+    sign_in(client, make_user())
+    assert autosave(client, "plan-title", "   ").json["revision"] == 1  # saved, but blank: not an answer
+    assert autosave(client, "response", "I will slow down.", worksheet="looking-back").status_code == 200
+    complete(client)
+    assert db.session.scalar(select(Enrolment.completed_at)) is None  # the plan still has no title
+    response = autosave(client, "plan-title", "Calmer mornings", revision=1)
+    assert response.status_code == 200 and response.json["revision"] == 2
+    assert response.json.get("completed") is True
+    assert db.session.query(Certificate).count() == 1
