@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import CursorResult, event
+from sqlalchemy.engine import Result
 
 from courseware.extensions import db
 
@@ -25,3 +28,8 @@ def init_database(app: Flask) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+
+def affected(result: Result[Any]) -> int:
+    """Rows matched by an UPDATE or DELETE (what conditional updates, used as claims, check)."""
+    return cast(CursorResult[Any], result).rowcount

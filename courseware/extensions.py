@@ -1,5 +1,7 @@
 """Extension objects, created here and bound to an app in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -24,6 +26,11 @@ class Base(DeclarativeBase):
 
 # Each request has its own session; objects stay usable after a commit without reloading them.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+# The base class of every model: db.Model, which type checkers know as the declarative Base it extends.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

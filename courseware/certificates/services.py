@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 
 from courseware.certificates import designs
 from courseware.courses import Course
+from courseware.database import affected
 from courseware.extensions import db
 from courseware.models import Certificate, User
 from courseware.models.base import utcnow
@@ -28,12 +29,14 @@ def store_pdf(certificate: Certificate) -> bytes:
     data = designs.render_certificate(
         certificate, verify_url(certificate.code), replaces.display_code if replaces else None
     )
-    stored = db.session.execute(
-        update(Certificate)
-        .where(Certificate.id == certificate.id, Certificate.pdf_sha256.is_(None))
-        .values(pdf=data, pdf_sha256=hashlib.sha256(data).hexdigest())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    stored = affected(
+        db.session.execute(
+            update(Certificate)
+            .where(Certificate.id == certificate.id, Certificate.pdf_sha256.is_(None))
+            .values(pdf=data, pdf_sha256=hashlib.sha256(data).hexdigest())
+            .execution_options(synchronize_session=False)
+        )
+    )
     db.session.commit()
     if not stored:  # another request stored it first: theirs is the one
         db.session.refresh(certificate)

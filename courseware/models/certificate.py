@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from courseware.extensions import db
+from courseware.extensions import Model
 from courseware.models.base import UTCDateTime, utcnow
 
 CODE_BYTES = 20  # 160 random bits, written in base32 and shown in groups of four
@@ -25,7 +25,7 @@ def normalise_code(text: str) -> str | None:
     return code if CODE_RE.match(code) else None
 
 
-class Certificate(db.Model):
+class Certificate(Model):
     """An issued certificate: an unchangeable record of what was completed, with its PDF.
 
     One per learner, course and renewal cycle (``generation`` 0); a corrected name gives a

@@ -5,11 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courseware.extensions import db
+from courseware.extensions import Model, db
 from courseware.models.base import UTCDateTime, utcnow
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A district, or a school within one (``parent_id`` points at the district)."""
 
     __tablename__ = "organisations"
@@ -23,7 +23,7 @@ class Organisation(db.Model):
     parent: Mapped[Organisation | None] = relationship(remote_side=[id], overlaps="schools")
 
 
-class Cohort(db.Model):
+class Cohort(Model):
     """A group of staff that courses are assigned to, within an organisation."""
 
     __tablename__ = "cohorts"
@@ -38,7 +38,7 @@ class Cohort(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class CohortMember(db.Model):
+class CohortMember(Model):
     """A person in a cohort. Members leaving a roster are deactivated, never deleted."""
 
     __tablename__ = "cohort_members"
@@ -54,7 +54,7 @@ class CohortMember(db.Model):
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class LeaderGrant(db.Model):
+class LeaderGrant(Model):
     """Leadership of one cohort, or of an organisation and every cohort under it."""
 
     __tablename__ = "leader_grants"
@@ -66,7 +66,7 @@ class LeaderGrant(db.Model):
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Assignment(db.Model):
+class Assignment(Model):
     """A course assigned to a cohort, due by a date, optionally renewed every so many months."""
 
     __tablename__ = "assignments"
@@ -82,7 +82,7 @@ class Assignment(db.Model):
     cohort: Mapped[Cohort] = relationship()
 
 
-class RosterUpload(db.Model):
+class RosterUpload(Model):
     """An uploaded roster file, kept between its preview and its application."""
 
     __tablename__ = "roster_uploads"

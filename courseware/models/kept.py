@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from courseware.extensions import db
+from courseware.extensions import Model
 from courseware.models.base import UTCDateTime, utcnow
 
 
-class KeptSubmission(db.Model):
+class KeptSubmission(Model):
     """A form that arrived after its session expired, kept until its author signs in again.
 
     Only a random key to it travels in the (signed) session cookie; nothing is recorded in

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courseware.extensions import db
+from courseware.extensions import Model
 from courseware.models.base import UTCDateTime, utcnow
 
 
-class Enrolment(db.Model):
+class Enrolment(Model):
     """A learner taking a course in one renewal cycle (1, then 2 after renewing, ...).
 
     Course, module and page keys are the stable ids of the compiled course; earlier cycles
@@ -34,7 +34,7 @@ class Enrolment(db.Model):
     pages: Mapped[list[PageProgress]] = relationship(back_populates="enrolment", cascade="all, delete-orphan")
 
 
-class PageProgress(db.Model):
+class PageProgress(Model):
     """One row per page a learner has opened, with the seat time earned on it."""
 
     __tablename__ = "page_progress"
@@ -50,7 +50,7 @@ class PageProgress(db.Model):
     enrolment: Mapped[Enrolment] = relationship(back_populates="pages")
 
 
-class PageVisit(db.Model):
+class PageVisit(Model):
     """One opening of a page; heartbeats credit seat time to it, up to a cap."""
 
     __tablename__ = "page_visits"

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courseware.extensions import db
+from courseware.extensions import Model
 from courseware.models.base import UTCDateTime, utcnow
 
 
-class QuizVersion(db.Model):
+class QuizVersion(Model):
     """A quiz exactly as some learner saw it, so that their attempt is graded against it."""
 
     __tablename__ = "quiz_versions"
@@ -23,7 +23,7 @@ class QuizVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class QuizAttempt(db.Model):
+class QuizAttempt(Model):
     """One submitted attempt. ``number`` counts a learner's attempts at a quiz; it is unique,
     so a double click, a second tab or a retried request records the attempt only once."""
 

@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from courseware.extensions import db
+from courseware.extensions import Model
 from courseware.models.base import UTCDateTime, utcnow
 
 
@@ -24,7 +24,7 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(16)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,7 +63,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class PasswordReset(db.Model):
+class PasswordReset(Model):
     """A one-time password reset link; only a hash of its token is stored."""
 
     __tablename__ = "password_resets"

@@ -5,11 +5,11 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from courseware.extensions import db
+from courseware.extensions import Model
 from courseware.models.base import UTCDateTime, utcnow
 
 
-class WorksheetEntry(db.Model):
+class WorksheetEntry(Model):
     """A learner's answers to one worksheet (or reflection), private unless they share it."""
 
     __tablename__ = "worksheet_entries"
@@ -27,7 +27,7 @@ class WorksheetEntry(db.Model):
     answers: Mapped[list[WorksheetAnswer]] = relationship(back_populates="entry", cascade="all, delete-orphan")
 
 
-class WorksheetAnswer(db.Model):
+class WorksheetAnswer(Model):
     """The latest saved value of one field. ``revision`` grows with every save, so a save
     based on an older revision is recognised as stale and never overwrites newer text."""
 
@@ -48,7 +48,7 @@ class WorksheetAnswer(db.Model):
     )
 
 
-class AnswerConflict(db.Model):
+class AnswerConflict(Model):
     """Text from a stale save (another tab, an old page), kept beside the newer answer until the learner decides."""
 
     __tablename__ = "answer_conflicts"

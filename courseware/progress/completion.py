@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from courseware.courses import Course
+from courseware.database import affected
 from courseware.extensions import db
 from courseware.models import Certificate, Enrolment, User
 from courseware.models.base import utcnow
@@ -42,12 +43,14 @@ def settle(user: User, course: Course, enrolment: Enrolment | None = None, now: 
     if not progress_for(user, course, enrolment).complete:
         return Outcome()
     now = now or utcnow()
-    won = db.session.execute(
-        update(Enrolment)
-        .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
-        .values(completed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    won = affected(
+        db.session.execute(
+            update(Enrolment)
+            .where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+            .values(completed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    )
     if not won:
         return Outcome()
     enrolment.completed_at = now

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from courseware.courses import Course, Page
 from courseware.courses import catalog as course_catalog
+from courseware.database import affected
 from courseware.extensions import db
 from courseware.models import Enrolment, PageProgress, PageVisit, User
 from courseware.models.base import utcnow
@@ -79,11 +80,13 @@ def record_heartbeat(user: User, token: str, now: datetime | None = None) -> tup
     credit = max(0, min(credit, cap - visit.seconds, since_course_activity))
     # Only the request that still sees the old last_beat_at credits the gap, so two tabs
     # or a retried request never count the same seconds twice.
-    claimed = db.session.execute(
-        update(PageVisit)
-        .where(PageVisit.id == visit.id, PageVisit.last_beat_at == visit.last_beat_at)
-        .values(last_beat_at=now, seconds=PageVisit.seconds + credit)
-    ).rowcount
+    claimed = affected(
+        db.session.execute(
+            update(PageVisit)
+            .where(PageVisit.id == visit.id, PageVisit.last_beat_at == visit.last_beat_at)
+            .values(last_beat_at=now, seconds=PageVisit.seconds + credit)
+        )
+    )
     outcome = Outcome()
     if claimed and credit:
         db.session.execute(

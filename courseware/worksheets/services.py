@@ -12,6 +12,7 @@ from courseware.cohorts.access import can_lead
 from courseware.courses import Course
 from courseware.courses import catalog as course_catalog
 from courseware.courses.worksheet import Field, Worksheet, is_filled
+from courseware.database import affected
 from courseware.extensions import db
 from courseware.models import AnswerConflict, Cohort, CohortMember, User, WorksheetAnswer, WorksheetEntry
 from courseware.models.base import utcnow
@@ -86,12 +87,14 @@ def save_field(
     if answer.value == value:
         return Saved.of(answer)
     if based_on == answer.revision:
-        moved = db.session.execute(
-            update(WorksheetAnswer)
-            .where(WorksheetAnswer.id == answer.id, WorksheetAnswer.revision == based_on)
-            .values(value=value, prompt=fld.prompt, revision=based_on + 1, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        moved = affected(
+            db.session.execute(
+                update(WorksheetAnswer)
+                .where(WorksheetAnswer.id == answer.id, WorksheetAnswer.revision == based_on)
+                .values(value=value, prompt=fld.prompt, revision=based_on + 1, updated_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+        )
         if moved:
             db.session.refresh(answer)
             return Saved.of(answer)
