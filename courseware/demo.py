@@ -51,9 +51,13 @@ def _demo_district() -> None:
     district = cohorts.create_organisation(DEMO_DISTRICT)
     school = cohorts.create_organisation("Riverside Elementary School", district)
     cohorts.create_organisation("Riverside Middle School", district)
-    cohorts.grant_leader(services.find_user_by_email("leader@example.org"), organisation=district)
+    leader = services.find_user_by_email("leader@example.org")
+    learner = services.find_user_by_email("learner@example.org")
+    if leader is None or learner is None:
+        raise click.ClickException("the demo accounts are missing: run `flask demo seed` from the start")
+    cohorts.grant_leader(leader, organisation=district)
     cohort = cohorts.create_cohort(district, "All staff 2026-27")
-    member = cohorts.join(cohort, services.find_user_by_email("learner@example.org"))
+    member = cohorts.join(cohort, learner)
     member.staff_role, member.school_id = "Teacher", school.id
     db.session.commit()
     course = catalog().get(REFERENCE_COURSE)

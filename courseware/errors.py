@@ -55,8 +55,9 @@ def init_errors(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         response = render_error(error.code)
-        if error.code == 405 and error.valid_methods:
-            response.headers["Allow"] = ", ".join(error.valid_methods)
+        allowed = getattr(error, "valid_methods", None)  # a MethodNotAllowed names the methods that are
+        if error.code == 405 and allowed:
+            response.headers["Allow"] = ", ".join(allowed)
         return response
 
     @app.errorhandler(Exception)

@@ -92,7 +92,7 @@ def replace_for_new_name(user: User) -> list[Certificate]:
         new = Certificate(
             **{c: getattr(old, c) for c in COPIED},
             code=new_code(),
-            generation=generation + 1,
+            generation=(generation or 0) + 1,
             learner_name=user.name,
             issued_at=utcnow(),
             replaces_id=old.id,

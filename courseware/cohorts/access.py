@@ -11,9 +11,13 @@ from courseware.models import Cohort, LeaderGrant, Organisation, User
 
 def _organisation_ids(user: User) -> set[int]:
     """Organisations granted to the user, with their schools."""
-    granted = set(db.session.scalars(select(LeaderGrant.organisation_id).where(
-        LeaderGrant.user_id == user.id, LeaderGrant.organisation_id.is_not(None)
-    )))  # fmt: skip
+    granted = {
+        organisation_id
+        for organisation_id in db.session.scalars(
+            select(LeaderGrant.organisation_id).where(LeaderGrant.user_id == user.id)
+        )
+        if organisation_id is not None
+    }
     if granted:
         granted |= set(db.session.scalars(select(Organisation.id).where(Organisation.parent_id.in_(granted))))
     return granted

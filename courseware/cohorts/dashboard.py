@@ -119,16 +119,16 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
         row.percent = min(100, round(100 * row.pages / total_pages))
         row.status = _status(row, assignment, today)
 
-    active = [r for r in rows.values() if r.active]
+    current = [r for r in rows.values() if r.active]
     counts = dict.fromkeys(STATUSES, 0)
-    for row in active:
+    for row in current:
         counts[row.status] += 1
     return Dashboard(
-        rows=active,
+        rows=current,
         counts=counts,
-        roles=sorted({r.staff_role for r in active if r.staff_role}, key=str.lower),
-        schools=sorted({r.school for r in active if r.school}, key=str.lower),
-        inactive=len(rows) - len(active),
+        roles=sorted({r.staff_role for r in current if r.staff_role}, key=str.lower),
+        schools=sorted({r.school for r in current if r.school}, key=str.lower),
+        inactive=len(rows) - len(current),
     )
 
 

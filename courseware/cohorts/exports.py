@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
+from typing import IO, cast
 
 from sqlalchemy import select
 
@@ -58,7 +59,7 @@ def certificates_zip(course: Course, rows: list[MemberRow]) -> Iterator[bytes]:
     codes = [r.certificate_code for r in done]
     names = {r.certificate_code: r.name for r in done}
     sink = _Chunks()
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_STORED) as archive:
+    with zipfile.ZipFile(cast(IO[bytes], sink), "w", compression=zipfile.ZIP_STORED) as archive:
         used: set[str] = set()
         for start in range(0, len(codes), 200):
             batch = db.session.scalars(select(Certificate).where(Certificate.code.in_(codes[start : start + 200])))

@@ -37,7 +37,7 @@ def active_member_counts(cohorts: list[Cohort]) -> dict[int, int]:
         .where(CohortMember.active.is_(True), CohortMember.cohort_id.in_([c.id for c in cohorts]))
         .group_by(CohortMember.cohort_id)
     ).all()
-    return dict(rows)  # type: ignore[arg-type]
+    return {cohort_id: count for cohort_id, count in rows}  # noqa: C416 (rows are Row objects)
 
 
 @dataclass

@@ -112,10 +112,12 @@ def split_pages(lines: list[Line]) -> tuple[list[RawPage], list[SourceError]]:
             continue
 
         if block is not None:
+            assert current is not None  # a block only opens inside a page
+            nested = HEADER_RE.match(text)
             if CLOSE_RE.match(text):
                 current.parts.append(block)
                 block = None
-            elif HEADER_RE.match(text) and HEADER_RE.match(text).group(1):
+            elif nested and nested.group(1):
                 errors.append(
                     SourceError(line.number, "blocks cannot be nested; close the open block with '///' first")
                 )
@@ -184,6 +186,7 @@ def split_pages(lines: list[Line]) -> tuple[list[RawPage], list[SourceError]]:
     if fence is not None:
         errors.append(SourceError(fence_line, f"a code block opened with {fence} is never closed"))
     if block is not None:
+        assert current is not None  # a block only opens inside a page
         errors.append(SourceError(block.line, f"'{block.name}' block is not closed with '///'"))
         current.parts.append(block)
     flush_text()

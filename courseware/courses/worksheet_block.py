@@ -82,10 +82,11 @@ class WorksheetBlock(BlockType):
                 return None
             if built is not None:
                 seen.add(built.id)
-        if any(f is None for f in fields):
+        built_fields = [f for f in fields if f is not None]
+        if len(built_fields) != len(fields):
             return None
         intro_html = ctx.render("\n".join(intro)) if any(t.strip() for t in intro) else ""
-        worksheet = Worksheet(options["id"], block.title or "Worksheet", intro_html, fields, line=block.line)
+        worksheet = Worksheet(options["id"], block.title or "Worksheet", intro_html, built_fields, line=block.line)
         return WorksheetSegment(worksheet)
 
     def _read(self, body: list[Line], ctx: BlockContext) -> tuple[list[str], list[_Draft]]:

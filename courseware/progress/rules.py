@@ -99,4 +99,6 @@ def completion_lapsed(completed_at: datetime | None, months: int | None, now: da
     ``months`` is the shortest of the course's validity and the renewal period of the learner's
     assignments (see :func:`courseware.progress.renewal_months`); None means it never lapses.
     """
-    return completed_at is not None and bool(months) and add_months(completed_at, months) <= now
+    if completed_at is None or not months:
+        return False
+    return add_months(completed_at, months) <= now

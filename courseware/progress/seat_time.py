@@ -44,13 +44,13 @@ def _mark_page_visited(enrolment_id: int, page_key: str, now: datetime) -> tuple
     """Insert or update the learner's row for the page in one statement: its id, and whether it is new."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(PageProgress).values(
+    values = insert(PageProgress).values(
         enrolment_id=enrolment_id, page_key=page_key, first_visited_at=now, last_visited_at=now, seconds=0
     )
-    statement = statement.on_conflict_do_update(
+    upsert = values.on_conflict_do_update(
         index_elements=["enrolment_id", "page_key"], set_={"last_visited_at": now}
     ).returning(PageProgress.id, PageProgress.first_visited_at)
-    row = db.session.execute(statement).one()
+    row = db.session.execute(upsert).one()
     return row.id, row.first_visited_at == now
 
 

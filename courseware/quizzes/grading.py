@@ -86,10 +86,10 @@ def grade(quiz: Quiz, answers: dict[str, list[str] | str]) -> Grade:
     for question in quiz.questions:
         given = answers[question.id]
         if question.type == SHORT_ANSWER:
-            correct = normalise(given) in {normalise(a) for a in question.answers}
+            correct = isinstance(given, str) and normalise(given) in {normalise(a) for a in question.answers}
         else:
             correct = set(given) == {c.id for c in question.choices if c.correct}
         results.append(QuestionResult(question.id, correct, given))
-    correct = sum(r.correct for r in results)
-    score = (200 * correct + len(results)) // (2 * len(results))  # rounded half up: 5 of 8 is 63%
+    right = sum(r.correct for r in results)
+    score = (200 * right + len(results)) // (2 * len(results))  # rounded half up: 5 of 8 is 63%
     return Grade(score, score >= quiz.pass_mark, results)

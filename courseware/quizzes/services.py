@@ -80,7 +80,7 @@ def attempt_count(user: User, course_slug: str, quiz_id: str, cycle: int) -> int
     query = select(func.count(QuizAttempt.id)).filter_by(
         user_id=user.id, course_slug=course_slug, quiz_id=quiz_id, cycle=cycle
     )
-    return db.session.scalar(query)
+    return db.session.scalar(query) or 0
 
 
 @dataclass
@@ -117,7 +117,10 @@ def submit_attempt(
     if found is None:
         raise VersionUnknown(version)
     version_id, quiz = found
-    current = course.find_block("quiz", quiz_id)[1].quiz  # its rules apply, whatever version was answered
+    block = course.find_block("quiz", quiz_id)
+    if block is None:  # the quiz is no longer in the course
+        raise VersionUnknown(version)
+    current = block[1].quiz  # its rules apply, whatever version was answered
     cycle = current_cycle(user.id, course.slug)
     recorded = attempt_count(user, course.slug, quiz_id, cycle)
     if number <= recorded:

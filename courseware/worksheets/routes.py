@@ -120,7 +120,7 @@ def resolve(conflict_id: int):
     entry = conflict.answer.entry
     course = course_catalog().get(entry.course_slug)
     found = course.find_block("worksheet", entry.worksheet_id) if course else None
-    if found is None:
+    if course is None or found is None:
         return redirect(url_for("worksheets.action_plan", slug=entry.course_slug))
     return redirect(f"{url_for_page(course, found[0])}#worksheet-{entry.worksheet_id}")
 

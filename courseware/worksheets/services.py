@@ -41,8 +41,10 @@ def _entry(user: User, course: Course, worksheet: Worksheet) -> WorksheetEntry:
                 user_id=user.id, course_slug=course.slug, worksheet_id=worksheet.id, title=worksheet.title
             )
             db.session.add(entry)
-    except IntegrityError:
+    except IntegrityError:  # another request created it first
         entry = find_entry(user, course.slug, worksheet.id)
+        if entry is None:
+            raise
     return entry
 
 
@@ -79,11 +81,13 @@ def save_field(
     if answer is None:
         try:
             with db.session.begin_nested():
-                answer = WorksheetAnswer(entry_id=entry.id, field_id=fld.id, prompt=fld.prompt, value=value, revision=1)
-                db.session.add(answer)
-            return Saved.of(answer)
-        except IntegrityError:
+                first = WorksheetAnswer(entry_id=entry.id, field_id=fld.id, prompt=fld.prompt, value=value, revision=1)
+                db.session.add(first)
+            return Saved.of(first)
+        except IntegrityError:  # another request saved the first answer: this one is compared with it
             answer = db.session.scalar(select(WorksheetAnswer).filter_by(entry_id=entry.id, field_id=fld.id))
+            if answer is None:
+                raise
     if answer.value == value:
         return Saved.of(answer)
     if based_on == answer.revision:
@@ -253,10 +257,10 @@ def action_plan(user: User, course: Course) -> ActionPlan:
                 mine = answers.get(entry.id, {}) if entry else {}
                 section = PlanSection(module.title, worksheet, entry)
                 for fld in worksheet.fields:
-                    answer = mine.get(fld.id)
-                    if answer is not None:
-                        placed.add(answer.id)
-                    section.items.append(PlanItem(fld, fld.prompt, answer))
+                    given = mine.get(fld.id)
+                    if given is not None:
+                        placed.add(given.id)
+                    section.items.append(PlanItem(fld, fld.prompt, given))
                 sections.append(section)
     earlier = []
     for entry in entries.values():

@@ -64,7 +64,9 @@ class WorksheetForm:
 
     def table_rows(self, fld: Field) -> list[list[str]]:
         width = len(fld.columns)
-        rows = [(list(r) + [""] * width)[:width] for r in (self.value(fld) or []) if isinstance(r, list)]
+        value = self.value(fld)
+        saved = value if isinstance(value, list) else []
+        rows = [(list(r) + [""] * width)[:width] for r in saved if isinstance(r, list)]
         wanted = max(fld.rows, len(rows) + 1)
         return rows + [[""] * len(fld.columns) for _ in range(min(wanted, 50) - len(rows))]
 
