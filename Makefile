@@ -5,18 +5,26 @@ BIN := $(VENV)/bin
 export FLASK_APP := app
 CI_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint format bench clean
+# `make lock`: requirements*.in -> requirements*.txt, every package pinned with PyPI's hashes,
+# resolved against PyPI alone whatever pip is configured with on this machine.
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_ARGS ?=
+PYPI_ONLY := env -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_FIND_LINKS -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null
+PIP_COMPILE := $(PYPI_ONLY) CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--strip-extras --index-url https://pypi.org/simple --no-emit-index-url $(LOCK_ARGS)
+
+.PHONY: run test lint format bench lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
 run: $(VENV)/.runtime
@@ -40,6 +48,11 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
+
+lock: | $(BIN)/python
+	$(BIN)/pip-compile --version >/dev/null 2>&1 || $(PYPI_ONLY) $(BIN)/pip install --quiet $(PIP_TOOLS)
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
