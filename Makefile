@@ -14,8 +14,19 @@ PIP_COMPILE := $(PYPI_ONLY) CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compil
 	--strip-extras --index-url https://pypi.org/simple --no-emit-index-url $(LOCK_ARGS)
 
 .PHONY: run test lint format bench lock clean
+.DELETE_ON_ERROR:
 
-$(BIN)/python:
+# Debian packages, checked before the venv is made (python3-venv may be missing). The stamps
+# live in .venv/: the check runs again when the script changes or after `make clean`.
+$(VENV)/.system-run: scripts/install-system-packages
+	PYTHON=$(PYTHON) scripts/install-system-packages run
+	@mkdir -p $(VENV) && touch $@
+
+$(VENV)/.system-test: scripts/install-system-packages | $(VENV)/.system-run
+	PYTHON=$(PYTHON) scripts/install-system-packages test
+	@touch $@
+
+$(BIN)/python: | $(VENV)/.system-run
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
@@ -32,7 +43,7 @@ run: $(VENV)/.runtime
 	$(BIN)/flask demo seed
 	$(BIN)/flask --debug run --no-debugger --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.dev
+test: $(VENV)/.system-test $(VENV)/.dev
 	$(BIN)/pytest
 ifeq ($(CI),true)
 	TEST_DATABASE_URL=$(CI_DATABASE_URL) $(BIN)/pytest
