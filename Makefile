@@ -7,6 +7,8 @@ CI_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 # `make lock`: requirements*.in -> requirements*.txt, every package pinned with PyPI's hashes,
 # resolved against PyPI alone whatever pip is configured with on this machine.
+# pip-compile resolves for the Python it runs on; the locks must also install on Debian 12's 3.11.2,
+# so what that needs and a newer Python does not is named in the .in files.
 PIP_TOOLS := pip-tools==7.6.2
 LOCK_ARGS ?=
 PYPI_ONLY := env -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_FIND_LINKS -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null
