@@ -5,18 +5,39 @@ BIN := $(VENV)/bin
 export FLASK_APP := app
 CI_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint format bench clean
+# `make lock`: requirements*.in -> requirements*.txt, every package pinned with PyPI's hashes,
+# resolved against PyPI alone whatever pip is configured with on this machine.
+# pip-compile resolves for the Python it runs on; the locks must also install on Debian 12's 3.11.2,
+# so what that needs and a newer Python does not is named in the .in files.
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_ARGS ?=
+PYPI_ONLY := env -u PIP_INDEX_URL -u PIP_EXTRA_INDEX_URL -u PIP_FIND_LINKS -u PIP_CONSTRAINT PIP_CONFIG_FILE=/dev/null
+PIP_COMPILE := $(PYPI_ONLY) CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--strip-extras --index-url https://pypi.org/simple --no-emit-index-url $(LOCK_ARGS)
 
-$(BIN)/python:
+.PHONY: run test lint format bench lock clean
+.DELETE_ON_ERROR:
+
+# Debian packages, checked before the venv is made (python3-venv may be missing). The stamps
+# live in .venv/: the check runs again when the script changes or after `make clean`.
+$(VENV)/.system-run: scripts/install-system-packages
+	PYTHON=$(PYTHON) scripts/install-system-packages run
+	@mkdir -p $(VENV) && touch $@
+
+$(VENV)/.system-test: scripts/install-system-packages | $(VENV)/.system-run
+	PYTHON=$(PYTHON) scripts/install-system-packages test
+	@touch $@
+
+$(BIN)/python: | $(VENV)/.system-run
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
 run: $(VENV)/.runtime
@@ -24,7 +45,7 @@ run: $(VENV)/.runtime
 	$(BIN)/flask demo seed
 	$(BIN)/flask --debug run --no-debugger --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.dev
+test: $(VENV)/.system-test $(VENV)/.dev
 	$(BIN)/pytest
 ifeq ($(CI),true)
 	TEST_DATABASE_URL=$(CI_DATABASE_URL) $(BIN)/pytest
@@ -40,6 +61,11 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(BIN)/python -m bench
+
+lock: | $(BIN)/python
+	$(BIN)/pip-compile --version >/dev/null 2>&1 || $(PYPI_ONLY) $(BIN)/pip install --quiet $(PIP_TOOLS)
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
