@@ -16,6 +16,7 @@ from courseware.accounts.forms import (
 )
 from courseware.certificates.services import replace_for_new_name
 from courseware.extensions import limiter
+from courseware.forms import add_error, text
 
 bp = Blueprint("accounts", __name__)
 
@@ -50,9 +51,9 @@ def sign_up():
     form = SignUpForm()
     if form.validate_on_submit():
         try:
-            user = services.register(form.name.data, form.email.data, form.password.data)
+            user = services.register(text(form.name), text(form.email), text(form.password))
         except services.EmailTaken:
-            form.email.errors.append("An account with this email already exists. Sign in, or reset your password.")
+            add_error(form.email, "An account with this email already exists. Sign in, or reset your password.")
         else:
             login_user(user)
             flash(f"Welcome, {user.name}! Your account is ready.", "success")
@@ -68,9 +69,9 @@ def sign_in():
         return redirect(_safe_next(url_for("learning.catalog")))
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.authenticate(text(form.email), text(form.password))
         if user is None:
-            form.password.errors.append("That email and password do not match an account. Check both and try again.")
+            add_error(form.password, "That email and password do not match an account. Check both and try again.")
         else:
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(url_for("learning.catalog")))
@@ -99,8 +100,8 @@ def _reset_email() -> str:
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        return render_template("accounts/reset_sent.html", email=form.email.data.strip())
+        services.request_password_reset(text(form.email))
+        return render_template("accounts/reset_sent.html", email=text(form.email).strip())
     return render_template("accounts/forgot_password.html", form=form), 422 if form.errors else 200
 
 
@@ -112,7 +113,7 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     form.extra_inputs = [reset.user.email, reset.user.name]
     if form.validate_on_submit():
-        user = services.reset_password(token, form.password.data)
+        user = services.reset_password(token, text(form.password))
         if user is None:
             return render_template("accounts/reset_invalid.html"), 410
         login_user(user)
@@ -133,12 +134,12 @@ def account():
         changing_email = services.normalise_email(profile.email.data or "") != user.email
         if changing_email and not user.check_password(profile.current.data or ""):
             profile.validate()
-            profile.current.errors.append("Enter your current password to change your email address.")
+            add_error(profile.current, "Enter your current password to change your email address.")
         elif profile.validate_on_submit():
             try:
-                services.update_profile(user, profile.name.data, profile.email.data)
+                services.update_profile(user, text(profile.name), text(profile.email))
             except services.EmailTaken:
-                profile.email.errors.append("Another account already uses this email address.")
+                add_error(profile.email, "Another account already uses this email address.")
             else:
                 replaced = replace_for_new_name(user)
                 flash("Your details are saved.", "success")
@@ -152,10 +153,10 @@ def account():
         status = 422
     elif request.method == "POST" and request.form.get("form") == "password":
         if password.validate_on_submit():
-            if not user.check_password(password.current.data):
-                password.current.errors.append("That is not your current password.")
+            if not user.check_password(text(password.current)):
+                add_error(password.current, "That is not your current password.")
             else:
-                services.change_password(user, password.password.data)
+                services.change_password(user, text(password.password))
                 login_user(user)
                 flash("Your password is changed, and every other session is signed out.", "success")
                 return redirect(url_for("accounts.account"))

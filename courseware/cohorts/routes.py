@@ -19,6 +19,7 @@ from courseware.cohorts import access, dashboard, exports, queries, services
 from courseware.cohorts.forms import ApplyRosterForm, AssignmentForm, CohortForm, RosterUploadForm
 from courseware.cohorts.roster import MAX_BYTES, RosterUnreadable, decode
 from courseware.courses import catalog
+from courseware.forms import add_error, text
 from courseware.models import Cohort, RosterUpload
 from courseware.urls import external_url
 
@@ -83,7 +84,7 @@ def create():
         return redirect(url_for("cohorts.index"))
     if form.validate_on_submit():
         organisation = next(o for o in organisations if o.id == form.organisation.data)
-        cohort = services.create_cohort(organisation, form.name.data)
+        cohort = services.create_cohort(organisation, text(form.name))
         flash(f"Cohort “{cohort.name}” is created. Add its people with a roster file or the join link.", "success")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
     return render_template("cohorts/new.html", form=form), 422 if form.errors else 200
@@ -130,7 +131,7 @@ def upload_roster(cohort_id: int):
             text = decode(data)
             services.plan_roster(cohort, text)
         except RosterUnreadable as problem:
-            form.file.errors.append(str(problem))
+            add_error(form.file, str(problem))
         else:
             upload = services.store_upload(cohort, current_user, form.file.data.filename or "roster.csv", text)
             return redirect(url_for("cohorts.preview_roster", cohort_id=cohort.id, upload_id=upload.id))
@@ -212,8 +213,8 @@ def join(code: str):
 def assign(cohort_id: int):
     cohort = _cohort(cohort_id)
     form = _assignment_form(request.form)
-    if form.validate_on_submit():
-        assignment = services.assign(cohort, form.course.data, form.due_on.data, form.renewal_months.data)
+    if form.validate_on_submit() and form.due_on.data is not None:
+        assignment = services.assign(cohort, text(form.course), form.due_on.data, form.renewal_months.data)
         flash("The course is assigned. Members see it first on their home page, with its due date.", "success")
         return redirect(url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=assignment.id))
     return _show(cohort, RosterUploadForm(), form, status=422)
