@@ -28,6 +28,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _init_extensions(app)
     _register_blueprints(app)
+    _register_job_handlers(app)
     _register_commands(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
@@ -73,15 +74,21 @@ def _register_blueprints(app: Flask) -> None:
     init_templating(app)
 
 
+def _register_job_handlers(app: Flask) -> None:
+    """Import every module that registers job handlers (``@jobs.handler``). A new area with
+    handlers is added here."""
+    from courseware.jobs import emails  # noqa: F401 ("email.send")
+
+
 def _register_commands(app: Flask) -> None:
     from courseware.accounts.cli import users_cli
     from courseware.cohorts.cli import cohorts_cli
     from courseware.courses.cli import courses_cli
     from courseware.demo import demo_cli
-    from courseware.outbox.cli import outbox_cli
+    from courseware.jobs.cli import jobs_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(cohorts_cli)
     app.cli.add_command(courses_cli)
     app.cli.add_command(demo_cli)
-    app.cli.add_command(outbox_cli)
+    app.cli.add_command(jobs_cli)

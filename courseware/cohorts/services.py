@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from courseware.cohorts.roster import ParsedRoster, RosterRow, parse
 from courseware.extensions import db
+from courseware.jobs import enqueue_emails
 from courseware.models import (
     Assignment,
     Cohort,
@@ -25,7 +26,6 @@ from courseware.models import (
 )
 from courseware.models.base import utcnow
 from courseware.models.user import new_session_token
-from courseware.outbox.services import enqueue_many
 from courseware.urls import external_url
 
 INVITATION_DAYS = 14
@@ -266,7 +266,7 @@ def _invite(rows: list[RosterRow], ids: dict[str, int], cohort: Cohort, invited_
             f"The link works once and expires in {INVITATION_DAYS} days. Your email address is your sign-in name.\n"
         )
         messages.append((row.email, one_line(f"You're invited to {cohort.name} on Courseware"), body, "invitation"))
-    enqueue_many(messages)
+    enqueue_emails(messages)
     return len(rows)
 
 
@@ -291,7 +291,7 @@ def assign(cohort: Cohort, course_slug: str, due_on: date, renewal_months: int |
 
 
 def remind(assignment: Assignment, course_title: str, rows, leader: User) -> int:
-    """Queue one reminder email to each active member not done; the outbox delivers them."""
+    """Queue one reminder email to each active member not done; the job worker sends them."""
     link = external_url("learning.course_home", slug=assignment.course_slug)
     due = assignment.due_on.strftime("%-d %B %Y")
     messages = [
@@ -305,6 +305,6 @@ def remind(assignment: Assignment, course_title: str, rows, leader: User) -> int
         for row in rows
         if row.active and row.status != "completed"
     ]
-    enqueue_many(messages)
+    enqueue_emails(messages)
     db.session.commit()
     return len(messages)
