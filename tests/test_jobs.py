@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import event, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from courseware import jobs
@@ -501,6 +501,48 @@ def test_email_jobs_write_to_the_mail_folder_without_a_mail_server(app):
     assert len(_mail_files(app)) == 3
 
 
+def test_smtp_down_a_reset_request_answers_normally_and_the_mail_arrives_once_when_it_is_back(make_app, make_user):
+    port = _free_port()  # nothing listens here yet
+    app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_USE_TLS=False)
+    with app.app_context():
+        user = make_user(name="Jordan Rivera", email="jordan@example.org")
+        client = app.test_client()
+        answered = client.submit("/forgot-password", {"email": user.email})
+        unknown = client.submit("/forgot-password", {"email": "nobody@example.org"})
+        assert answered.status_code == unknown.status_code == 200
+        assert "Check your email" in answered.get_data(as_text=True)
+        assert answered.get_data(as_text=True).replace(user.email, "?") == unknown.get_data(as_text=True).replace(
+            "nobody@example.org", "?"
+        )
+
+        (job,) = _jobs()
+        assert (job.kind, job.payload["to"], job.payload["kind"]) == ("email.send", user.email, "password-reset")
+        now = utcnow()
+        assert jobs.work(now=now) == WorkReport(failed=1)
+        job = _job(job.id)
+        assert (job.status, job.attempts) == ("queued", 1)
+        assert "Connection refused" in job.last_error
+        assert _within_backoff(job.run_at - now, 1)
+
+        smtp = FlakyHandler()
+        smtp.accepting = True
+        controller = Controller(smtp, hostname="127.0.0.1", port=port, server_hostname="localhost")
+        controller.start()
+        try:
+            assert jobs.work(now=now + timedelta(seconds=30)) == WorkReport()  # the retry is not due yet
+            assert smtp.received == []
+            assert jobs.work(now=now + timedelta(minutes=2)) == WorkReport(done=1)
+            assert jobs.work(now=now + timedelta(days=1)) == WorkReport()
+        finally:
+            controller.stop()
+        assert smtp.recipients() == Counter({"jordan@example.org": 1})
+        message = message_from_bytes(smtp.received[0][1])
+        assert message["Subject"] == "Reset your Courseware password"
+        link = re.search(r"http://localhost(/reset-password/[\w-]+)", message.get_payload())
+        assert link and client.get(link.group(1)).status_code == 200
+        assert _job(job.id).status == "done"
+
+
 def test_a_temporary_smtp_failure_is_retried_and_every_message_arrives_once(smtp_app, smtp_server):
     handler, _ = smtp_server
     ids = _queue_emails(5)
@@ -808,3 +850,18 @@ def test_purge_deletes_done_jobs_that_finished_long_ago(app, runner, runs):
     assert long_ago_id not in {job.id for job in _jobs()}
     assert runner.invoke(args=["jobs", "purge", "--days", "0"]).output == "Deleted 1 done job.\n"
     assert {job.status for job in _jobs()} == {"dead", "queued"}
+
+
+# --- password reset ----------------------------------------------------------------------------------
+
+
+def test_the_reset_mail_is_queued_by_the_request_and_sent_by_the_worker(app, client, learner):
+    response = client.submit("/forgot-password", {"email": learner.email})
+    assert "Check your email" in response.get_data(as_text=True)
+    assert _mail_files(app) == []  # nothing sent during the request
+    (job,) = _jobs()
+    assert job.payload["to"] == learner.email and job.payload["kind"] == "password-reset"
+    assert jobs.work() == WorkReport(done=1)
+    (mail,) = _mail_files(app)
+    assert "/reset-password/" in mail.read_text()
+    assert db.session.scalar(select(func.count()).select_from(Job).where(Job.status == "done")) == 1

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from courseware.extensions import db
-from courseware.mail import send_mail
+from courseware.jobs import enqueue_email
 from courseware.models import PasswordReset, Role, User
 from courseware.models.base import utcnow
 from courseware.urls import external_url
@@ -95,17 +95,20 @@ def request_password_reset(email: str) -> None:
     db.session.add(
         PasswordReset(user=user, token_hash=_hash_token(token), expires_at=utcnow() + timedelta(seconds=max_age))
     )
-    db.session.commit()
     link = external_url("accounts.reset_password", token=token)
     minutes = max_age // 60
-    send_mail(
+    # Sent by the job worker: the request never waits for the mail server, and the mail is
+    # queued if, and only if, the reset link is stored.
+    enqueue_email(
         user.email,
         "Reset your Courseware password",
         f"Hello {user.name},\n\n"
         f"Someone asked to reset the password of your Courseware account. To choose a new password, open:\n\n{link}\n\n"
         f"The link works once and expires in {minutes} minutes. If you did not ask for it, ignore this email: "
         "your password stays as it is.\n",
+        "password-reset",
     )
+    db.session.commit()
 
 
 def valid_reset(token: str) -> PasswordReset | None:
