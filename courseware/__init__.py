@@ -75,9 +75,12 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_job_handlers(app: Flask) -> None:
-    """Import every module that registers job handlers (``@jobs.handler``). A new area with
-    handlers is added here."""
+    """Import every module that registers job handlers (``@jobs.handler``), then start the
+    in-process worker if JOBS_IN_PROCESS_WORKER is on. A new area with handlers is added here."""
     from courseware.jobs import emails  # noqa: F401 ("email.send")
+    from courseware.jobs.worker import init_app
+
+    init_app(app)
 
 
 def _register_commands(app: Flask) -> None:

@@ -22,9 +22,11 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import event, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+import config
 from courseware import jobs
 from courseware.extensions import db
 from courseware.jobs.core import LEASE_EXPIRED, backoff
+from courseware.jobs.worker import in_process_worker
 from courseware.models import Job, User
 from courseware.models.base import utcnow
 from tests import job_handlers
@@ -850,6 +852,69 @@ def test_purge_deletes_done_jobs_that_finished_long_ago(app, runner, runs):
     assert long_ago_id not in {job.id for job in _jobs()}
     assert runner.invoke(args=["jobs", "purge", "--days", "0"]).output == "Deleted 1 done job.\n"
     assert {job.status for job in _jobs()} == {"dead", "queued"}
+
+
+# --- the in-process worker ---------------------------------------------------------------------------
+
+
+def _wait_until(condition, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_the_in_process_worker_starts_with_the_serving_process_and_runs_jobs(make_app, runs):
+    app = make_app(JOBS_IN_PROCESS_WORKER=True, JOBS_POLL_SECONDS=0.05)
+    try:
+        with app.app_context():
+            assert in_process_worker(app) is None  # building the app starts nothing
+            result = app.test_cli_runner().invoke(args=["jobs", "status"])
+            assert result.exit_code == 0 and in_process_worker(app) is None  # nor does a command
+
+            first = jobs.enqueue("test.record", {"n": 1})
+            db.session.commit()
+            assert app.test_client().get("/healthz").status_code == 200
+            worker = in_process_worker(app)
+            assert worker is not None and worker.alive and worker.thread.daemon
+            _wait_until(lambda: _job(first.id).status == "done")
+
+            second = jobs.enqueue("test.record", {"n": 2})  # found by polling, with no request
+            db.session.commit()
+            _wait_until(lambda: _job(second.id).status == "done")
+            assert _records() == {1: "courseware-jobs", 2: "courseware-jobs"}
+            app.test_client().get("/healthz")
+            assert in_process_worker(app) is worker  # one thread per process
+    finally:
+        worker = in_process_worker(app)
+        if worker is not None:
+            worker.stop()
+    assert not worker.alive
+
+
+def test_the_reloaders_serving_child_starts_the_worker_at_once(make_app, monkeypatch):
+    monkeypatch.setenv("WERKZEUG_RUN_MAIN", "true")
+    assert in_process_worker(make_app()) is None  # off in tests unless asked for
+    app = make_app(JOBS_IN_PROCESS_WORKER=True, JOBS_POLL_SECONDS=0.05)
+    worker = in_process_worker(app)
+    try:
+        assert worker is not None and worker.alive
+    finally:
+        worker.stop()
+
+
+def test_the_in_process_worker_is_on_in_development_only(monkeypatch):
+    monkeypatch.delenv("JOBS_IN_PROCESS_WORKER", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("PUBLIC_URL", "https://training.example.org")
+    assert config.DevelopmentConfig().JOBS_IN_PROCESS_WORKER is True
+    assert config.ProductionConfig().JOBS_IN_PROCESS_WORKER is False
+    assert config.TestConfig().JOBS_IN_PROCESS_WORKER is False
+    assert config.DevelopmentConfig().JOBS_POLL_SECONDS == 2
+    monkeypatch.setenv("JOBS_IN_PROCESS_WORKER", "0")
+    assert config.DevelopmentConfig().JOBS_IN_PROCESS_WORKER is False
+    monkeypatch.setenv("JOBS_IN_PROCESS_WORKER", "1")
+    assert config.ProductionConfig().JOBS_IN_PROCESS_WORKER is True
 
 
 # --- password reset ----------------------------------------------------------------------------------
