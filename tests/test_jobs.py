@@ -858,6 +858,76 @@ def test_purge_deletes_done_jobs_that_finished_long_ago(app, runner, runs):
     assert {job.status for job in _jobs()} == {"dead", "queued"}
 
 
+# --- the admin page ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def admin_client(app, make_user, sign_in):
+    client = app.test_client()
+    sign_in(client, make_user(name="Adi Admin", email="adi@example.org", role="admin"))
+    return client
+
+
+def test_the_admin_page_counts_jobs_and_retries_dead_ones(app, admin_client):
+    _queue_emails(2)
+    jobs.work(limit=1)
+    reset = jobs.enqueue_email("jordan@example.org", "Reset your password", "secret link", "password-reset")
+    broken = jobs.enqueue("test.fail", {"message": "disk full"})
+    other = jobs.enqueue("test.fail", {"message": "still full"})
+    db.session.commit()
+    db.session.execute(update(Job).where(Job.id == reset.id).values(status="dead", last_error="SMTPAuthError"))
+    db.session.commit()
+    for job in (broken, other):
+        run_until_dead(job.id)  # which sends the second email too
+    _queue_emails(1, prefix="late")
+
+    page = admin_client.get("/admin/jobs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert re.search(r"<code>email\.send</code></th>(\s*<td[^>]*>\s*\d+\s*</td>){4}", html)
+    counts = re.findall(r'<td class="numeric">(\d+)</td>', html)
+    assert counts == ["1", "0", "2", "1", "0", "0", "0", "2", "1", "0", "2", "3"]  # email.send, test.fail, all
+    assert "RuntimeError: disk full" in html and "RuntimeError: still full" in html
+    assert "password-reset to jordan@example.org: Reset your password" in html
+    assert "secret link" not in html  # bodies are not shown
+    assert 'aria-current="page">Jobs</a>' in html
+    assert 'href="/admin/jobs"' in admin_client.get("/admin/courses").get_data(as_text=True)
+
+    response = admin_client.submit(f"/admin/jobs/{broken.id}/retry", page="/admin/jobs")
+    assert response.status_code == 302 and response.location == "/admin/jobs"
+    assert f"Job {broken.id} is queued again." in admin_client.get("/admin/jobs").get_data(as_text=True)
+    assert (_job(broken.id).status, _job(broken.id).attempts) == ("queued", 0)
+
+    again = admin_client.submit(f"/admin/jobs/{broken.id}/retry", page="/admin/jobs", follow_redirects=True)
+    assert f"Job {broken.id} is queued, not dead: there is nothing to retry." in again.get_data(as_text=True)
+
+    response = admin_client.submit("/admin/jobs/retry-dead", page="/admin/jobs", follow_redirects=True)
+    assert "2 dead jobs queued again." in response.get_data(as_text=True)
+    assert {job.status for job in _jobs()} == {"queued", "done"}
+    assert "No dead job" in admin_client.get("/admin/jobs").get_data(as_text=True)
+
+
+def test_the_admin_jobs_page_is_for_admins_only(app, client, admin_client, make_user, sign_in):
+    job = jobs.enqueue("test.fail", {})
+    db.session.commit()
+    run_until_dead(job.id)
+
+    anonymous = app.test_client()
+    assert anonymous.get("/admin/jobs").status_code == 302
+    learner = app.test_client()
+    sign_in(learner, make_user())
+    leader = app.test_client()
+    sign_in(leader, make_user(role="leader"))
+    for someone in (learner, leader):
+        assert someone.get("/admin/jobs").status_code == 403
+        token = someone.csrf_token("/")
+        assert someone.post(f"/admin/jobs/{job.id}/retry", data={"csrf_token": token}).status_code == 403
+        assert someone.post("/admin/jobs/retry-dead", data={"csrf_token": token}).status_code == 403
+    assert admin_client.post(f"/admin/jobs/{job.id}/retry").status_code == 400  # no CSRF token
+    assert admin_client.submit("/admin/jobs/999999/retry", page="/admin/jobs").status_code == 404
+    assert _job(job.id).status == "dead"
+
+
 # --- the in-process worker ---------------------------------------------------------------------------
 
 
