@@ -646,7 +646,7 @@ def test_two_workers_on_postgresql_run_two_thousand_jobs_exactly_once(app, runs)
         db.session.execute(select(Job.status, Job.attempts, Job.worker_id).where(Job.kind == "test.record")).all()
     )
     assert by_job == Counter({("done", 1, "w0"): per_worker["w0"], ("done", 1, "w1"): per_worker["w1"]})
-    assert elapsed < 20, f"{elapsed:.1f} s"
+    assert elapsed < 60, f"{elapsed:.1f} s"  # about 6 s on an idle 2-core machine; more when it is busy
 
 
 def _worker_process(database_url: str, tmp_path: Path, *args: str) -> subprocess.Popen:

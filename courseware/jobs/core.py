@@ -276,11 +276,12 @@ def work(
     for _ in range(limit):
         if stop is not None and stop.is_set():
             break
+        # A new application context per job: a session and `g` of its own, removed afterwards.
         with app.app_context():
             claim = _claim_next(worker_id, clock())
-        if claim is None:
-            break
-        outcomes[_run(app, claim, worker_id, clock)] += 1
+            if claim is None:
+                break
+            outcomes[_run(claim, worker_id, clock)] += 1
     return WorkReport(done=outcomes["done"], failed=outcomes["failed"], dead=outcomes["dead"], lost=outcomes["lost"])
 
 
@@ -356,35 +357,35 @@ def _still_ours(claim: _Claim, worker_id: str) -> tuple:
     return (Job.id == claim.id, Job.worker_id == worker_id, Job.attempts == claim.attempts, Job.status != DONE)
 
 
-def _run(app, claim: _Claim, worker_id: str, clock: Callable[[], datetime]) -> str:
+def _run(claim: _Claim, worker_id: str, clock: Callable[[], datetime]) -> str:
+    """Run a claimed job in the current application context, whose session holds nothing yet."""
     handler_ = _handlers.get(claim.kind)
-    with app.app_context():
+    try:
+        if handler_ is None:
+            raise LookupError(f"no handler is registered for jobs of kind {claim.kind!r} in this worker")
+        handler_.fn(claim.payload)
+        finished = db.session.execute(
+            update(Job)
+            .where(*_still_ours(claim, worker_id))
+            .values(status=DONE, lease_until=None, finished_at=clock())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if finished != 1:
+            db.session.rollback()  # another worker owns the job now: what this run wrote is not kept
+            log.warning("job %s (%s) ended after its lease was taken over; result discarded", claim.id, claim.kind)
+            return "lost"
+        db.session.commit()
+        return "done"
+    except Exception as exc:
+        db.session.rollback()
+        return _record_failure(claim, worker_id, exc, clock())
+    except BaseException as exc:  # KeyboardInterrupt, SystemExit: hand the job back, then stop
+        db.session.rollback()
         try:
-            if handler_ is None:
-                raise LookupError(f"no handler is registered for jobs of kind {claim.kind!r} in this worker")
-            handler_.fn(claim.payload)
-            finished = db.session.execute(
-                update(Job)
-                .where(*_still_ours(claim, worker_id))
-                .values(status=DONE, lease_until=None, finished_at=clock())
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if finished != 1:
-                db.session.rollback()  # another worker owns the job now: what this run wrote is not kept
-                log.warning("job %s (%s) ended after its lease was taken over; result discarded", claim.id, claim.kind)
-                return "lost"
-            db.session.commit()
-            return "done"
-        except Exception as exc:
-            db.session.rollback()
-            return _record_failure(claim, worker_id, exc, clock())
-        except BaseException as exc:  # KeyboardInterrupt, SystemExit: hand the job back, then stop
-            db.session.rollback()
-            try:
-                _release(claim, worker_id, exc, clock())
-            except Exception:
-                log.exception("job %s could not be handed back; it runs again when its lease ends", claim.id)
-            raise
+            _release(claim, worker_id, exc, clock())
+        except Exception:
+            log.exception("job %s could not be handed back; it runs again when its lease ends", claim.id)
+        raise
 
 
 def _record_failure(claim: _Claim, worker_id: str, exc: BaseException, now: datetime) -> str:
