@@ -49,6 +49,11 @@ class Config:
         self.MAIL_FROM = os.environ.get("MAIL_FROM", "Courseware <no-reply@courseware.local>")
         self.MAIL_DIR = self.INSTANCE_PATH / "mail"
 
+        # Jobs (docs/jobs.md): `flask jobs work` runs them; in development a thread of the web
+        # server does, looking for due jobs every JOBS_POLL_SECONDS.
+        self.JOBS_IN_PROCESS_WORKER = _bool("JOBS_IN_PROCESS_WORKER", self.DEBUG)
+        self.JOBS_POLL_SECONDS = float(os.environ.get("JOBS_POLL_SECONDS") or 2)
+
         # Rate limits: in-process by default; redis://127.0.0.1:6379 at scale.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
@@ -126,6 +131,7 @@ class TestConfig(Config):
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.COURSES_AUTO_RELOAD = True
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
+        self.JOBS_IN_PROCESS_WORKER = False  # tests run jobs with jobs.work(), when they choose
 
 
 CONFIGS = {

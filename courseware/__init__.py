@@ -13,6 +13,7 @@ from courseware.accounts.cli import users_cli
 from courseware.accounts.routes import bp as accounts_bp
 from courseware.accounts.sessions import init_login
 from courseware.admin.routes import bp as admin_bp
+from courseware.certificates import jobs as certificate_jobs  # noqa: F401 (registers the certificate jobs)
 from courseware.certificates.designs import available_designs
 from courseware.certificates.routes import bp as certificates_bp
 from courseware.cohorts.cli import cohorts_cli
@@ -23,8 +24,9 @@ from courseware.demo import demo_cli
 from courseware.errors import init_errors
 from courseware.extensions import csrf, db, limiter, migrate
 from courseware.health import bp as health_bp
+from courseware.jobs.cli import jobs_cli
+from courseware.jobs.worker import init_app as init_job_worker
 from courseware.learning.routes import bp as learning_bp
-from courseware.outbox.cli import outbox_cli
 from courseware.quizzes.routes import bp as quizzes_bp
 from courseware.templating import init_templating
 from courseware.worksheets.routes import bp as worksheets_bp
@@ -48,6 +50,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     _init_extensions(app)
     _register_blueprints(app)
+    _register_job_handlers(app)
     _register_commands(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
@@ -80,6 +83,13 @@ def _register_blueprints(app: Flask) -> None:
     init_templating(app)
 
 
+def _register_job_handlers(app: Flask) -> None:
+    """The job handlers are registered as their modules are imported (above: "email.send" with
+    courseware.jobs, "certificates.*" with courseware.certificates.jobs); start the in-process
+    worker if JOBS_IN_PROCESS_WORKER is on."""
+    init_job_worker(app)
+
+
 def _register_commands(app: Flask) -> None:
-    for group in (users_cli, cohorts_cli, courses_cli, demo_cli, outbox_cli):
+    for group in (users_cli, cohorts_cli, courses_cli, demo_cli, jobs_cli):
         app.cli.add_command(group)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import contextlib
 import re
 
+import pytest
 from sqlalchemy import event, select
 
+from courseware import jobs
 from courseware.certificates import services as certificates
 from courseware.extensions import db
 from courseware.models import Certificate, Enrolment, PageProgress, PageVisit
@@ -120,3 +122,45 @@ def test_a_later_save_of_a_field_can_complete_the_course(editable, make_user, si
     assert response.status_code == 200 and response.json["revision"] == 2
     assert response.json.get("completed") is True
     assert db.session.query(Certificate).count() == 1
+
+
+@pytest.fixture
+def pdf_renders(monkeypatch):
+    """How many PDFs WeasyPrint has rendered since the test began (every PDF goes through write_pdf)."""
+    import weasyprint
+
+    count = {"renders": 0}
+    original = weasyprint.HTML.write_pdf
+
+    def counting(self, *args, **kwargs):
+        count["renders"] += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", counting)
+    return count
+
+
+def test_no_request_renders_a_certificate_but_a_download_of_a_missing_one(learner_client, learner, pdf_renders):
+    complete(learner_client)  # page views and a quiz submission complete the course
+    (certificate,) = db.session.scalars(select(Certificate))
+    assert pdf_renders["renders"] == 0 and certificate.pdf is None
+    response = learner_client.submit(
+        "/account",
+        {"form": "profile", "profile-name": "Jordan Rivera-Lopez", "profile-email": learner.email},
+        page="/account",
+    )
+    assert response.status_code == 302
+    assert "will show your new name" in learner_client.get("/account").get_data(as_text=True)
+    assert pdf_renders["renders"] == 0  # the replacement is a job too
+    report = jobs.work()
+    assert (report.done, report.failed) == (3, 0)  # render, reissue, render the replacement
+    assert pdf_renders["renders"] == 2
+    first, second = db.session.scalars(select(Certificate).order_by(Certificate.id))
+    db.session.refresh(first)
+    assert first.replaced_by_id == second.id and second.learner_name == "Jordan Rivera-Lopez"
+    assert learner_client.get(f"/certificates/{second.code}.pdf").data.startswith(b"%PDF")
+    assert pdf_renders["renders"] == 2  # a kept PDF is served as it is
+    db.session.execute(db.update(Certificate).where(Certificate.id == second.id).values(pdf=None, pdf_sha256=None))
+    db.session.commit()
+    assert learner_client.get(f"/certificates/{second.code}.pdf").data.startswith(b"%PDF")
+    assert pdf_renders["renders"] == 3  # a download never waits for a worker: a missing PDF is rendered

@@ -21,6 +21,7 @@ from sqlalchemy import event, func, insert, select, update
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from courseware import jobs
 from courseware.cohorts import services
 from courseware.extensions import db
 from courseware.models import (
@@ -30,7 +31,6 @@ from courseware.models import (
     CohortMember,
     Enrolment,
     Organisation,
-    OutboxMessage,
     PageProgress,
     QuizAttempt,
     QuizVersion,
@@ -38,10 +38,9 @@ from courseware.models import (
     WorksheetEntry,
 )
 from courseware.models.base import utcnow
-from courseware.outbox import services as outbox
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
 from tests.test_certificates import complete, pdf_text
-from tests.test_outbox import FlakyHandler, _free_port
+from tests.test_jobs import FlakyHandler, _free_port, queued_emails
 from tests.test_quizzes import RIGHT, answer
 from tests.test_worksheets import PAGE, SAVE, autosave
 
@@ -827,15 +826,7 @@ def smtp_server():
         controller.stop()
 
 
-def outbox_rows(kind: str | None = None) -> list[OutboxMessage]:
-    db.session.expire_all()
-    query = select(OutboxMessage).order_by(OutboxMessage.id)
-    if kind:
-        query = query.where(OutboxMessage.kind == kind)
-    return list(db.session.scalars(query))
-
-
-def test_reminders_go_to_active_members_not_done_exactly_once(make_app, smtp_server, monkeypatch, make_user, sign_in):
+def test_reminders_go_to_active_members_not_done_exactly_once(make_app, smtp_server, make_user, sign_in):
     app = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port, MAIL_USE_TLS=False)
     with app.app_context():
         world = build_world(make_user)
@@ -851,42 +842,36 @@ def test_reminders_go_to_active_members_not_done_exactly_once(make_app, smtp_ser
         db.session.commit()
         signed_in(app, sign_in, people["Ian Inprogress"]).get(FIRST_PAGE)
         complete(signed_in(app, sign_in, people["Cal Completed"]))
+        assert jobs.work() == jobs.WorkReport(done=1)  # Cal's certificate PDF, before any mail is queued
         services.assign(world.cohort, COURSE, utcnow().date() + timedelta(days=7), None)
         assignment = the_assignment(world.cohort)
 
-        opened = []
-        real_open = outbox.open_smtp
-        monkeypatch.setattr(outbox, "open_smtp", lambda: opened.append(1) or real_open())
         leader = signed_in(app, sign_in, world.leader)
         url = dashboard_url(world.cohort.id, assignment.id)
         assert "Remind those not done (3)" in text_of(leader.get(url))
         response = leader.submit(url + "/remind", page=url)
         assert response.status_code == 302 and response.location == url
         assert "3 reminders are on the way to everyone not done." in text_of(leader.get(url))
-        assert opened == [] and smtp_server.refused == 0 and smtp_server.received == []  # queued, not sent
+        assert smtp_server.refused == 0 and smtp_server.received == []  # queued, not sent
 
-        messages = outbox_rows("reminder")
+        messages = queued_emails("reminder")
         assert sorted(m.to_address for m in messages) == ["ian@district.org", "nia@district.org", "owen@district.org"]
         for message in messages:
-            assert message.sent_at is None and message.attempts == 0
+            assert message.status == "queued" and message.attempts == 0
             assert "Example course" in message.subject
             assert "http://localhost/courses/example-course" in message.body
             assert "Lee Leader" in message.body
 
         runner = app.test_cli_runner()
-        first = runner.invoke(args=["outbox", "deliver"])
+        first = runner.invoke(args=["jobs", "work"])
         assert first.exit_code == 0, first.output
-        assert first.output == "sent 0, failed 3, remaining 0\n"
+        assert first.output == "done 0, failed 3, dead 0\n"
         assert smtp_server.refused == 3 and smtp_server.received == []
 
         smtp_server.accepting = True
-        real_now = outbox.utcnow
-        monkeypatch.setattr(outbox, "utcnow", lambda: real_now() + timedelta(minutes=2))
-        second = runner.invoke(args=["outbox", "deliver"])
-        assert second.exit_code == 0, second.output
-        assert second.output == "sent 3, failed 0, remaining 0\n"
-        third = runner.invoke(args=["outbox", "deliver"])
-        assert third.output == "sent 0, failed 0, remaining 0\n"
+        assert runner.invoke(args=["jobs", "work"]).output == "done 0, failed 0, dead 0\n"  # retries not due yet
+        assert jobs.work(now=utcnow() + timedelta(minutes=2)) == jobs.WorkReport(done=3)
+        assert jobs.work(now=utcnow() + timedelta(hours=1)) == jobs.WorkReport()
 
         assert smtp_server.recipients() == Counter(
             {"ian@district.org": 1, "nia@district.org": 1, "owen@district.org": 1}
@@ -895,7 +880,7 @@ def test_reminders_go_to_active_members_not_done_exactly_once(make_app, smtp_ser
             message = message_from_bytes(content)
             assert message["To"] == recipient
             assert message["Subject"].startswith("Reminder:")
-        assert all(m.sent_at is not None for m in outbox_rows("reminder"))
+        assert all(m.status == "done" for m in queued_emails("reminder"))
 
 
 def test_no_reminder_is_needed_when_everyone_is_done(app, world, leader_client, make_user, sign_in):
@@ -907,7 +892,7 @@ def test_no_reminder_is_needed_when_everyone_is_done(app, world, leader_client, 
     response = leader_client.submit(url + "/remind", page=url)
     assert response.status_code == 302
     assert "Everyone has completed the course: no reminder was needed." in text_of(leader_client.get(url))
-    assert outbox_rows("reminder") == []
+    assert queued_emails("reminder") == []
 
 
 # --- the number of SQL queries does not grow with the cohort ------------------------------------

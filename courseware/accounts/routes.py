@@ -14,7 +14,6 @@ from courseware.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
-from courseware.certificates.services import replace_for_new_name
 from courseware.extensions import limiter
 from courseware.forms import add_error, text
 
@@ -137,16 +136,15 @@ def account():
             add_error(profile.current, "Enter your current password to change your email address.")
         elif profile.validate_on_submit():
             try:
-                services.update_profile(user, text(profile.name), text(profile.email))
+                replacing = services.update_profile(user, text(profile.name), text(profile.email))
             except services.EmailTaken:
                 add_error(profile.email, "Another account already uses this email address.")
             else:
-                replaced = replace_for_new_name(user)
                 flash("Your details are saved.", "success")
-                if replaced:
+                if replacing:
                     flash(
-                        f"Your {len(replaced)} certificate{'s' if len(replaced) != 1 else ''} now show your new name: "
-                        "replacements were issued, and the earlier ones read “replaced” when checked.",
+                        f"Your {replacing} certificate{'s' if replacing != 1 else ''} will show your new name: "
+                        "replacements are being issued, and the earlier ones will read “replaced” when checked.",
                         "success",
                     )
                 return redirect(url_for("accounts.account"))

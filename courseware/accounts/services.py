@@ -12,8 +12,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from courseware import jobs
+from courseware.certificates import jobs as certificate_jobs
+from courseware.certificates import services as certificates
+from courseware.database import affected
 from courseware.extensions import db
-from courseware.mail import send_mail
+from courseware.jobs import enqueue_email
 from courseware.models import PasswordReset, Role, User
 from courseware.models.base import utcnow
 from courseware.urls import external_url
@@ -64,14 +68,23 @@ def sign_out_everywhere(user: User) -> None:
     db.session.commit()
 
 
-def update_profile(user: User, name: str, email: str) -> None:
+def update_profile(user: User, name: str, email: str) -> int:
+    """Save the learner's name and email. When certificates show another name, their replacements
+    are queued in the same transaction (a job renders them). Commits; raises EmailTaken.
+
+    Returns how many certificates will be replaced.
+    """
+    stale = certificates.showing_another_name(user, name.strip())
     user.name = name.strip()
     user.email = normalise_email(email)
+    if stale:
+        jobs.enqueue(certificate_jobs.REISSUE, {"user_id": user.id})
     try:
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise EmailTaken(email) from None
+    return stale
 
 
 def change_password(user: User, new_password: str) -> None:
@@ -95,17 +108,20 @@ def request_password_reset(email: str) -> None:
     db.session.add(
         PasswordReset(user=user, token_hash=_hash_token(token), expires_at=utcnow() + timedelta(seconds=max_age))
     )
-    db.session.commit()
     link = external_url("accounts.reset_password", token=token)
     minutes = max_age // 60
-    send_mail(
+    # Sent by the job worker: the request never waits for the mail server, and the mail is
+    # queued if, and only if, the reset link is stored.
+    enqueue_email(
         user.email,
         "Reset your Courseware password",
         f"Hello {user.name},\n\n"
         f"Someone asked to reset the password of your Courseware account. To choose a new password, open:\n\n{link}\n\n"
         f"The link works once and expires in {minutes} minutes. If you did not ask for it, ignore this email: "
         "your password stays as it is.\n",
+        "password-reset",
     )
+    db.session.commit()
 
 
 def valid_reset(token: str) -> PasswordReset | None:
@@ -121,9 +137,13 @@ def reset_password(token: str, new_password: str) -> User | None:
     if reset is None:
         return None
     now = utcnow()
-    claimed = db.session.execute(
-        update(PasswordReset).where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None)).values(used_at=now)
-    ).rowcount
+    claimed = affected(
+        db.session.execute(
+            update(PasswordReset)
+            .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+            .values(used_at=now)
+        )
+    )
     if claimed != 1:
         db.session.rollback()
         return None

@@ -6,6 +6,7 @@ import hashlib
 
 from sqlalchemy import func, select, update
 
+from courseware import jobs
 from courseware.certificates import designs
 from courseware.courses import Course
 from courseware.database import affected
@@ -21,10 +22,16 @@ def verify_url(code: str) -> str:
     return external_url("certificates.verify", code=code)
 
 
-def store_pdf(certificate: Certificate) -> bytes:
-    """Render the certificate once and keep the bytes: every later download serves exactly these."""
+RENDER = "certificates.render"  # the job that renders a certificate's PDF (courseware.certificates.jobs)
+
+
+def render_and_keep(certificate: Certificate) -> bytes:
+    """Render the certificate once and keep the bytes: every later download serves exactly these.
+
+    Part of a unit of work that commits: the render job, or a download of a PDF still missing.
+    """
     if certificate.pdf_sha256 is not None:
-        return pdf_bytes(certificate)
+        return _stored_pdf(certificate) or b""
     replaces = db.session.get(Certificate, certificate.replaces_id) if certificate.replaces_id else None
     data = designs.render_certificate(
         certificate, verify_url(certificate.code), replaces.display_code if replaces else None
@@ -37,17 +44,29 @@ def store_pdf(certificate: Certificate) -> bytes:
             .execution_options(synchronize_session=False)
         )
     )
-    db.session.commit()
-    if not stored:  # another request stored it first: theirs is the one
+    if not stored:  # another worker or request stored it first: theirs is the one
         db.session.refresh(certificate)
-        return pdf_bytes(certificate)
+        return _stored_pdf(certificate) or data
     certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
     return data
 
 
+def store_pdf(certificate: Certificate) -> bytes:
+    """Render and keep the PDF now, if it is not kept yet. Commits."""
+    data = render_and_keep(certificate)
+    db.session.commit()
+    return data
+
+
 def pdf_bytes(certificate: Certificate) -> bytes:
-    data = db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate.id))
+    """The kept PDF. One still missing (its job has not run yet) is rendered and kept now, so that a
+    download never waits for a worker: the one request that renders a PDF. Commits when it renders."""
+    data = _stored_pdf(certificate)
     return data if data is not None else store_pdf(certificate)
+
+
+def _stored_pdf(certificate: Certificate) -> bytes | None:
+    return db.session.scalar(select(Certificate.pdf).where(Certificate.id == certificate.id))
 
 
 def find_by_id(certificate_id: int) -> Certificate | None:
@@ -78,8 +97,24 @@ def current_certificate(user: User, course: Course) -> Certificate | None:
     return db.session.scalar(query)
 
 
+def showing_another_name(user: User, name: str) -> int:
+    """How many of the learner's current certificates show a name other than ``name``."""
+    return (
+        db.session.scalar(
+            select(func.count(Certificate.id)).where(
+                Certificate.user_id == user.id,
+                Certificate.replaced_by_id.is_(None),
+                Certificate.revoked_at.is_(None),
+                Certificate.learner_name != name,
+            )
+        )
+        or 0
+    )
+
+
 def replace_for_new_name(user: User) -> list[Certificate]:
-    """Issue a replacement, marked as such, for each current certificate that shows an old name."""
+    """Issue a replacement, marked as such, for each current certificate that shows an old name, and
+    queue the rendering of its PDF. Part of the "certificates.reissue" job, which commits."""
     replacements = []
     for old in certificates_of(user):
         if old.replaced_by_id or old.revoked_at or old.learner_name == user.name:
@@ -100,10 +135,8 @@ def replace_for_new_name(user: User) -> list[Certificate]:
         db.session.add(new)
         db.session.flush()
         old.replaced_by_id = new.id
+        jobs.enqueue(RENDER, {"certificate_id": new.id}, key=f"{RENDER}:{new.id}")
         replacements.append(new)
-    db.session.commit()
-    for new in replacements:
-        store_pdf(new)
     return replacements
 
 

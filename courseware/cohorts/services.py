@@ -11,7 +11,9 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from courseware.cohorts.roster import ParsedRoster, RosterRow, parse
+from courseware.database import affected
 from courseware.extensions import db
+from courseware.jobs import enqueue_emails
 from courseware.models import (
     Assignment,
     Cohort,
@@ -25,7 +27,6 @@ from courseware.models import (
 )
 from courseware.models.base import utcnow
 from courseware.models.user import new_session_token
-from courseware.outbox.services import enqueue_many
 from courseware.urls import external_url
 
 INVITATION_DAYS = 14
@@ -91,9 +92,12 @@ def join(cohort: Cohort, user: User) -> CohortMember:
     member.active, member.deactivated_at = True, None
     try:
         db.session.commit()
-    except IntegrityError:
+    except IntegrityError:  # joined twice at once: the other request's membership stands
         db.session.rollback()
-        member = db.session.scalar(select(CohortMember).filter_by(cohort_id=cohort.id, user_id=user.id))
+        joined = db.session.scalar(select(CohortMember).filter_by(cohort_id=cohort.id, user_id=user.id))
+        if joined is None:
+            raise
+        member = joined
     return member
 
 
@@ -266,7 +270,7 @@ def _invite(rows: list[RosterRow], ids: dict[str, int], cohort: Cohort, invited_
             f"The link works once and expires in {INVITATION_DAYS} days. Your email address is your sign-in name.\n"
         )
         messages.append((row.email, one_line(f"You're invited to {cohort.name} on Courseware"), body, "invitation"))
-    enqueue_many(messages)
+    enqueue_emails(messages)
     return len(rows)
 
 
@@ -291,7 +295,7 @@ def assign(cohort: Cohort, course_slug: str, due_on: date, renewal_months: int |
 
 
 def remind(assignment: Assignment, course_title: str, rows, leader: User) -> int:
-    """Queue one reminder email to each active member not done; the outbox delivers them."""
+    """Queue one reminder email to each active member not done; the job worker sends them."""
     link = external_url("learning.course_home", slug=assignment.course_slug)
     due = assignment.due_on.strftime("%-d %B %Y")
     messages = [
@@ -305,7 +309,7 @@ def remind(assignment: Assignment, course_title: str, rows, leader: User) -> int
         for row in rows
         if row.active and row.status != "completed"
     ]
-    enqueue_many(messages)
+    enqueue_emails(messages)
     db.session.commit()
     return len(messages)
 
@@ -313,12 +317,14 @@ def remind(assignment: Assignment, course_title: str, rows, leader: User) -> int
 def apply_upload(cohort: Cohort, upload: RosterUpload, deactivate_missing: bool, leader: User) -> RosterResult | None:
     """Apply an uploaded roster once: claimed in the same transaction, so that a second click or a
     replay finds it applied (None). Commits."""
-    claimed = db.session.execute(
-        update(RosterUpload)
-        .where(RosterUpload.id == upload.id, RosterUpload.applied_at.is_(None))
-        .values(applied_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    claimed = affected(
+        db.session.execute(
+            update(RosterUpload)
+            .where(RosterUpload.id == upload.id, RosterUpload.applied_at.is_(None))
+            .values(applied_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+    )
     if not claimed:
         db.session.rollback()
         return None

@@ -2,8 +2,8 @@
 
 from courseware.models.certificate import Certificate
 from courseware.models.cohort import Assignment, Cohort, CohortMember, LeaderGrant, Organisation, RosterUpload
+from courseware.models.job import Job, JobStatus
 from courseware.models.kept import KeptSubmission
-from courseware.models.outbox import OutboxMessage
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizVersion
 from courseware.models.user import PasswordReset, Role, User
@@ -16,10 +16,11 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "Enrolment",
+    "Job",
+    "JobStatus",
     "KeptSubmission",
     "LeaderGrant",
     "Organisation",
-    "OutboxMessage",
     "PageProgress",
     "PageVisit",
     "PasswordReset",

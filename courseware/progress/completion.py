@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from courseware import jobs
 from courseware.courses import Course
 from courseware.database import affected
 from courseware.extensions import db
@@ -17,6 +18,8 @@ from courseware.models.certificate import new_code
 from courseware.progress.enrolments import find_enrolment
 from courseware.progress.facts import progress_for
 from courseware.progress.rules import add_months
+
+RENDER_CERTIFICATE = "certificates.render"  # the job kind the certificates area handles
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,8 @@ def settle(user: User, course: Course, enrolment: Enrolment | None = None, now: 
             db.session.add(certificate)
     except IntegrityError:  # issued already for this cycle: completion stands, nothing more to issue
         return Outcome(completed=True, course_title=course.title)
+    # The PDF is rendered by a job worker (the certificates area's handler), never in the request.
+    jobs.enqueue(RENDER_CERTIFICATE, {"certificate_id": certificate.id}, key=f"{RENDER_CERTIFICATE}:{certificate.id}")
     return Outcome(completed=True, certificate=certificate, course_title=course.title)
 
 

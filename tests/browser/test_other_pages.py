@@ -1,11 +1,14 @@
-"""axe-core on the pages the journeys do not pass through: account, password reset, admin, errors."""
+"""axe-core on the pages the journeys do not pass through: account, password reset, admin (jobs too), errors."""
 
 from __future__ import annotations
 
 import pytest
 
+from courseware import jobs
+from courseware.extensions import db
 from tests.browser.test_leader import district, sign_in  # noqa: F401 (the fixture is used by name)
-from tests.browser.test_learner_journey import assert_accessible
+from tests.browser.test_learner_journey import assert_accessible, shot
+from tests.test_jobs import run_until_dead
 
 pytestmark = pytest.mark.browser
 
@@ -37,3 +40,26 @@ def test_the_remaining_pages_pass_axe(page, district):  # noqa: F811
     assert_accessible(page, "the admin courses page")
     page.goto("/admin/certificates?q=nobody")
     assert_accessible(page, "the admin certificates search")
+
+
+def test_the_admin_jobs_page_passes_axe(page, district, live_server):  # noqa: F811
+    with live_server.app.app_context():
+        jobs.enqueue_email("ana@district.org", "Welcome", "Body", "invitation")
+        failing = jobs.enqueue("test.fail", {"message": "the mail server refused the login"})
+        db.session.commit()
+        run_until_dead(failing.id)
+
+    sign_in(page, "adi@district.org")
+    page.goto("/admin/jobs")
+    page.get_by_role("heading", level=1, name="Jobs").wait_for()
+    assert "RuntimeError: the mail server refused the login" in page.get_by_role("main").inner_text()
+    assert_accessible(page, "the admin jobs page")
+    page.locator("summary", has_text="Traceback").click()
+    assert_accessible(page, "the admin jobs page with a traceback open")
+    shot(page, "admin-jobs")
+
+    page.get_by_role("button", name=f"Retry job {failing.id}").click()
+    page.wait_for_url("/admin/jobs")
+    assert f"Job {failing.id} is queued again." in page.get_by_role("status").inner_text()
+    assert "No dead job" in page.get_by_role("main").inner_text()
+    assert_accessible(page, "the admin jobs page without dead jobs")
