@@ -4,7 +4,10 @@ a learner action is one transaction, and every learner action settles the course
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select
@@ -13,6 +16,7 @@ from courseware import jobs
 from courseware.certificates import services as certificates
 from courseware.extensions import db
 from courseware.models import Certificate, Enrolment, PageProgress, PageVisit
+from courseware.models.base import utcnow
 from tests.test_certificates import add_setting, complete
 from tests.test_cohorts import FIRST_PAGE, assigned, dashboard_url, leader_client, staff, world  # noqa: F401 (fixtures used by name)
 from tests.test_worksheets import autosave
@@ -164,3 +168,41 @@ def test_no_request_renders_a_certificate_but_a_download_of_a_missing_one(learne
     db.session.commit()
     assert learner_client.get(f"/certificates/{second.code}.pdf").data.startswith(b"%PDF")
     assert pdf_renders["renders"] == 3  # a download never waits for a worker: a missing PDF is rendered
+
+
+@pytest.mark.parametrize("rule", ["course validity", "assignment renewal"])
+def test_a_learner_and_their_leader_agree_when_a_completion_lapses(editable, make_user, sign_in, rule):
+    """One renewal rule: when the learner's course page offers a new round, the dashboard counts
+    them as not started, and not a day before."""
+    from courseware.cohorts import services as cohorts
+
+    app, folder = editable
+    if rule == "course validity":
+        add_setting(folder, "certificate:\n  validity_months: 12\n")
+    district = cohorts.create_organisation("Riverside District")
+    cohort = cohorts.create_cohort(district, "All staff")
+    leader_user = make_user(name="Lee Leader")
+    cohorts.grant_leader(leader_user, cohort=cohort)
+    learner_user = make_user(name="Cal Completed")
+    cohorts.join(cohort, learner_user)
+    assignment = cohorts.assign(
+        cohort, "example-course", utcnow().date() + timedelta(days=30), 12 if rule == "assignment renewal" else None
+    )
+    learner, leader = app.test_client(), app.test_client()
+    sign_in(learner, learner_user)
+    sign_in(leader, leader_user)
+    complete(learner)
+    board = dashboard_url(cohort.id, assignment.id)
+
+    def states() -> tuple[bool, bool]:
+        renewable = "Renew: take the course again" in learner.get("/courses/example-course").get_data(as_text=True)
+        header, row = list(csv.reader(io.StringIO(leader.get(board + ".csv").get_data(as_text=True).lstrip("\ufeff"))))
+        return renewable, dict(zip(header, row, strict=True))["Status"] == "Completed"
+
+    assert states() == (False, True)
+    for days, expected in ((360, (False, True)), (367, (True, False))):
+        when = utcnow() - timedelta(days=days)
+        db.session.execute(db.update(Enrolment).values(completed_at=when))
+        db.session.execute(db.update(Certificate).values(completed_at=when))
+        db.session.commit()
+        assert states() == expected, days
