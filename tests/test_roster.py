@@ -63,10 +63,15 @@ def leader_client(app, world, sign_in):
     return signed_in(app, sign_in, world.leader)
 
 
-def members() -> dict[str, CohortMember]:
+def members(cohort: Cohort | None = None) -> dict[str, CohortMember]:
+    """Memberships by email: of ``cohort``, or of every cohort when each person is in one at most."""
     db.session.expire_all()
-    rows = db.session.execute(select(User.email, CohortMember).join(CohortMember, CohortMember.user_id == User.id))
-    return dict(rows.all())
+    query = select(User.email, CohortMember).join(CohortMember, CohortMember.user_id == User.id)
+    if cohort is not None:
+        query = query.where(CohortMember.cohort_id == cohort.id)
+    rows = db.session.execute(query).all()
+    assert len({email for email, _ in rows}) == len(rows), "someone is in two cohorts: name the cohort"
+    return dict(rows)
 
 
 def users() -> dict[str, User]:
@@ -242,7 +247,7 @@ def test_existing_accounts_are_linked_not_duplicated_and_keep_their_names(
     assert len(people) == count + 1
     assert people["pat@district.org"].id == pat.id and people["pat@district.org"].name == "Pat Existing"
     assert people["pat@district.org"].check_password(PASSWORD)  # the password is untouched
-    member = members()["pat@district.org"]
+    member = members(world.cohort)["pat@district.org"]
     assert (member.user_id, member.staff_role, member.school_id) == (pat.id, "Nurse", world.school.id)
     assert [m.to_address for m in invitations()] == ["new@district.org"]
     signed_in(app, sign_in, pat)  # still signs in as before
@@ -299,13 +304,13 @@ def test_people_missing_from_a_new_roster_are_deactivated_only_when_asked(
     assert preview_counts(page)["To deactivate"] == 1 and "Cara Chen (cara@district.org)" in page
     assert 'name="deactivate_missing"' in page
     assert apply_roster(leader_client, url).endswith("0 deactivated, 0 rows skipped.")
-    assert members()["cara@district.org"].active
+    assert members(world.cohort)["cara@district.org"].active
 
     url, _ = preview_roster(leader_client, world.cohort.id, without_cara)
     assert apply_roster(leader_client, url, deactivate=True).endswith("1 deactivated, 0 rows skipped.")
-    member = members()["cara@district.org"]
+    member = members(world.cohort)["cara@district.org"]
     assert not member.active and member.deactivated_at is not None
-    assert members()["ana@district.org"].active and members()["ben@district.org"].active
+    assert members(world.cohort)["ana@district.org"].active and members(world.cohort)["ben@district.org"].active
     assert users()["cara@district.org"].is_active_account  # the account stays, and can sign in
     signed_in(app, sign_in, cara)
 
@@ -328,7 +333,8 @@ def test_people_missing_from_a_new_roster_are_deactivated_only_when_asked(
     url, page = preview_roster(leader_client, world.cohort.id, FIRST)  # back on the roster: reactivated
     assert preview_counts(page)["Updated"] == 1
     apply_roster(leader_client, url)
-    assert members()["cara@district.org"].active and members()["cara@district.org"].deactivated_at is None
+    cara_member = members(world.cohort)["cara@district.org"]
+    assert cara_member.active and cara_member.deactivated_at is None
 
 
 # --- every kind of CSV file ------------------------------------------------------------------------
