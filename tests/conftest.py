@@ -1,26 +1,34 @@
-"""Fixtures: an app on a fresh database per test (SQLite, or PostgreSQL with TEST_DATABASE_URL)."""
+"""Fixtures: apps on a database that is emptied after each test (SQLite, or PostgreSQL with TEST_DATABASE_URL).
+
+Building an app is the costly part of a test (its routes, and its templates compiled on first use),
+so ``app`` is one app per test session (per pytest-xdist worker), put back as it was after each test:
+its configuration, the caches it keeps of database rows, its rate limits, its mail folder.
+``make_app(**settings)`` builds a fresh app, for tests that change settings read when the app is
+built or that serve the app from threads; every app shares one in-memory cache of compiled templates.
+Tables are created once per session and emptied after every test that used them.
+"""
 
 from __future__ import annotations
 
 import os
 import re
 import shutil
-import uuid
 from pathlib import Path
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from jinja2 import BytecodeCache
 
 from config import TestConfig
 from courseware import create_app
-from courseware.extensions import db
+from courseware.extensions import db, limiter
+from tests.helpers.client import PASSWORD, Client, sign_in_by_form, sign_in_directly
+from tests.helpers.databases import TableCleaner, TestDatabases
+
+__all__ = ["CSRF_META", "EXAMPLE_COURSES", "IN_CI", "PASSWORD", "Client", "TestDatabases"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 EXAMPLE_COURSES = Path(__file__).parent / "courses"
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')  # to leave tokens out of pages compared
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -49,41 +57,22 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.skip(reason=reason))
 
 
-def _to_psycopg(url: str) -> str:
-    return re.sub(r"^postgres(ql)?(\+\w+)?://", "postgresql+psycopg://", url)
+class MemoryBytecodeCache(BytecodeCache):
+    """Templates compiled once per session and shared by every app (keyed by name and source)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        data = self.compiled.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-class TestDatabases:
-    """Creates throwaway databases: SQLite files, or PostgreSQL databases dropped at the end."""
-
-    def __init__(self, tmp: Path) -> None:
-        self.tmp = tmp
-        self.server_url = os.environ.get("TEST_DATABASE_URL")
-        self.created: list[str] = []
-
-    @property
-    def is_postgres(self) -> bool:
-        return bool(self.server_url)
-
-    def new(self) -> str:
-        if not self.server_url:
-            return f"sqlite:///{self.tmp / f'db-{uuid.uuid4().hex[:8]}.sqlite'}"
-        name = f"courseware_test_{uuid.uuid4().hex[:12]}"
-        engine = create_engine(_to_psycopg(self.server_url), isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        engine.dispose()
-        self.created.append(name)
-        return make_url(_to_psycopg(self.server_url)).set(database=name).render_as_string(hide_password=False)
-
-    def drop_all(self) -> None:
-        if not self.created:
-            return
-        engine = create_engine(_to_psycopg(self.server_url), isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            for name in self.created:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        engine.dispose()
+TEMPLATES = MemoryBytecodeCache()
 
 
 @pytest.fixture(scope="session")
@@ -99,22 +88,70 @@ def database_url(databases):
     return databases.new()
 
 
+@pytest.fixture(scope="session")
+def tables(database_url):
+    cleaner = TableCleaner(database_url, db.metadata)
+    cleaner.create_tables(db.metadata)
+    yield cleaner
+    cleaner.dispose()
+
+
 @pytest.fixture
-def make_app(database_url, tmp_path):
-    """Build an app for a test; every app shares the session database, emptied afterwards."""
+def clean_database(tables):
+    """Empties the session database once the test, and every app it built, is done with it."""
+    yield
+    tables.empty()
+
+
+def build_app(database_url: str, instance: Path, **overrides):
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    config.INSTANCE_PATH = instance
+    config.MAIL_DIR = instance / "mail"
+    for key, value in overrides.items():
+        setattr(config, key, value)
+    app = create_app(config)
+    app.test_client_class = Client
+    app.jinja_env.bytecode_cache = TEMPLATES
+    return app
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url, tables, tmp_path_factory):
+    """The app of the test configuration, built once; ``app`` resets it for each test."""
+    app = build_app(database_url, tmp_path_factory.mktemp("instance"))
+    pristine = {"config": dict(app.config), "extensions": set(app.extensions)}
+    yield app, pristine
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(shared_app, clean_database, tmp_path):
+    """The app, in an app context for the test. Whatever the test changes is put back afterwards."""
+    app, pristine = shared_app
+    app.config["MAIL_DIR"] = tmp_path / "instance" / "mail"
+    limiter.init_app(app)  # a fresh in-memory count for every rate limit (the limiter is global)
+    try:
+        with app.app_context():
+            yield app
+    finally:
+        app.config.clear()
+        app.config.update(pristine["config"])
+        for key in set(app.extensions) - pristine["extensions"]:
+            del app.extensions[key]  # caches of rows (quiz versions) that are gone with the rows
+
+
+@pytest.fixture
+def make_app(database_url, tables, clean_database, tmp_path):
+    """Build a fresh app with settings changed: make_app(SIGN_IN_RATE_LIMIT="3 per minute")."""
     built = []
 
     def factory(**overrides):
-        config = TestConfig()
-        config.SQLALCHEMY_DATABASE_URI = database_url
-        config.INSTANCE_PATH = tmp_path / "instance"
-        config.MAIL_DIR = config.INSTANCE_PATH / "mail"
-        for key, value in overrides.items():
-            setattr(config, key, value)
-        app = create_app(config)
-        app.test_client_class = Client
-        with app.app_context():
-            db.create_all()
+        app = build_app(database_url, tmp_path / "instance", **overrides)
+        if app.config["SQLALCHEMY_DATABASE_URI"] != database_url:  # a database of the test's own
+            with app.app_context():
+                db.create_all()
         built.append(app)
         return app
 
@@ -122,55 +159,7 @@ def make_app(database_url, tmp_path):
     for app in built:
         with app.app_context():
             db.session.remove()
-            with db.engine.begin() as conn:
-                existing = set(inspect(conn).get_table_names())
-                for table in reversed(db.metadata.sorted_tables):
-                    if table.name in existing:
-                        conn.execute(table.delete())
             db.engine.dispose()
-
-
-@pytest.fixture
-def app(make_app):
-    app = make_app()
-    with app.app_context():
-        yield app
-
-
-class Client(FlaskClient):
-    """The Flask test client plus form posts that carry the page's CSRF token.
-
-    The test holds an app context open for database access, and Flask reuses it for the
-    client's requests; what a request caches on ``g`` (the signed-in user, the CSRF token)
-    is dropped after it, so that every request starts from its own cookies, as in production.
-    """
-
-    def open(self, *args, **kwargs):
-        try:
-            return super().open(*args, **kwargs)
-        finally:
-            for key in list(vars(g)):
-                g.pop(key, None)
-
-    @property
-    def raw(self) -> Client:
-        return self
-
-    def csrf_token(self, page: str = "/") -> str:
-        response = self.get(page)
-        match = CSRF_META.search(response.get_data(as_text=True))
-        assert match, f"no CSRF token on {page} ({response.status_code})"
-        return match.group(1)
-
-    def submit(self, url: str, data: dict | None = None, page: str | None = None, **kwargs):
-        """POST a form as a browser would after loading ``page`` (by default ``url`` itself)."""
-        payload = dict(data or {})
-        payload["csrf_token"] = self.csrf_token(page or url)
-        return self.post(url, data=payload, **kwargs)
-
-    def post_json(self, url: str, payload: dict, page: str = "/", **kwargs):
-        headers = {"X-CSRFToken": self.csrf_token(page), "Accept": "application/json"}
-        return self.post(url, json=payload, headers=headers, **kwargs)
 
 
 @pytest.fixture
@@ -193,30 +182,26 @@ def runner(app):
     return app.test_cli_runner()
 
 
-PASSWORD = "violet-harbor-lantern-42"
-
-
 @pytest.fixture
 def make_user(app):
-    from courseware.accounts import services
-
-    counter = iter(range(1, 100000))
+    """make_user(name=..., email=..., role=...): a user with PASSWORD, added directly."""
+    from tests.helpers import factories
 
     def factory(name: str | None = None, email: str | None = None, password: str = PASSWORD, role: str = "learner"):
-        n = next(counter)
-        return services.register(name or f"Learner {n}", email or f"learner{n}@example.org", password, role=role)
+        return factories.user(name=name, email=email, password=password, role=role)
 
     return factory
 
 
 @pytest.fixture
 def sign_in():
+    """sign_in(client, user): the client is signed in as the user. The session is written directly;
+    with a password other than PASSWORD, or remember=True, the client signs in through the form."""
+
     def do(client: Client, user, password: str = PASSWORD, remember: bool = False):
-        response = client.submit(
-            "/sign-in", {"email": user.email, "password": password, **({"remember": "y"} if remember else {})}
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-        return response
+        if password != PASSWORD or remember:
+            return sign_in_by_form(client, user, password, remember)
+        return sign_in_directly(client, user)
 
     return do
 

@@ -1,0 +1,1 @@
+"""Shared test helpers: HTML parsing, the test client and sign-in, database set-up, factories."""

@@ -1,0 +1,386 @@
+"""Rows inserted directly, to set up what a test is not about without driving the app over HTTP.
+
+Every function needs an app context (the ``app`` fixture gives one), adds its rows, commits and
+returns what it made. Defaults describe the example course in tests/courses::
+
+    lee = factories.user(name="Lee Leader")
+    district = factories.organisation("Riverside District")
+    cohort = factories.cohort(district, "All staff")
+    factories.leader(lee, cohort=cohort)
+    factories.member(cohort, ian, staff_role="Teacher", school=school)
+    factories.enrolment(ian, pages=["welcome/getting-started"])      # one page read, just now
+    factories.quiz_attempt(ian, score=75)                             # practice-check, attempt 1
+    factories.worksheet_answers(ian, "my-plan", {"plan-title": "Calmer mornings"}, shared=True)
+    certificate = factories.completed(cal)                            # every rule met, certificate issued
+    factories.assignment(cohort, due_on=date(2030, 1, 31))
+
+``completed`` records the facts that meet every completion rule of the course and then lets the
+app's own ``courseware.progress.settle`` complete the enrolment and issue the certificate, so the
+rows are the ones a learner's last action would leave, the queued job that renders the PDF among
+them. The certificate carries STUB_PDF as its kept PDF (which that job then leaves alone) unless
+``pdf=None`` is passed: then ``jobs.work()``, or the first download, renders the real one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from courseware import progress
+from courseware.cohorts.services import new_join_code
+from courseware.courses import Course, catalog
+from courseware.extensions import db
+from courseware.models import (
+    Assignment,
+    Certificate,
+    Cohort,
+    CohortMember,
+    Enrolment,
+    LeaderGrant,
+    Organisation,
+    PageProgress,
+    QuizAttempt,
+    QuizVersion,
+    Role,
+    User,
+    WorksheetAnswer,
+    WorksheetEntry,
+)
+from courseware.models.base import utcnow
+from courseware.models.certificate import new_code
+from courseware.progress.rules import add_months
+from tests.helpers.client import PASSWORD
+
+COURSE = "example-course"
+STUB_PDF = b"%PDF-1.4\n% a stand-in for a rendered certificate, where the PDF is not under test\n%%EOF\n"
+_numbers = itertools.count(1)
+
+
+def course_of(course: Course | str = COURSE) -> Course:
+    found = catalog().get(course) if isinstance(course, str) else course
+    assert found is not None, f"no course {course!r} in {current_app.config['COURSES_DIR']}"
+    return found
+
+
+@lru_cache(maxsize=8)
+def _password_hash(password: str, method: str) -> str:
+    """One hash per password and method: hashing is the slow part of making people."""
+    return generate_password_hash(password, method=method)
+
+
+# --- people and places ---------------------------------------------------------------------------
+
+
+def user(
+    name: str | None = None,
+    email: str | None = None,
+    password: str = PASSWORD,
+    role: str = Role.LEARNER,
+    active: bool = True,
+) -> User:
+    """An account that signs in with ``password``; name and email are made up when not given."""
+    n = next(_numbers)
+    person = User(
+        name=(name if name is not None else f"Learner {n}").strip(),
+        email=(email or f"learner{n}@example.org").strip().lower(),
+        role=role,
+        is_active_account=active,
+        password_hash=_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"]),
+    )
+    db.session.add(person)
+    db.session.commit()
+    return person
+
+
+def organisation(name: str, parent: Organisation | None = None) -> Organisation:
+    """A district, or a school when ``parent`` is its district."""
+    place = Organisation(name=name, parent_id=parent.id if parent else None)
+    db.session.add(place)
+    db.session.commit()
+    return place
+
+
+def cohort(organisation: Organisation, name: str = "All staff", join_enabled: bool = True) -> Cohort:
+    group = Cohort(organisation_id=organisation.id, name=name, join_code=new_join_code(), join_enabled=join_enabled)
+    db.session.add(group)
+    db.session.commit()
+    return group
+
+
+def leader(person: User, organisation: Organisation | None = None, cohort: Cohort | None = None) -> LeaderGrant:
+    """Leadership of a cohort or of an organisation; a learner becomes a leader, as a grant makes them."""
+    assert (organisation is None) != (cohort is None), "a grant is of an organisation or of a cohort"
+    grant = LeaderGrant(
+        user_id=person.id,
+        organisation_id=organisation.id if organisation else None,
+        cohort_id=cohort.id if cohort else None,
+    )
+    if person.role == Role.LEARNER:
+        person.role = Role.LEADER
+    db.session.add(grant)
+    db.session.commit()
+    return grant
+
+
+def member(
+    cohort: Cohort,
+    person: User,
+    staff_role: str = "",
+    school: Organisation | None = None,
+    active: bool = True,
+) -> CohortMember:
+    row = CohortMember(
+        cohort_id=cohort.id,
+        user_id=person.id,
+        staff_role=staff_role,
+        school_id=school.id if school else None,
+        active=active,
+        deactivated_at=None if active else utcnow(),
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def assignment(
+    cohort: Cohort, course: str = COURSE, due_on: date | None = None, renewal_months: int | None = None
+) -> Assignment:
+    """The course assigned to the cohort, due in 30 days unless ``due_on`` says otherwise."""
+    row = Assignment(
+        cohort_id=cohort.id,
+        course_slug=course,
+        due_on=due_on or utcnow().date() + timedelta(days=30),
+        renewal_months=renewal_months,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+# --- what learners have done ---------------------------------------------------------------------
+
+
+def enrolment(
+    person: User,
+    course: Course | str = COURSE,
+    pages: Iterable[str] | None = (),
+    seconds: int = 0,
+    cycle: int = 1,
+    at: datetime | None = None,
+    last_page: str | None = None,
+) -> Enrolment:
+    """An enrolment with ``pages`` read (page keys like "welcome/getting-started"; None: every page)
+    and ``seconds`` of seat time spread over them, the last of them read at ``at`` (now)."""
+    compiled = course_of(course)
+    at = at or utcnow()
+    keys = [p.key for p in compiled.pages] if pages is None else list(pages)
+    for key in keys:
+        assert compiled.page_by_key(key) is not None, f"{compiled.slug} has no page {key!r}"
+    row = Enrolment(
+        user_id=person.id,
+        course_slug=compiled.slug,
+        cycle=cycle,
+        enrolled_at=at,
+        last_activity_at=at,
+        last_page_key=last_page or (keys[-1] if keys else None),
+        pages_visited=len(keys),
+        seconds=seconds,
+    )
+    db.session.add(row)
+    db.session.flush()
+    shares = [seconds // len(keys)] * len(keys) if keys else []
+    if shares:
+        shares[-1] += seconds - sum(shares)
+    for key, share in zip(keys, shares, strict=True):
+        db.session.add(
+            PageProgress(enrolment_id=row.id, page_key=key, first_visited_at=at, last_visited_at=at, seconds=share)
+        )
+    db.session.commit()
+    return row
+
+
+def quiz_version(course: Course | str = COURSE, quiz: str = "practice-check") -> QuizVersion:
+    """The stored version of the quiz as the course has it now (as a page view stores it)."""
+    compiled = course_of(course)
+    found = compiled.find_block("quiz", quiz)
+    assert found is not None, f"{compiled.slug} has no quiz {quiz!r}"
+    compiled_quiz = found[1].quiz
+    row = db.session.scalar(
+        select(QuizVersion).filter_by(course_slug=compiled.slug, quiz_id=quiz, version=compiled_quiz.version)
+    )
+    if row is None:
+        row = QuizVersion(
+            course_slug=compiled.slug, quiz_id=quiz, version=compiled_quiz.version, content=compiled_quiz.content()
+        )
+        db.session.add(row)
+        db.session.commit()
+    return row
+
+
+def quiz_attempt(
+    person: User,
+    quiz: str = "practice-check",
+    score: int = 100,
+    course: Course | str = COURSE,
+    passed: bool | None = None,
+    cycle: int = 1,
+    at: datetime | None = None,
+) -> QuizAttempt:
+    """The learner's next attempt at the quiz with ``score``; passed when it reaches the pass mark.
+
+    The answers are recorded as empty: a test that reads them back should answer through the app.
+    """
+    compiled = course_of(course)
+    version = quiz_version(compiled, quiz)
+    pass_mark = compiled.find_block("quiz", quiz)[1].quiz.pass_mark
+    number = 1 + db.session.scalar(
+        select(func.count(QuizAttempt.id)).filter_by(
+            user_id=person.id, course_slug=compiled.slug, quiz_id=quiz, cycle=cycle
+        )
+    )
+    row = QuizAttempt(
+        user_id=person.id,
+        course_slug=compiled.slug,
+        quiz_id=quiz,
+        cycle=cycle,
+        number=number,
+        quiz_version_id=version.id,
+        answers={},
+        results={},
+        score=score,
+        passed=score >= pass_mark if passed is None else passed,
+        submitted_at=at or utcnow(),
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def worksheet_answers(
+    person: User,
+    worksheet: str = "my-plan",
+    values: dict[str, object] | None = None,
+    course: Course | str = COURSE,
+    shared: bool = False,
+) -> WorksheetEntry:
+    """The learner's entry in the worksheet with ``values`` (field id -> value) saved once each."""
+    compiled = course_of(course)
+    found = compiled.find_block("worksheet", worksheet)
+    assert found is not None, f"{compiled.slug} has no worksheet {worksheet!r}"
+    sheet = found[1].worksheet
+    now = utcnow()
+    entry = WorksheetEntry(
+        user_id=person.id,
+        course_slug=compiled.slug,
+        worksheet_id=sheet.id,
+        title=sheet.title,
+        shared=shared,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    for field_id, value in (values or {}).items():
+        field = sheet.field(field_id)
+        assert field is not None, f"worksheet {worksheet!r} has no field {field_id!r}"
+        db.session.add(
+            WorksheetAnswer(entry_id=entry.id, field_id=field_id, prompt=field.prompt, value=value, updated_at=now)
+        )
+    db.session.commit()
+    return entry
+
+
+FILLED = {
+    "short-text": "An answer",
+    "long-text": "A considered answer.",
+    "date": "2030-01-31",
+}
+
+
+def _filled_value(field) -> object:
+    if field.type in FILLED:
+        return FILLED[field.type]
+    if field.type == "checklist":
+        return [field.options[0].id]
+    if field.type == "choice":
+        return field.options[0].id
+    if field.type == "table":
+        return [["A step"] + ["Me"] * (len(field.columns) - 1)]
+    raise AssertionError(f"no made-up value for a {field.type} field")
+
+
+def completed(
+    person: User,
+    course: Course | str = COURSE,
+    at: datetime | None = None,
+    pdf: bytes | None = STUB_PDF,
+) -> Certificate | None:
+    """Every completion rule met at ``at`` (now): all pages read with the seat time required, every
+    quiz passed (100%), the required fields of every worksheet filled when the course requires them.
+    The app then completes the enrolment and issues the certificate (None for a course without credit).
+    """
+    compiled = course_of(course)
+    at = at or utcnow()
+    seconds = compiled.completion.min_seat_minutes * 60
+    row = enrolment(person, compiled, pages=None, seconds=seconds, at=at)
+    for page in compiled.pages:
+        for segment in page.blocks("quiz"):
+            quiz_attempt(person, segment.quiz.id, 100, compiled, at=at)
+        if compiled.completion.worksheets_required:
+            for segment in page.blocks("worksheet"):
+                required = {f.id: _filled_value(f) for f in segment.worksheet.fields if f.required}
+                worksheet_answers(person, segment.worksheet.id, required, compiled)
+    outcome = progress.settle(person, compiled, row, now=at)
+    assert outcome.completed, f"the facts recorded do not complete {compiled.slug}"
+    if outcome.certificate is not None and pdf is not None:
+        outcome.certificate.pdf = pdf
+        outcome.certificate.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    db.session.commit()
+    return outcome.certificate
+
+
+def certificate(
+    person: User,
+    course: Course | str = COURSE,
+    cycle: int = 1,
+    at: datetime | None = None,
+    pdf: bytes | None = STUB_PDF,
+    **fields,
+) -> Certificate:
+    """A certificate row alone, as issued for the course at ``at`` (now); ``fields`` override columns."""
+    compiled = course_of(course)
+    at = at or utcnow()
+    values = {
+        "code": new_code(),
+        "user_id": person.id,
+        "course_slug": compiled.slug,
+        "cycle": cycle,
+        "generation": 0,
+        "learner_name": person.name,
+        "course_title": compiled.title,
+        "course_version": compiled.version,
+        "hours": compiled.credit.hours,
+        "credit_type": compiled.credit.credit_type,
+        "ceu": compiled.credit.ceu,
+        "provider_name": compiled.provider.name,
+        "approval_number": compiled.provider.approval_number,
+        "provider_contact": compiled.provider.contact,
+        "design": compiled.certificate_design,
+        "completed_at": at,
+        "issued_at": at,
+        "expires_at": add_months(at, compiled.validity_months) if compiled.validity_months else None,
+        "pdf": pdf,
+        "pdf_sha256": hashlib.sha256(pdf).hexdigest() if pdf is not None else None,
+    }
+    values.update(fields)
+    row = Certificate(**values)
+    db.session.add(row)
+    db.session.commit()
+    return row
