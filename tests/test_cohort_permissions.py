@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -15,6 +14,7 @@ from courseware.cohorts import services
 from courseware.extensions import db
 from courseware.models import Cohort, LeaderGrant, Organisation, Role, User
 from courseware.models.base import utcnow
+from tests.helpers.html import element_text, one, texts_of
 from tests.test_cohorts import add_member, signed_in, text_of
 
 ROSTER = b"name,email,staff role,school\nAna Alvarez,ana@district.org,Teacher,Lincoln Elementary\n"
@@ -224,11 +224,8 @@ def test_a_learner_asking_for_a_dashboard_gets_a_403(app, place, sign_in):
     assert "My cohorts" not in text_of(client.get("/"))
 
 
-COHORT_CARD = re.compile(r'<h2 class="course-card__title"><a href="/cohorts/\d+">([^<]+)</a></h2>')
-
-
 def listed_cohorts(client) -> set[str]:
-    return set(COHORT_CARD.findall(text_of(client.get("/cohorts"))))
+    return set(texts_of(text_of(client.get("/cohorts")), 'h2.course-card__title a[href^="/cohorts/"]'))
 
 
 def test_each_leader_lists_the_cohorts_they_lead(app, place, sign_in):
@@ -297,7 +294,8 @@ def test_revoking_a_leader_ends_their_access(app, place, sign_in):
 
 
 def main_menu(client) -> str:
-    return text_of(client.get("/")).split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+    """The text of the site's main navigation."""
+    return element_text(one(text_of(client.get("/")), 'nav[aria-label="Main"]'))
 
 
 def test_the_menu_offers_my_cohorts_only_while_someone_leads(app, place, sign_in):

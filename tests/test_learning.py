@@ -10,6 +10,7 @@ from courseware import progress
 from courseware.courses import catalog
 from courseware.extensions import db
 from courseware.models import Enrolment, PageProgress, PageVisit
+from tests.helpers.html import attribute
 
 FIRST = "/courses/example-course/welcome/getting-started"
 SECOND = "/courses/example-course/welcome/progress"
@@ -105,8 +106,7 @@ def test_progress_is_private_to_each_learner(app, learner_client, make_user, sig
 
 
 def _visit_token(client, url=FIRST) -> str:
-    html = client.get(url).get_data(as_text=True)
-    return html.split('data-visit="', 1)[1].split('"', 1)[0]
+    return attribute(client.get(url), "[data-visit]", "data-visit")
 
 
 def test_heartbeat_credits_seat_time(learner_client):

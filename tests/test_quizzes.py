@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 import threading
 
@@ -15,6 +14,7 @@ from courseware.extensions import db
 from courseware.models import QuizAttempt, QuizVersion
 from courseware.quizzes.grading import normalise
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
+from tests.helpers.html import csrf_token, form_fields
 
 QUIZ_PAGE = "/courses/example-course/practice/check"
 SUBMIT = "/courses/example-course/quizzes/practice-check"
@@ -22,13 +22,14 @@ RIGHT = {"q-sky": "blue", "q-fruits": ["apple", "pear"], "q-boiling": "true", "q
 
 
 def hidden(html: str, name: str) -> str:
-    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+    """A hidden field of the quiz's form (the version shown, the attempt's number)."""
+    return form_fields(html, "form.quiz__form")[name]
 
 
 def answer(client, answers: dict, page: str = QUIZ_PAGE, **overrides):
     html = client.get(page).get_data(as_text=True)
     data = {"version": hidden(html, "version"), "number": hidden(html, "number"), **answers, **overrides}
-    data["csrf_token"] = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+    data["csrf_token"] = csrf_token(html)
     return client.post(SUBMIT, data=data)
 
 
@@ -292,7 +293,7 @@ def test_an_unknown_quiz_is_404(learner_client):
 def test_a_double_submit_records_one_attempt(learner_client):
     html = learner_client.get(QUIZ_PAGE).get_data(as_text=True)
     data = {"version": hidden(html, "version"), "number": hidden(html, "number"), **RIGHT}
-    data["csrf_token"] = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+    data["csrf_token"] = csrf_token(html)
     first = learner_client.post(SUBMIT, data=data)
     second = learner_client.post(SUBMIT, data={**data, "q-sky": "green"})  # the second tab
     assert first.location == second.location
@@ -308,7 +309,7 @@ def test_two_simultaneous_submissions_record_one_attempt(app, learner, sign_in):
     sign_in(client, learner)
     html = client.get(QUIZ_PAGE).get_data(as_text=True)
     data = {"version": hidden(html, "version"), "number": "1", **RIGHT}
-    data["csrf_token"] = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+    data["csrf_token"] = csrf_token(html)
     cookie = client.get_cookie("session").value
     barrier = threading.Barrier(4)
     statuses: list[int] = []
@@ -354,7 +355,7 @@ def test_an_attempt_is_graded_against_the_version_the_learner_saw(editable, make
 def test_a_submit_after_the_session_expired_keeps_the_answers(app, learner):
     client = app.test_client()
     html = client.get("/sign-in").get_data(as_text=True)
-    token = re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+    token = csrf_token(html)
     client.submit("/sign-in", {"email": learner.email, "password": PASSWORD})
     page = client.get(QUIZ_PAGE).get_data(as_text=True)
     version = hidden(page, "version")
