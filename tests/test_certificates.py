@@ -19,6 +19,8 @@ from courseware.extensions import db
 from courseware.models import Certificate, Enrolment
 from courseware.models.base import utcnow
 from tests.conftest import EXAMPLE_COURSES
+from tests.helpers import factories
+from tests.helpers.html import attribute
 from tests.test_quizzes import RIGHT, answer
 from tests.test_worksheets import Listener, autosave
 
@@ -26,7 +28,8 @@ COURSE = "/courses/example-course"
 
 
 def complete(client, course=None) -> None:
-    """Read every page, pass the quiz and fill the required worksheet fields."""
+    """Read every page and pass the quiz, over HTTP, as a learner does. Where completing the course is
+    not what a test is about, ``factories.completed(user)`` sets up the same rows without requests."""
     course = course or catalog().get("example-course")
     for page in course.pages:
         client.get(f"{COURSE}/{page.module.slug}/{page.slug}")
@@ -97,8 +100,7 @@ def test_required_worksheets_and_seat_time(editable, make_user, sign_in):
     autosave(client, "plan-title", "Calmer mornings")
     autosave(client, "response", "I will slow down.", worksheet="looking-back")
     assert certificates() == []  # a minute of seat time is still missing
-    html = client.get(f"{COURSE}/welcome/getting-started").get_data(as_text=True)
-    token = html.split('data-visit="', 1)[1].split('"', 1)[0]
+    token = attribute(client.get(f"{COURSE}/welcome/getting-started"), "[data-visit]", "data-visit")
     from courseware.models import PageVisit
 
     for _ in range(2):
@@ -181,8 +183,8 @@ def test_concurrent_completions_issue_exactly_one_certificate(app, learner, sign
 # --- the PDF ------------------------------------------------------------------------------------
 
 
-def test_the_pdf_says_what_it_certifies(learner_client):
-    complete(learner_client)
+def test_the_pdf_says_what_it_certifies(learner_client, learner):
+    factories.completed(learner, pdf=None)  # rendered at the download
     (certificate,) = certificates()
     response = learner_client.get(f"/certificates/{certificate.code}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -209,7 +211,7 @@ def test_a_redownload_is_byte_identical_after_the_design_changes(editable, make_
     client = app.test_client()
     user = make_user()
     sign_in(client, user)
-    complete(client)
+    factories.completed(user, pdf=None)
     (certificate,) = certificates()
     first = client.get(f"/certificates/{certificate.code}.pdf").data
     template = designs / "classic" / "template.html"
@@ -222,9 +224,9 @@ def test_a_redownload_is_byte_identical_after_the_design_changes(editable, make_
     assert "A changed design" not in pdf_text(again)
 
 
-def test_only_the_owner_and_admins_download_a_certificate(app, learner_client, make_user, sign_in):
-    complete(learner_client)
-    (certificate,) = certificates()
+def test_only_the_owner_and_admins_download_a_certificate(app, learner_client, learner, make_user, sign_in):
+    certificate = factories.completed(learner)
+    assert learner_client.get(f"/certificates/{certificate.code}.pdf").data == factories.STUB_PDF
     other = app.test_client()
     sign_in(other, make_user())
     assert other.get(f"/certificates/{certificate.code}.pdf").status_code == 404
@@ -241,7 +243,7 @@ def test_a_malicious_name_prints_as_text_and_fetches_nothing(app, make_user, sig
     user = make_user(name=name)
     client = app.test_client()
     sign_in(client, user)
-    complete(client)
+    factories.completed(user, pdf=None)
     (certificate,) = certificates()
     data = client.get(f"/certificates/{certificate.code}.pdf").data
     text = pdf_text(data)
@@ -267,7 +269,7 @@ def test_names_in_any_script_and_of_any_length_fit_one_page(app, make_user, sign
     user = make_user(name=name[:300])
     client = app.test_client()
     sign_in(client, user)
-    complete(client)
+    factories.completed(user, pdf=None)
     (certificate,) = certificates()
     data = client.get(f"/certificates/{certificate.code}.pdf").data
     reader = PdfReader(io.BytesIO(data))
@@ -285,8 +287,9 @@ def test_the_second_design_is_chosen_in_course_yml(editable, make_user, sign_in)
     app, folder = editable
     add_setting(folder, "certificate:\n  design: district\n")
     client = app.test_client()
-    sign_in(client, make_user())
-    complete(client)
+    user = make_user()
+    sign_in(client, user)
+    factories.completed(user, pdf=None)
     (certificate,) = certificates()
     assert certificate.design == "district"
     data = client.get(f"/certificates/{certificate.code}.pdf").data
@@ -315,9 +318,8 @@ def verify(client, code: str):
     return page, data
 
 
-def test_verify_a_valid_certificate_without_signing_in(app, learner_client):
-    complete(learner_client)
-    (certificate,) = certificates()
+def test_verify_a_valid_certificate_without_signing_in(app, learner):
+    certificate = factories.completed(learner)
     anonymous = app.test_client()
     page, data = verify(anonymous, certificate.code)
     assert page.status_code == 200 and "this certificate is genuine" in page.get_data(as_text=True)
@@ -331,8 +333,9 @@ def test_verify_an_expired_certificate(editable, make_user, sign_in):
     app, folder = editable
     add_setting(folder, "certificate:\n  validity_months: 12\n")
     client = app.test_client()
-    sign_in(client, make_user())
-    complete(client)
+    user = make_user()
+    sign_in(client, user)
+    factories.completed(user)
     (certificate,) = certificates()
     assert certificate.expires_at.year == certificate.issued_at.year + 1
     assert verify(client, certificate.code)[1].json["status"] == "valid"
@@ -343,7 +346,7 @@ def test_verify_an_expired_certificate(editable, make_user, sign_in):
 
 
 def test_a_corrected_name_gives_a_replacement(learner_client, learner):
-    complete(learner_client)
+    factories.completed(learner)
     (old,) = certificates()
     response = learner_client.submit(
         "/account", {"form": "profile", "profile-name": "Jordan A. Rivera", "profile-email": learner.email}
@@ -362,8 +365,8 @@ def test_a_corrected_name_gives_a_replacement(learner_client, learner):
     assert "Replacement" in text and old.display_code in text and "Jordan A. Rivera" in text
 
 
-def test_an_admin_revokes_a_certificate_with_a_reason(app, learner_client, make_user, sign_in):
-    complete(learner_client)
+def test_an_admin_revokes_a_certificate_with_a_reason(app, learner_client, learner, make_user, sign_in):
+    factories.completed(learner)
     (certificate,) = certificates()
     admin = app.test_client()
     sign_in(admin, make_user(role="admin"))
@@ -402,8 +405,8 @@ def test_verification_is_rate_limited(make_app):
 # --- transcript and renewal ------------------------------------------------------------------------------
 
 
-def test_transcript_csv_and_pdf(learner_client):
-    complete(learner_client)
+def test_transcript_csv_and_pdf(learner_client, learner):
+    factories.completed(learner)
     (certificate,) = certificates()
     csv = learner_client.get("/transcript.csv")
     assert csv.data.startswith("\ufeff".encode())
@@ -419,7 +422,7 @@ def test_renewal_opens_a_new_cycle_and_keeps_the_history(editable, make_user, si
     client = app.test_client()
     user = make_user()
     sign_in(client, user)
-    complete(client)
+    factories.completed(user)
     assert client.submit(f"{COURSE}/renew", page=COURSE).status_code == 302
     assert db.session.scalar(select(func.count(Enrolment.id))) == 1  # not yet: the certificate is current
     a_year_ago = utcnow() - timedelta(days=367)  # the clock moves on: the completion has lapsed
@@ -438,11 +441,11 @@ def test_renewal_opens_a_new_cycle_and_keeps_the_history(editable, make_user, si
     assert "cycle 2" in transcript and ">2</span> hours earned" in transcript
 
 
-def test_pdf_page_renders_to_png(learner_client, tmp_path):
+def test_pdf_page_renders_to_png(learner_client, learner, tmp_path):
     """pdftoppm turns page 1 into a picture (kept out of the repo) for a person to look at."""
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
-    complete(learner_client)
+    factories.completed(learner, pdf=None)
     (certificate,) = certificates()
     pdf = tmp_path / "certificate.pdf"
     pdf.write_bytes(learner_client.get(f"/certificates/{certificate.code}.pdf").data)

