@@ -221,7 +221,7 @@ def test_a_redownload_is_byte_identical_after_the_design_changes(editable, make_
     (folder / "course.yml").write_text((folder / "course.yml").read_text().replace("Example course", "Renamed course"))
     again = client.get(f"/certificates/{certificate.code}.pdf").data
     assert again == first
-    assert "A changed design" not in pdf_text(again)
+    assert "achangeddesign" not in pdf_text(again).replace(" ", "").lower()  # printed in capitals, spaced out
 
 
 def test_only_the_owner_and_admins_download_a_certificate(app, learner_client, learner, make_user, sign_in):
