@@ -1,0 +1,168 @@
+"""The rules of progress and completion, as pure functions of facts (no app, no database):
+CourseProgress over the compiled example course, add_months and completion_lapsed."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from courseware.courses import compile_course
+from courseware.courses.model import CompletionRules, Course
+from courseware.progress.rules import CourseProgress, add_months, completion_lapsed
+from tests.conftest import EXAMPLE_COURSES
+
+WELCOME = ["welcome/getting-started", "welcome/progress"]
+PRACTICE = ["practice/trying-things-out", "practice/wrapping-up", "practice/check"]
+EVERY_PAGE = WELCOME + PRACTICE
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    compiled = compile_course(EXAMPLE_COURSES / "example-course")
+    assert [p.key for p in compiled.pages] == EVERY_PAGE
+    assert [(m.slug, m.minutes) for m in compiled.modules] == [("welcome", 20), ("practice", 40)]
+    return compiled
+
+
+def with_rules(course: Course, **rules) -> Course:
+    return dataclasses.replace(course, completion=dataclasses.replace(course.completion, **rules))
+
+
+def progress(course, visited=(), seconds=0, passed=(), worksheets=None, last_page=None) -> CourseProgress:
+    enrolment = SimpleNamespace(last_page_key=last_page)
+    return CourseProgress(course, enrolment, set(visited), seconds, set(passed), worksheets)
+
+
+# --- pages, modules and completion ---------------------------------------------------------------
+
+
+def test_nothing_done(course):
+    state = CourseProgress(course, None)
+    assert not state.started and state.pages_done == 0 and state.percent == 0
+    assert state.minutes_earned == 0 and not state.complete
+    assert state.resume_page.key == "welcome/getting-started"
+
+
+@pytest.mark.parametrize(("pages", "percent"), [(1, 20), (2, 40), (3, 60), (4, 80), (5, 100)])
+def test_percent_is_of_pages_read(course, pages, percent):
+    assert progress(course, EVERY_PAGE[:pages]).percent == percent
+
+
+def test_a_module_without_a_quiz_is_done_when_its_pages_are_read(course):
+    welcome = course.module("welcome")
+    assert not progress(course, WELCOME[:1]).module_done(welcome)
+    state = progress(course, WELCOME)
+    assert state.module_done(welcome) and state.minutes_earned == 20 and not state.complete
+
+
+def test_a_module_with_a_quiz_needs_it_passed(course):
+    practice = course.module("practice")
+    assert not progress(course, EVERY_PAGE).module_done(practice)
+    assert not progress(course, WELCOME, passed={"practice-check"}).module_done(practice)  # pages unread
+    state = progress(course, EVERY_PAGE, passed={"practice-check"})
+    assert state.module_done(practice) and state.quiz_passed("practice-check")
+    assert state.minutes_earned == 60 and state.complete
+
+
+def test_pages_that_no_longer_exist_count_for_nothing(course):
+    state = progress(course, ["welcome/removed-page", "old-module/page"])
+    assert state.started and state.pages_done == 0 and state.percent == 0
+
+
+def test_worksheets_count_only_when_the_course_requires_them(course):
+    practice = course.module("practice")
+    done = {"passed": {"practice-check"}}
+    assert progress(course, EVERY_PAGE, worksheets=None, **done).module_done(practice)  # not required
+    assert not progress(course, EVERY_PAGE, worksheets=set(), **done).module_done(practice)
+    assert not progress(course, EVERY_PAGE, worksheets={"my-plan"}, **done).module_done(practice)
+    both = progress(course, EVERY_PAGE, worksheets={"my-plan", "looking-back"}, **done)
+    assert both.module_done(practice) and both.complete
+
+
+def test_seat_time_is_a_minimum_in_whole_minutes(course):
+    timed = with_rules(course, min_seat_minutes=2)
+    done = {"visited": EVERY_PAGE, "passed": {"practice-check"}}
+    assert not progress(timed, seconds=119, **done).complete
+    assert not progress(timed, seconds=119, **done).seat_time_met
+    state = progress(timed, seconds=120, **done)
+    assert state.seat_time_met and state.complete
+    assert progress(course, seconds=0, **done).seat_time_met  # no minimum
+
+
+def test_seat_time_alone_completes_nothing(course):
+    timed = with_rules(course, min_seat_minutes=1)
+    state = progress(timed, WELCOME, seconds=10_000)
+    assert state.seat_time_met and not state.complete
+
+
+def test_a_course_without_modules_is_never_complete(course):
+    empty = dataclasses.replace(course, modules=[], completion=CompletionRules())
+    state = CourseProgress(empty, SimpleNamespace(last_page_key=None))
+    assert not state.complete and state.percent == 0 and state.resume_page is None
+
+
+# --- where Resume goes -------------------------------------------------------------------------------
+
+
+def test_resume_goes_to_the_last_page_opened(course):
+    assert progress(course, EVERY_PAGE[:3], last_page="welcome/progress").resume_page.key == "welcome/progress"
+
+
+def test_resume_after_the_last_page_was_removed_goes_to_the_first_unread(course):
+    state = progress(course, WELCOME, last_page="welcome/removed")
+    assert state.resume_page.key == "practice/trying-things-out"
+
+
+def test_resume_when_everything_is_read_and_the_last_page_is_gone_goes_to_the_start(course):
+    assert progress(course, EVERY_PAGE, last_page="gone/page").resume_page.key == "welcome/getting-started"
+
+
+# --- months --------------------------------------------------------------------------------------------
+
+
+def at(year, month, day, hour=12) -> datetime:
+    return datetime(year, month, day, hour, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (at(2026, 1, 15), 1, at(2026, 2, 15)),
+        (at(2026, 1, 31), 1, at(2026, 2, 28)),  # no 31 February: the month's last day
+        (at(2028, 1, 31), 1, at(2028, 2, 29)),  # a leap year
+        (at(2028, 2, 29), 12, at(2029, 2, 28)),
+        (at(2028, 2, 29), 48, at(2032, 2, 29)),
+        (at(2026, 3, 31), 1, at(2026, 4, 30)),
+        (at(2026, 11, 30), 3, at(2027, 2, 28)),  # across the year
+        (at(2026, 12, 1), 1, at(2027, 1, 1)),
+        (at(2026, 12, 31), 12, at(2027, 12, 31)),
+        (at(2026, 5, 20), 0, at(2026, 5, 20)),
+        (at(2026, 5, 20), 120, at(2036, 5, 20)),
+    ],
+)
+def test_add_months(start, months, expected):
+    assert add_months(start, months) == expected
+    assert add_months(start, months).tzinfo is UTC  # the time of day and the zone are kept
+
+
+COMPLETED = at(2026, 1, 31)
+
+
+@pytest.mark.parametrize(
+    ("completed", "months", "now", "lapsed"),
+    [
+        (None, 12, at(2040, 1, 1), False),  # never completed
+        (COMPLETED, None, at(2040, 1, 1), False),  # no renewal period: never lapses
+        (COMPLETED, 0, at(2040, 1, 1), False),
+        (COMPLETED, 1, at(2026, 2, 28) - timedelta(seconds=1), False),
+        (COMPLETED, 1, at(2026, 2, 28), True),  # the anniversary itself starts the next round
+        (COMPLETED, 12, at(2027, 1, 31) - timedelta(microseconds=1), False),
+        (COMPLETED, 12, at(2027, 1, 31), True),
+        (COMPLETED, 12, at(2030, 1, 1), True),
+    ],
+)
+def test_completion_lapsed(completed, months, now, lapsed):
+    assert completion_lapsed(completed, months, now) is lapsed
