@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 CI_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# `make test` spreads the tests over one process per CPU (pytest-xdist); PYTEST_WORKERS=0 runs them in one.
+PYTEST_WORKERS ?= auto
+PYTEST := $(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # `make lock`: requirements*.in -> requirements*.txt, every package pinned with PyPI's hashes,
 # resolved against PyPI alone whatever pip is configured with on this machine.
@@ -46,9 +49,9 @@ run: $(VENV)/.runtime
 	$(BIN)/flask --debug run --no-debugger --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.system-test $(VENV)/.dev
-	$(BIN)/pytest
+	$(PYTEST)
 ifeq ($(CI),true)
-	TEST_DATABASE_URL=$(CI_DATABASE_URL) $(BIN)/pytest
+	TEST_DATABASE_URL=$(CI_DATABASE_URL) $(PYTEST)
 endif
 
 lint: $(VENV)/.dev
