@@ -1,5 +1,6 @@
 """The rules of progress and completion, as pure functions of facts (no app, no database):
-CourseProgress over the compiled example course, add_months and completion_lapsed."""
+CourseProgress over the compiled example course, add_months, completion_lapsed and the seat time
+one heartbeat earns."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from courseware.courses import compile_course
 from courseware.courses.model import CompletionRules, Course
-from courseware.progress.rules import CourseProgress, add_months, completion_lapsed
+from courseware.progress.rules import CourseProgress, add_months, completion_lapsed, heartbeat_credit
 from tests.conftest import EXAMPLE_COURSES
 
 WELCOME = ["welcome/getting-started", "welcome/progress"]
@@ -166,3 +167,35 @@ COMPLETED = at(2026, 1, 31)
 )
 def test_completion_lapsed(completed, months, now, lapsed):
     assert completion_lapsed(completed, months, now) is lapsed
+
+
+# --- seat time: what one heartbeat earns --------------------------------------------------------
+
+BEAT = {"interval": 30, "cap": 1200}
+
+
+@pytest.mark.parametrize(
+    ("gap", "since_course_activity", "visit_seconds", "earned"),
+    [
+        (30, 30, 0, 30),  # a steady heartbeat earns the time since the last one
+        (65, 65, 0, 65),  # up to two intervals and a few seconds of delay
+        (66, 66, 0, 0),  # longer: the tab was idle, hidden or asleep
+        (3600, 3600, 0, 0),  # an hour away earns nothing, not a capped hour
+        (0, 0, 0, 0),  # the same beat again
+        (-5, 10, 0, 0),  # a clock that went backwards
+        (30, 30, 1190, 10),  # the last seconds before the cap of one visit
+        (30, 30, 1200, 0),  # a visit at the cap earns nothing more
+        (30, 4, 0, 4),  # another tab of the course was credited 4 s ago: only those 4 s are new
+        (30, 0, 0, 0),  # ... or just now: nothing
+        (29.9, 40, 0, 29),  # whole seconds
+    ],
+)
+def test_a_heartbeat_earns_the_time_since_the_last_one_within_the_rules(
+    gap, since_course_activity, visit_seconds, earned
+):
+    assert heartbeat_credit(gap, since_course_activity, visit_seconds, **BEAT) == earned
+
+
+def test_a_longer_heartbeat_interval_allows_a_longer_gap():
+    assert heartbeat_credit(120, 120, 0, interval=60, cap=1200) == 120
+    assert heartbeat_credit(126, 126, 0, interval=60, cap=1200) == 0

@@ -102,3 +102,15 @@ def completion_lapsed(completed_at: datetime | None, months: int | None, now: da
     if completed_at is None or not months:
         return False
     return add_months(completed_at, months) <= now
+
+
+def heartbeat_credit(gap: float, since_course_activity: float, visit_seconds: int, interval: int, cap: int) -> int:
+    """The seconds of seat time one heartbeat earns.
+
+    ``gap`` is the time since the visit's last heartbeat: a gap longer than two heartbeat intervals
+    (and a few seconds of network delay) means the tab was idle, hidden or asleep, and earns nothing.
+    Several tabs of one course share one clock: a beat earns no more than has passed since the
+    course's last credited activity. One visit earns at most ``cap`` seconds.
+    """
+    credit = int(gap) if 0 < gap <= 2 * interval + 5 else 0
+    return max(0, min(credit, cap - visit_seconds, int(since_course_activity)))

@@ -18,6 +18,7 @@ from courseware.models import Enrolment, PageProgress, PageVisit, User
 from courseware.models.base import utcnow
 from courseware.progress.completion import Outcome, settle
 from courseware.progress.enrolments import enrol
+from courseware.progress.rules import heartbeat_credit
 
 
 def record_page_view(
@@ -71,13 +72,13 @@ def record_heartbeat(user: User, token: str, now: datetime | None = None) -> tup
     if row is None:
         return None
     visit, enrolment = row
-    interval = current_app.config["HEARTBEAT_SECONDS"]
-    cap = current_app.config["SEAT_TIME_CAP_SECONDS"]
-    gap = (now - visit.last_beat_at).total_seconds()
-    credit = int(gap) if 0 < gap <= 2 * interval + 5 else 0
-    # Several tabs of one course share one clock: no more time than has passed since the last credit.
-    since_course_activity = int((now - enrolment.last_activity_at).total_seconds())
-    credit = max(0, min(credit, cap - visit.seconds, since_course_activity))
+    credit = heartbeat_credit(
+        gap=(now - visit.last_beat_at).total_seconds(),
+        since_course_activity=(now - enrolment.last_activity_at).total_seconds(),
+        visit_seconds=visit.seconds,
+        interval=current_app.config["HEARTBEAT_SECONDS"],
+        cap=current_app.config["SEAT_TIME_CAP_SECONDS"],
+    )
     # Only the request that still sees the old last_beat_at credits the gap, so two tabs
     # or a retried request never count the same seconds twice.
     claimed = affected(
