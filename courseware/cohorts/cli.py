@@ -8,10 +8,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from courseware.cohorts import services
+from courseware.cohorts import queries, services
 from courseware.cohorts.roster import RosterUnreadable, decode
-from courseware.extensions import db
-from courseware.models import Cohort
 
 cohorts_cli = AppGroup("cohorts", help="Manage cohorts and their rosters.")
 
@@ -23,7 +21,7 @@ cohorts_cli = AppGroup("cohorts", help="Manage cohorts and their rosters.")
 @click.option("--dry-run", is_flag=True, help="Show what would change, and change nothing.")
 def import_roster(cohort_id: int, file: Path, deactivate_missing: bool, dry_run: bool) -> None:
     """Apply the roster FILE (CSV: name, email, staff role, school) to cohort COHORT_ID."""
-    cohort = db.session.get(Cohort, cohort_id)
+    cohort = queries.cohort(cohort_id)
     if cohort is None:
         raise click.ClickException(f"there is no cohort {cohort_id}")
     try:
