@@ -10,7 +10,7 @@ at their time, dead ones given up); jobs of other kinds cannot be kept. Then job
 
 Revision ID: 0006
 Revises: 0005
-Create Date: 2026-12-01 09:00:00.000000
+Create Date: 2026-11-29 06:00:00.000000
 
 """
 from datetime import datetime, timezone
