@@ -35,6 +35,9 @@ def shot(page, name: str) -> None:
 
 
 def assert_accessible(page, what: str) -> None:
+    # A form post re-renders the page; the alert can be in the DOM before the
+    # stylesheet has applied, and unstyled links are smaller than 24 px.
+    page.wait_for_load_state("load")
     violations = axe.run(page, options=AXE_OPTIONS).response["violations"]
     report = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']}\n"
