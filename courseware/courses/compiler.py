@@ -8,9 +8,10 @@ from pathlib import Path
 from courseware.courses.blocks import SLUG_RE, BlockContext, registry, slugify
 from courseware.courses.course_yml import key_lines, read_course_yml
 from courseware.courses.model import Course, HtmlSegment, Module, Page
-from courseware.courses.problems import ProblemList
 
-# The quiz, worksheet and reflection block types register themselves as they are imported.
+# The quiz, worksheet, reflection and practice block types register themselves as they are imported.
+from courseware.courses.practice_block import PracticeBlock  # noqa: F401
+from courseware.courses.problems import ProblemList
 from courseware.courses.quiz_block import QuizBlock  # noqa: F401
 from courseware.courses.render import MarkdownRenderer, find_images, media_file
 from courseware.courses.source import RawBlock, split_front_matter, split_pages
@@ -55,6 +56,8 @@ def compile_course(course_dir: Path, root: Path | None = None, designs: list[str
     if not unreadable:  # with a module missing, the hours cannot add up: say nothing more
         _check_hours(course, problems)
     course.problems = problems.sorted()
+    course.credit_problems = problems.sorted("credit")
+    course.warnings = problems.sorted("warnings")
     return course
 
 

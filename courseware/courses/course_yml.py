@@ -11,6 +11,8 @@ import yaml
 from courseware.courses.model import CompletionRules, Course, Credit, Provider
 from courseware.courses.problems import ProblemList
 
+# The share of each module's stated minutes a learner must really spend, in percent (docs/authoring.md).
+DEFAULT_ACTIVE_TIME = 80
 CREDIT_TYPES = {"contact hours", "ceu", "clock hours", "pdps"}
 TOP_KEYS = {
     "title", "summary", "audience", "version", "published", "credit", "provider",
@@ -19,7 +21,7 @@ TOP_KEYS = {
 SECTION_KEYS = {
     "credit": {"hours", "type", "ceu"},
     "provider": {"name", "approval_number", "contact"},
-    "completion": {"pass_mark", "worksheets_required", "min_seat_minutes"},
+    "completion": {"pass_mark", "worksheets_required", "min_seat_minutes", "active_time"},
     "certificate": {"design", "validity_months"},
 }
 
@@ -107,7 +109,16 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
         min_seat_minutes=reader.number(
             completion, ("completion", "min_seat_minutes"), 0, minimum=0, maximum=100000, whole=True
         ),
+        active_time=reader.number(
+            completion, ("completion", "active_time"), DEFAULT_ACTIVE_TIME, minimum=0, maximum=100, whole=True
+        ),
     )
+    if course.credit.hours > 0 and course.completion.active_time == 0:
+        reader.error(
+            ("completion", "active_time"),
+            "'completion.active_time' may be 0 only for a course that offers no credit: "
+            f"a credit-bearing course requires active time (the default is {DEFAULT_ACTIVE_TIME} %)",
+        )
     certificate = data.get("certificate") or {}
     course.certificate_design = reader.text(certificate, ("certificate", "design")) or "classic"
     validity = certificate.get("validity_months")

@@ -67,6 +67,9 @@ class CompletionRules:
     pass_mark: int = 80
     worksheets_required: bool = False
     min_seat_minutes: int = 0
+    # Active time each module requires, as a percentage of its stated minutes (0: none, only
+    # for a course that offers no credit). Seat time on its pages and logged practice count.
+    active_time: int = 80
 
 
 @dataclass
@@ -84,11 +87,22 @@ class Course:
     certificate_design: str = "classic"
     validity_months: int | None = None
     modules: list[Module] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # mistakes: the course is not served
+    credit_problems: list[Problem] = field(default_factory=list)  # served, but no certificate is issued
+    warnings: list[Problem] = field(default_factory=list)  # worth a look; nothing is held back
 
     @property
     def is_broken(self) -> bool:
         return bool(self.problems)
+
+    @property
+    def offers_credit(self) -> bool:
+        return self.credit.hours > 0
+
+    @property
+    def credit_ready(self) -> bool:
+        """A certificate may be issued: the course offers credit and nothing about it is in doubt."""
+        return self.offers_credit and not self.credit_problems
 
     @property
     def pages(self) -> list[Page]:

@@ -19,7 +19,7 @@ from courseware.progress.enrolments import (
     start_new_cycle,
 )
 from courseware.progress.facts import progress_for
-from courseware.progress.rules import CourseProgress, add_months, completion_lapsed
+from courseware.progress.rules import CourseProgress, add_months, completion_lapsed, required_minutes
 from courseware.progress.seat_time import record_heartbeat, record_page_view
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "record_heartbeat",
     "record_page_view",
     "renewal_months",
+    "required_minutes",
     "settle",
     "start_new_cycle",
 ]

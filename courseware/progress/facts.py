@@ -33,6 +33,7 @@ def progress_for(user: User | None, course: Course, enrolment: Enrolment | None 
         sum(seconds for _, seconds in rows),
         passed_quizzes=passed,
         done_worksheets=worksheets,
+        page_seconds={row.page_key: row.seconds for row in rows},
     )
 
 

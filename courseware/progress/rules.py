@@ -8,11 +8,17 @@ their leader always see the same answer.
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from courseware.courses import Course, Module, Page
 from courseware.models import Enrolment
+
+
+def required_minutes(module: Module, active_time: int) -> int:
+    """The active minutes a module requires: ``active_time`` percent of its stated minutes, rounded up."""
+    return math.ceil(module.minutes * active_time / 100)
 
 
 @dataclass
@@ -23,6 +29,9 @@ class CourseProgress:
     seconds: int = 0
     passed_quizzes: set[str] = field(default_factory=set)
     done_worksheets: set[str] | None = None  # None: the course does not require worksheets
+    page_seconds: dict[str, int] = field(default_factory=dict)  # page key -> seat time on it
+    practice_minutes: dict[str, int] = field(default_factory=dict)  # practice block id -> minutes logged
+    finished: bool | None = None  # evaluation and attestation done; None: the course asks for neither
 
     @property
     def started(self) -> bool:
@@ -31,7 +40,7 @@ class CourseProgress:
     def page_done(self, page: Page) -> bool:
         return page.key in self.visited
 
-    def module_done(self, module: Module) -> bool:
+    def module_work_done(self, module: Module) -> bool:
         """Every page read, every quiz passed and, where the course requires it, every worksheet done."""
         pages = module.pages
         return (
@@ -42,6 +51,37 @@ class CourseProgress:
                 or all(seg.worksheet.id in self.done_worksheets for p in pages for seg in p.blocks("worksheet"))
             )
         )
+
+    def module_done(self, module: Module) -> bool:
+        """The module's work is done and its required active time spent."""
+        return self.module_work_done(module) and self.module_time_met(module)
+
+    # -- time -------------------------------------------------------------------------------------
+
+    def module_required_minutes(self, module: Module) -> int:
+        return required_minutes(module, self.course.completion.active_time)
+
+    def module_seconds(self, module: Module) -> int:
+        """Seat time recorded on the module's pages."""
+        return sum(self.page_seconds.get(p.key, 0) for p in module.pages)
+
+    def module_practice_minutes(self, module: Module) -> int:
+        """Logged practice that counts: each block's log up to the block's cap."""
+        return sum(
+            min(self.practice_minutes.get(seg.practice.id, 0), seg.practice.cap)
+            for p in module.pages
+            for seg in p.blocks("practice")
+        )
+
+    def module_minutes(self, module: Module) -> int:
+        """Active minutes recorded for the module: seat time (whole minutes) and counted practice."""
+        return self.module_seconds(module) // 60 + self.module_practice_minutes(module)
+
+    def module_time_met(self, module: Module) -> bool:
+        return self.module_minutes(module) >= self.module_required_minutes(module)
+
+    def module_minutes_needed(self, module: Module) -> int:
+        return max(0, self.module_required_minutes(module) - self.module_minutes(module))
 
     def quiz_passed(self, quiz_id: str) -> bool:
         return quiz_id in self.passed_quizzes
@@ -55,8 +95,10 @@ class CourseProgress:
 
     @property
     def percent(self) -> int:
+        """Pages read, in percent; never 100 while any requirement is unmet."""
         total = len(self.course.pages)
-        return round(100 * self.pages_done / total) if total else 0
+        percent = round(100 * self.pages_done / total) if total else 0
+        return percent if self.complete or percent < 100 else 99
 
     @property
     def minutes_earned(self) -> int:
@@ -68,10 +110,50 @@ class CourseProgress:
         return self.seconds >= self.course.completion.min_seat_minutes * 60
 
     @property
-    def complete(self) -> bool:
-        """Every completion rule of course.yml is met: pages, quizzes, worksheets, seat time."""
+    def ready_to_finish(self) -> bool:
+        """Every rule but the last step is met: pages, quizzes, worksheets, active time, seat time."""
         modules = self.course.modules
         return bool(modules) and all(self.module_done(m) for m in modules) and self.seat_time_met
+
+    @property
+    def complete(self) -> bool:
+        """Every completion rule of course.yml is met, the evaluation and attestation included."""
+        return self.ready_to_finish and self.finished is not False
+
+    def missing(self) -> list[str]:
+        """What still stands between the learner and completion, in plain words, module by module."""
+        lines: list[str] = []
+        for module in self.course.modules:
+            lines.extend(f"{module.title}: {text}" for text in self._module_missing(module))
+        if not self.seat_time_met:
+            needed = self.course.completion.min_seat_minutes - self.seconds // 60
+            lines.append(f"{needed} more minutes of time in the course")
+        if self.ready_to_finish and self.finished is False:
+            lines.append("the course evaluation and your attestation")
+        return lines
+
+    def _module_missing(self, module: Module) -> list[str]:
+        texts: list[str] = []
+        unread = [p for p in module.pages if not self.page_done(p)]
+        if unread:
+            texts.append(f"{len(unread)} page{'s' if len(unread) != 1 else ''} to read")
+        quizzes = [seg.quiz for p in module.pages for seg in p.blocks("quiz") if seg.quiz.id not in self.passed_quizzes]
+        texts.extend(f"pass the quiz \u201c{quiz.title}\u201d" for quiz in quizzes)
+        if self.done_worksheets is not None:
+            sheets = [
+                seg.worksheet
+                for p in module.pages
+                for seg in p.blocks("worksheet")
+                if seg.worksheet.id not in self.done_worksheets
+            ]
+            texts.extend(f"complete \u201c{sheet.title}\u201d" for sheet in sheets)
+        needed = self.module_minutes_needed(module)
+        if needed:
+            texts.append(
+                f"{needed} more minutes of active time "
+                f"({self.module_minutes(module)} of {self.module_required_minutes(module)} recorded)"
+            )
+        return texts
 
     @property
     def resume_page(self) -> Page | None:

@@ -171,18 +171,26 @@ def enrolment(
     person: User,
     course: Course | str = COURSE,
     pages: Iterable[str] | None = (),
-    seconds: int = 0,
+    seconds: int | dict[str, int] = 0,
     cycle: int = 1,
     at: datetime | None = None,
     last_page: str | None = None,
 ) -> Enrolment:
     """An enrolment with ``pages`` read (page keys like "welcome/getting-started"; None: every page)
-    and ``seconds`` of seat time spread over them, the last of them read at ``at`` (now)."""
+    and ``seconds`` of seat time spread over them (or given page by page, as {page key: seconds}),
+    the last of them read at ``at`` (now)."""
     compiled = course_of(course)
     at = at or utcnow()
     keys = [p.key for p in compiled.pages] if pages is None else list(pages)
     for key in keys:
         assert compiled.page_by_key(key) is not None, f"{compiled.slug} has no page {key!r}"
+    if isinstance(seconds, dict):
+        by_page, seconds = seconds, sum(seconds.values())
+    else:
+        shares = [seconds // len(keys)] * len(keys) if keys else []
+        if shares:
+            shares[-1] += seconds - sum(shares)
+        by_page = dict(zip(keys, shares, strict=True))
     row = Enrolment(
         user_id=person.id,
         course_slug=compiled.slug,
@@ -195,12 +203,11 @@ def enrolment(
     )
     db.session.add(row)
     db.session.flush()
-    shares = [seconds // len(keys)] * len(keys) if keys else []
-    if shares:
-        shares[-1] += seconds - sum(shares)
-    for key, share in zip(keys, shares, strict=True):
+    for key in keys:
         db.session.add(
-            PageProgress(enrolment_id=row.id, page_key=key, first_visited_at=at, last_visited_at=at, seconds=share)
+            PageProgress(
+                enrolment_id=row.id, page_key=key, first_visited_at=at, last_visited_at=at, seconds=by_page.get(key, 0)
+            )
         )
     db.session.commit()
     return row
@@ -316,6 +323,20 @@ def _filled_value(field) -> object:
     raise AssertionError(f"no made-up value for a {field.type} field")
 
 
+def time_spent(compiled: Course) -> dict[str, int]:
+    """Seat time, page by page, that meets every module's required active time and the course's minimum."""
+    by_page: dict[str, int] = {}
+    for module in compiled.modules:
+        needed = progress.required_minutes(module, compiled.completion.active_time) * 60
+        share = -(-needed // len(module.pages))
+        by_page.update({page.key: share for page in module.pages})
+    short = compiled.completion.min_seat_minutes * 60 - sum(by_page.values())
+    if short > 0 and by_page:
+        last = compiled.pages[-1].key
+        by_page[last] += short
+    return by_page
+
+
 def completed(
     person: User,
     course: Course | str = COURSE,
@@ -328,8 +349,7 @@ def completed(
     """
     compiled = course_of(course)
     at = at or utcnow()
-    seconds = compiled.completion.min_seat_minutes * 60
-    row = enrolment(person, compiled, pages=None, seconds=seconds, at=at)
+    row = enrolment(person, compiled, pages=None, seconds=time_spent(compiled), at=at)
     for page in compiled.pages:
         for segment in page.blocks("quiz"):
             quiz_attempt(person, segment.quiz.id, 100, compiled, at=at)
