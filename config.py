@@ -38,6 +38,7 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.COURSES_DIR = Path(os.environ.get("COURSES_DIR", BASE_DIR / "modules"))
         self.CERTIFICATES_DIR = Path(os.environ.get("CERTIFICATES_DIR", BASE_DIR / "certificates"))
+        self.CREDIT_PROFILES_DIR = Path(os.environ.get("CREDIT_PROFILES_DIR", BASE_DIR / "credit_profiles"))
         self.COURSES_AUTO_RELOAD = _bool("COURSES_AUTO_RELOAD", self.DEBUG)
 
         # Mail: written to instance/mail/ and the console unless MAIL_SERVER is set.

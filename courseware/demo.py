@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import click
@@ -11,8 +12,11 @@ from sqlalchemy import select
 from courseware.accounts import services
 from courseware.cohorts import services as cohorts
 from courseware.courses import catalog
+from courseware.credit import all_profiles, find_provider
+from courseware.credit import services as providers
+from courseware.credit.images import check_image
 from courseware.extensions import db
-from courseware.models import Organisation, Role
+from courseware.models import CreditProvider, Organisation, Role
 from courseware.models.base import utcnow
 
 demo_cli = AppGroup("demo", help="Demo data for trying Courseware on one machine.")
@@ -24,6 +28,26 @@ DEMO_ACCOUNTS = [
     (Role.LEADER, "Sam Okafor", "leader@example.org", "harbor-thistle-garnet-4"),
     (Role.ADMIN, "Alex Chen", "admin@example.org", "orchard-falcon-pewter-9"),
 ]
+# The provider the reference course names: fictional, and marked as such wherever it is printed.
+DEMO_PROVIDER = "lakeside-demo"
+DEMO_PROVIDER_DETAILS = providers.ProviderDetailsForm(
+    name="Lakeside Learning Collaborative (demo provider, fictional)",
+    contact="demo-provider@courseware.invalid",
+    signatory_name="Morgan Ellis (fictional)",
+    signatory_title="Director of Professional Learning, demo provider",
+)
+DEMO_LOGO = b"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 330 64" width="330" height="64">
+<defs><linearGradient id="lake" gradientUnits="userSpaceOnUse" x1="2" y1="6" x2="54" y2="58">
+<stop offset="0" stop-color="#1f5f5b"/><stop offset="1" stop-color="#b4532a"/></linearGradient></defs>
+<rect x="2" y="6" width="52" height="52" fill="url(#lake)"/>
+<path d="M8 40 Q18 30 28 40 T48 40" fill="none" stroke="#ffffff" stroke-width="4"/>
+<text x="66" y="32" font-family="sans-serif" font-size="22" font-weight="bold" fill="#1d2433">Lakeside Learning</text>
+<text x="66" y="54" font-family="sans-serif" font-size="14" fill="#4a5468">Demo provider, fictional</text>
+</svg>"""
+DEMO_SIGNATURE = b"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 80" width="300" height="80">
+<path d="M10 60 C30 10 45 10 50 55 S70 70 85 30 S110 20 115 55 C120 75 140 40 160 38 S190 60 205 35
+S235 30 250 50 S280 45 292 30" fill="none" stroke="#1b2a5e" stroke-width="3" stroke-linecap="round"/>
+</svg>"""
 
 
 @demo_cli.command("seed")
@@ -33,6 +57,7 @@ def seed() -> None:
         if services.find_user_by_email(email) is None:
             services.register(name, email, password, role=role)
     _demo_district()
+    provider = demo_provider()
     click.echo("\nDemo accounts (sign in at http://127.0.0.1:5000/sign-in):")
     for role, _, email, password in DEMO_ACCOUNTS:
         click.echo(f"  {role.value:8} {email:22} password: {password}")
@@ -40,6 +65,8 @@ def seed() -> None:
     if course is not None and not course.is_broken:
         click.echo(f"\nStart with the course “{course.title}”:")
         click.echo(f"  http://127.0.0.1:5000/courses/{course.slug}")
+    click.echo(f"\nIts certificates name the demo provider “{provider.name}” (key {provider.key}), which is fictional:")
+    click.echo("  set up your own at http://127.0.0.1:5000/admin/providers and name it in course.yml.")
     click.echo("")
 
 
@@ -63,3 +90,17 @@ def _demo_district() -> None:
     course = catalog().get(REFERENCE_COURSE)
     if course is not None and not course.is_broken:
         cohorts.assign(cohort, course.slug, utcnow().date() + timedelta(days=60), None)
+
+
+def demo_provider() -> CreditProvider:
+    """The fictional provider the reference course names, with a number marked as a demo in every credit
+    system, a logo and a signature. Made once; later runs leave it as it is (an admin may have changed it)."""
+    provider = find_provider(DEMO_PROVIDER)
+    if provider is not None:
+        return provider
+    numbers = {key: f"DEMO-{key.upper()}-0000" for key, profile in all_profiles().items() if profile.number_label}
+    details = replace(DEMO_PROVIDER_DETAILS, numbers=numbers)
+    provider = providers.create_provider(DEMO_PROVIDER, details)
+    providers.store_asset(provider, "logo", check_image(DEMO_LOGO))
+    providers.store_asset(provider, "signature", check_image(DEMO_SIGNATURE))
+    return provider

@@ -80,7 +80,12 @@ def test_get_requests_write_nothing(app, request, make_user, sign_in):
             dashboard_url(cohort_id, assignment.id) + "?sort=progress&order=desc",
             dashboard_url(cohort_id, assignment.id) + ".csv",
         ],
-        admin: ["/admin/courses", "/admin/organisations", f"/admin/certificates?q={certificate.code}"],
+        admin: [
+            "/admin/courses",
+            "/admin/organisations",
+            f"/admin/certificates?q={certificate.code}",
+            "/admin/providers",
+        ],
     }
     for client, urls in reads.items():
         for url in urls:

@@ -67,7 +67,10 @@ def test_the_certificate_is_issued_at_the_moment_the_rules_are_met(learner_clien
     assert certificate.user_id == learner.id and certificate.learner_name == "Jordan Rivera"
     assert (certificate.course_title, certificate.course_version) == ("Example course", "1.0")
     assert (certificate.hours, certificate.credit_type, certificate.ceu) == (1, "contact hours", 0.1)
-    assert (certificate.provider_name, certificate.approval_number) == ("Example Provider", "EX-0001")
+    assert (certificate.provider_name, certificate.approval_number) == (
+        "Northfield Teacher Learning Center",
+        "NTLC-0001",
+    )
     assert certificate.expires_at is None
     assert certificate.pdf_sha256 is None  # rendered by a job, not in the request that completed the course
     assert jobs.work().done == 1
@@ -189,7 +192,12 @@ def test_the_pdf_says_what_it_certifies(learner_client, learner):
     response = learner_client.get(f"/certificates/{certificate.code}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
-    for expected in ["Jordan Rivera", "Example course", "1 contact hours", "0.1 CEU", "Example Provider"]:
+    for expected in [
+        "Jordan Rivera",
+        "Example course",
+        "1 contact hour",
+        "Northfield Teacher Learning Center",
+    ]:
         assert expected in text, expected
     compact = text.replace(" ", "")
     assert certificate.display_code in compact and f"/verify/{certificate.code}" in compact
@@ -198,7 +206,7 @@ def test_the_pdf_says_what_it_certifies(learner_client, learner):
     width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
     assert width > height  # landscape
     assert reader.metadata.title == "Certificate: Example course"
-    assert reader.metadata.author == "Example Provider"
+    assert reader.metadata.author == "Northfield Teacher Learning Center"
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged
     assert reader.trailer["/Root"]["/Lang"] == "en"
 
@@ -324,7 +332,7 @@ def test_verify_a_valid_certificate_without_signing_in(app, learner):
     page, data = verify(anonymous, certificate.code)
     assert page.status_code == 200 and "this certificate is genuine" in page.get_data(as_text=True)
     assert data.json["status"] == "valid" and data.json["name"] == "Jordan Rivera"
-    assert data.json["hours"] == 1 and data.json["provider"]["approval_number"] == "EX-0001"
+    assert data.json["hours"] == 1 and data.json["provider"]["approval_number"] == "NTLC-0001"
     # Codes are accepted as printed, in groups and in any case.
     assert anonymous.get(f"/verify/{certificate.display_code.lower()}").status_code == 200
 

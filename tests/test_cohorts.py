@@ -994,8 +994,9 @@ def seed_members(cohort: Cohort, school: Organisation, count: int, prefix: str) 
         insert(Certificate),
         [{"code": f"{prefix.upper()}{u:08d}".ljust(32, "X")[:32], "user_id": u, "course_slug": COURSE, "cycle": 1,
           "generation": 0, "learner_name": "Someone", "course_title": "Example course", "course_version": "1.0",
-          "hours": 1.0, "credit_type": "contact hours", "ceu": 0.1, "provider_name": "Example Provider",
-          "approval_number": "EX-0001", "provider_contact": "training@example.org", "design": "classic",
+          "hours": 1.0, "credit_type": "contact hours", "ceu": 0.1,
+          "provider_name": "Northfield Teacher Learning Center", "approval_number": "NTLC-0001",
+          "provider_contact": "training@northfield.test", "design": "classic",
           "completed_at": now, "issued_at": now} for i, u in enumerate(user_ids) if i % 2],
     )  # fmt: skip
     db.session.commit()

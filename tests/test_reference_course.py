@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from courseware.courses import catalog, compile_course
+from courseware.demo import demo_provider
 from courseware.extensions import db
 from courseware.models import Certificate
 
@@ -50,6 +51,7 @@ def test_every_question_has_feedback_and_an_explanation(course):
 def test_a_learner_walks_through_every_page_quiz_and_worksheet_to_a_certificate(make_app, make_user, sign_in):
     app = make_app(COURSES_DIR=MODULES)
     with app.app_context():
+        demo_provider()  # the provider the course names
         course = catalog().get(SLUG)
         client = app.test_client()
         user = make_user(name="Casey Morgan")

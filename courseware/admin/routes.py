@@ -4,14 +4,24 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from courseware import jobs
 from courseware.accounts.services import find_user_by_email
+from courseware.admin.forms import AssetForm, ProviderForm, provider_form
 from courseware.certificates import services as certificate_services
 from courseware.cohorts import queries as cohort_queries
 from courseware.cohorts import services as cohort_services
 from courseware.courses import catalog
-from courseware.models import Job, JobStatus
+from courseware.courses.checks import credit_checks
+from courseware.credit import all_profiles
+from courseware.credit import services as credit_services
+from courseware.credit.images import MAX_BYTES, ImageRejected, check_image, too_large
+from courseware.credit.providers import details_of, provider_missing
+from courseware.credit.waiting import waiting_courses
+from courseware.errors import render_error
+from courseware.forms import add_error, text
+from courseware.models import CreditProvider, Job, JobStatus
 from courseware.models.base import utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -28,10 +38,34 @@ def admin_required(view):
     return wrapped
 
 
+@bp.context_processor
+def certificates_waiting() -> dict:
+    """Every admin page says which courses have certificates held back, and why."""
+    if not (current_user.is_authenticated and current_user.is_admin):
+        return {}
+    return {"waiting_courses": waiting_courses()}
+
+
 @bp.get("/courses")
 @admin_required
 def courses():
-    return render_template("admin/courses.html", courses=catalog().all())
+    found = catalog().all()
+    checks = {course.slug: credit_checks(course) for course in found if not course.is_broken}
+    return render_template(
+        "admin/courses.html", courses=found, credit_checks=checks, profile_problems=all_profiles().problems
+    )
+
+
+@bp.post("/certificates/issue-waiting")
+@admin_required
+def issue_waiting():
+    if credit_services.request_issue_waiting():
+        flash(
+            "The certificates held back are being issued, for every course whose details are now complete.", "success"
+        )
+    else:
+        flash("No certificate is held back.", "info")
+    return redirect(url_for("admin.courses"))
 
 
 @bp.get("/certificates")
@@ -64,8 +98,29 @@ def revoke(certificate_id: int):
 def organisations():
     overview = cohort_queries.organisations_overview()
     return render_template(
-        "admin/organisations.html", districts=overview.districts, grants=overview.grants, cohorts=overview.cohorts
+        "admin/organisations.html",
+        districts=overview.districts,
+        grants=overview.grants,
+        cohorts=overview.cohorts,
+        profiles=all_profiles().titled(),
     )
+
+
+@bp.post("/organisations/<int:organisation_id>/credit-profile")
+@admin_required
+def set_credit_profile(organisation_id: int):
+    organisation = cohort_queries.organisation(organisation_id)
+    if organisation is None:
+        abort(404)
+    key = request.form.get("credit_profile", "")
+    profile = all_profiles().get(key)
+    if key and profile is None:
+        flash("Choose one of the credit profiles in the list.", "error")
+    else:
+        cohort_services.set_credit_profile(organisation, key or None)
+        chosen = f"“{profile.title}”" if profile else "no profile of its own"
+        flash(f"{organisation.name} now has {chosen}.", "success")
+    return redirect(url_for("admin.organisations"))
 
 
 @bp.post("/organisations")
@@ -163,3 +218,153 @@ def _job_summary(job: Job) -> str:
     if job.kind == jobs.EMAIL_SEND:
         return f"{payload.get('kind', 'email')} to {payload.get('to', '?')}: {payload.get('subject', '')}"
     return job.dedupe_key or ""
+
+
+# --- credit providers ----------------------------------------------------------------------------
+
+
+def _provider(provider_id: int) -> CreditProvider:
+    provider = credit_services.provider_by_id(provider_id)
+    if provider is None:
+        abort(404)
+    return provider
+
+
+@bp.get("/providers")
+@admin_required
+def providers():
+    found = credit_services.all_providers()
+    courses_by_key: dict[str, list] = {}
+    for course in catalog().all():
+        if course.provider.key and not course.is_broken:
+            courses_by_key.setdefault(course.provider.key, []).append(course)
+    problems = {
+        key: sorted({problem.message for course in courses for problem in credit_checks(course)})
+        for key, courses in courses_by_key.items()
+    }
+    return render_template("admin/providers.html", providers=found, courses_by_key=courses_by_key, problems=problems)
+
+
+@bp.route("/providers/new", methods=["GET", "POST"])
+@admin_required
+def create_provider():
+    form = provider_form(all_profiles().titled(), creating=True)
+    if form.validate_on_submit():
+        key = text(form.key)
+        if credit_services.key_taken(key):
+            add_error(form.key, "Another provider has this key: choose another.")
+        else:
+            provider = credit_services.create_provider(key, _details(form))
+            flash(f"“{provider.name}” is set up. Courses name it with provider: {provider.key}.", "success")
+            return redirect(url_for("admin.edit_provider", provider_id=provider.id))
+    return render_template("admin/provider_new.html", form=form), 422 if form.errors else 200
+
+
+def _details(form: ProviderForm) -> credit_services.ProviderDetailsForm:
+    return credit_services.ProviderDetailsForm(
+        name=text(form.name),
+        contact=text(form.contact),
+        signatory_name=text(form.signatory_name),
+        signatory_title=text(form.signatory_title),
+        numbers=form.numbers(),
+    )
+
+
+def _edit_page(provider: CreditProvider, form=None, uploads=None, status: int = 200):
+    profiles = all_profiles().titled()
+    if form is None:
+        form = provider_form(profiles, creating=False, obj=provider, formdata=None)
+        for profile, name in form.number_fields:
+            getattr(form, name).data = (provider.numbers or {}).get(profile.key, "")
+    uploads = uploads or {}
+    for kind in credit_services.ASSET_KINDS:
+        uploads.setdefault(kind, AssetForm(prefix=kind, formdata=None))
+    courses = [course for course in catalog().all() if course.provider.key == provider.key]
+    details = details_of(provider)
+    readiness = [(profile, provider_missing(details, profile)) for profile in profiles]
+    checks = {course.slug: credit_checks(course) for course in courses if not course.is_broken}
+    return render_template(
+        "admin/provider_edit.html",
+        provider=provider,
+        form=form,
+        uploads=uploads,
+        courses=courses,
+        checks=checks,
+        readiness=readiness,
+        max_bytes=MAX_BYTES,
+    ), status
+
+
+@bp.route("/providers/<int:provider_id>", methods=["GET", "POST"])
+@admin_required
+def edit_provider(provider_id: int):
+    provider = _provider(provider_id)
+    if request.method == "GET":
+        return _edit_page(provider)
+    form = provider_form(all_profiles().titled(), creating=False)
+    if form.validate_on_submit():
+        credit_services.update_provider(provider, _details(form))
+        flash(f"“{provider.name}” is saved. Certificates issued before keep the details they printed.", "success")
+        return redirect(url_for("admin.edit_provider", provider_id=provider.id))
+    return _edit_page(provider, form=form, status=422)
+
+
+@bp.post("/providers/<int:provider_id>/<any(signature, logo):kind>")
+@admin_required
+def upload_asset(provider_id: int, kind: str):
+    provider = _provider(provider_id)
+    form = AssetForm(prefix=kind)
+    if form.validate_on_submit():
+        stream = form.file.data.stream
+        size = stream.seek(0, 2)
+        stream.seek(0)
+        try:
+            if size > MAX_BYTES:
+                raise ImageRejected(too_large(size))
+            image = check_image(stream.read(MAX_BYTES + 1))
+        except ImageRejected as problem:
+            add_error(form.file, str(problem))
+        else:
+            credit_services.store_asset(provider, kind, image)
+            flash(f"The {kind} is saved; certificates issued from now on print it.", "success")
+            return redirect(url_for("admin.edit_provider", provider_id=provider.id))
+    return _edit_page(provider, uploads={kind: form}, status=422)
+
+
+@bp.post("/providers/<int:provider_id>/<any(signature, logo):kind>/remove")
+@admin_required
+def remove_asset(provider_id: int, kind: str):
+    provider = _provider(provider_id)
+    credit_services.remove_asset(provider, kind)
+    flash(f"The {kind} is removed; certificates issued before keep theirs.", "success")
+    return redirect(url_for("admin.edit_provider", provider_id=provider.id))
+
+
+@bp.get("/assets/<int:asset_id>")
+@admin_required
+def asset(asset_id: int):
+    found = credit_services.asset(asset_id)
+    if found is None:
+        abort(404)
+    return (
+        found.data,
+        200,
+        {
+            "Content-Type": found.media_type,
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, max-age=86400, immutable",
+        },
+    )
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error: RequestEntityTooLarge):
+    """An upload over the app's size limit never reaches the form: show the form again, saying so."""
+    if request.endpoint != "admin.upload_asset" or not (current_user.is_authenticated and current_user.is_admin):
+        return render_error(413)
+    provider = _provider(int((request.view_args or {})["provider_id"]))
+    kind = str((request.view_args or {})["kind"])
+    form = AssetForm(prefix=kind, formdata=None)
+    add_error(form.file, too_large(request.content_length or MAX_BYTES + 1) + " Nothing was saved.")
+    return _edit_page(provider, uploads={kind: form}, status=413)

@@ -16,6 +16,7 @@ from jinja2 import FileSystemLoader
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from courseware.credit import fill
 from courseware.models import Certificate
 from courseware.pdf import render_pdf
 
@@ -58,10 +59,24 @@ def number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def values(certificate: Certificate, verify_url: str, replaces_code: str | None) -> dict:
-    """Everything the template may show, as plain strings, numbers and one QR code."""
+def printed_lines(certificate: Certificate) -> list[tuple[str, str]]:
+    """The labelled lines the certificate's credit profile prints, as printed (none on older certificates)."""
+    lines = certificate.printed_lines or []
+    return [(str(label), fill(str(value), certificate.learner_name, certificate.issued_at)) for label, value in lines]
+
+
+def printed_statement(certificate: Certificate) -> str:
+    return fill(certificate.statement, certificate.learner_name, certificate.issued_at) if certificate.statement else ""
+
+
+def values(
+    certificate: Certificate, verify_url: str, replaces_code: str | None, images: dict[str, str] | None = None
+) -> dict:
+    """Everything the template may show, as plain strings, numbers, one QR code and the provider's
+    images as ``data:`` URIs (``images``: "signature" and "logo", when the certificate has them)."""
     qr = segno.make(verify_url, error="m")
     date = "%-d %B %Y"
+    images = images or {}
     return {
         "lang": "en",
         "title": f"Certificate: {certificate.course_title}",
@@ -83,11 +98,24 @@ def values(certificate: Certificate, verify_url: str, replaces_code: str | None)
         "qr_svg": Markup(qr.svg_inline(scale=3, border=0, dark="#1d2433", omitsize=True)),  # noqa: S704 (made by segno)
         "replacement": certificate.replaces_id is not None,
         "replaces_code": replaces_code or "",
+        # Printed by the credit profile (empty on certificates issued before profiles, which print as they did).
+        "profile": bool(certificate.credit_profile),
+        "credit_name": certificate.credit_name or "",
+        "credit_amount": number(certificate.credit_amount) if certificate.credit_amount is not None else "",
+        "credit_unit": certificate.credit_unit or "",
+        "statement": printed_statement(certificate),
+        "lines": printed_lines(certificate),
+        "signatory_name": certificate.signatory_name or "",
+        "signatory_title": certificate.signatory_title or "",
+        "signature_src": images.get("signature", ""),
+        "logo_src": images.get("logo", ""),
     }
 
 
-def render_certificate(certificate: Certificate, verify_url: str, replaces_code: str | None = None) -> bytes:
+def render_certificate(
+    certificate: Certificate, verify_url: str, replaces_code: str | None = None, images: dict[str, str] | None = None
+) -> bytes:
     folder = design_folder(certificate.design)
     template = _environment(str(folder)).get_template("template.html")
-    html = template.render(**values(certificate, verify_url, replaces_code))
+    html = template.render(**values(certificate, verify_url, replaces_code, images))
     return render_pdf(html, folder)

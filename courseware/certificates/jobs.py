@@ -21,6 +21,13 @@ def render(payload: dict) -> None:
         services.render_and_keep(certificate)
 
 
+@jobs.handler(services.ISSUE_WAITING, timeout=600)
+def issue_waiting(payload: dict) -> None:
+    """Issue the certificates held back while a course's credit details were incomplete (queued when an
+    admin changes a provider, or asks for it on the admin pages)."""
+    services.issue_waiting()
+
+
 @jobs.handler(REISSUE)
 def reissue(payload: dict) -> None:
     """Replace every current certificate of a learner that shows an earlier name."""

@@ -4,7 +4,9 @@ from flask import Blueprint, abort, current_app, jsonify, render_template
 from flask_login import current_user, login_required
 
 from courseware.certificates import services
+from courseware.certificates.designs import printed_lines, printed_statement
 from courseware.certificates.transcript import transcript_csv, transcript_pdf
+from courseware.credit.profiles import DATE_LABELS
 from courseware.errors import render_error
 from courseware.extensions import limiter
 from courseware.models import Certificate
@@ -36,9 +38,25 @@ def _public(certificate: Certificate) -> dict:
             "approval_number": certificate.approval_number,
             "contact": certificate.provider_contact,
         },
+        "profile": _profile(certificate),
         "replacement": certificate.replaces_id is not None,
         "replaced_by": services.replaced_by_code(certificate),
         "revoked_reason": certificate.revoked_reason if certificate.revoked_at else None,
+    }
+
+
+def _profile(certificate: Certificate) -> dict | None:
+    """The credit profile the certificate was issued with, and what it printed (None before profiles)."""
+    if not certificate.credit_profile:
+        return None
+    return {
+        "key": certificate.credit_profile,
+        "name": certificate.credit_name,
+        "amount": certificate.credit_amount,
+        "unit": certificate.credit_unit,
+        "statement": printed_statement(certificate),
+        "lines": [{"label": label, "value": value} for label, value in printed_lines(certificate)],
+        "signatory": {"name": certificate.signatory_name or "", "title": certificate.signatory_title or ""},
     }
 
 
@@ -54,7 +72,9 @@ def verify(code: str):
             "No certificate has this code",
             "Check the code against the certificate: it has eight groups of four letters and digits.",
         )
-    return render_template("certificates/verify.html", certificate=certificate, info=_public(certificate))
+    return render_template(
+        "certificates/verify.html", certificate=certificate, info=_public(certificate), date_labels=DATE_LABELS.values()
+    )
 
 
 def verify_json(code: str):

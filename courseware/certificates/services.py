@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
-from courseware import jobs
+from courseware import jobs, progress
 from courseware.certificates import designs
-from courseware.courses import Course
+from courseware.courses import Course, catalog
 from courseware.database import affected
 from courseware.extensions import db
-from courseware.models import Certificate, User
+from courseware.models import Certificate, Enrolment, ProviderAsset, User
 from courseware.models.base import utcnow
 from courseware.models.certificate import new_code, normalise_code
 from courseware.urls import external_url
@@ -34,7 +36,7 @@ def render_and_keep(certificate: Certificate) -> bytes:
         return _stored_pdf(certificate) or b""
     replaces = db.session.get(Certificate, certificate.replaces_id) if certificate.replaces_id else None
     data = designs.render_certificate(
-        certificate, verify_url(certificate.code), replaces.display_code if replaces else None
+        certificate, verify_url(certificate.code), replaces.display_code if replaces else None, images(certificate)
     )
     stored = affected(
         db.session.execute(
@@ -49,6 +51,17 @@ def render_and_keep(certificate: Certificate) -> bytes:
         return _stored_pdf(certificate) or data
     certificate.pdf_sha256 = hashlib.sha256(data).hexdigest()
     return data
+
+
+def images(certificate: Certificate) -> dict[str, str]:
+    """The signature and logo the certificate was issued with, as ``data:`` URIs for its design."""
+    wanted = {"signature": certificate.signature_asset_id, "logo": certificate.logo_asset_id}
+    found = {}
+    for name, asset_id in wanted.items():
+        asset = db.session.get(ProviderAsset, asset_id) if asset_id else None
+        if asset is not None:
+            found[name] = f"data:{asset.media_type};base64,{base64.b64encode(asset.data).decode()}"
+    return found
 
 
 def store_pdf(certificate: Certificate) -> bytes:
@@ -143,7 +156,42 @@ def replace_for_new_name(user: User) -> list[Certificate]:
 COPIED = (
     "user_id", "course_slug", "cycle", "course_title", "course_version", "hours", "credit_type", "ceu",
     "provider_name", "approval_number", "provider_contact", "design", "completed_at", "expires_at",
+    "credit_profile", "credit_name", "credit_amount", "credit_unit", "statement", "printed_lines",
+    "signatory_name", "signatory_title", "signature_asset_id", "logo_asset_id",
 )  # fmt: skip
+
+ISSUE_WAITING = (
+    "certificates.issue_waiting"  # the job that issues certificates held back (courseware.certificates.jobs)
+)
+
+
+@dataclass(frozen=True)
+class Issued:
+    issued: int = 0
+    waiting: int = 0  # still held back: the course's credit details are still incomplete
+
+
+def issue_waiting() -> Issued:
+    """Issue every held-back certificate whose course and provider now have every detail its learner's
+    credit profile requires, and queue its PDF. Part of the "certificates.issue_waiting" job, which commits."""
+    held = db.session.scalars(
+        select(Enrolment)
+        .where(Enrolment.certificate_held_at.is_not(None), Enrolment.completed_at.is_not(None))
+        .order_by(Enrolment.course_slug, Enrolment.id)
+    )
+    issued = waiting = 0
+    now = utcnow()
+    for enrolment in list(held):
+        course = catalog().get(enrolment.course_slug)
+        user = db.session.get(User, enrolment.user_id)
+        if course is None or course.is_broken or not course.offers_credit or user is None:
+            waiting += 1
+            continue
+        if progress.issue_certificate(user, course, enrolment, now) is not None:
+            issued += 1
+        elif enrolment.certificate_held_at is not None:
+            waiting += 1
+    return Issued(issued, waiting)
 
 
 def replaced_by_code(certificate: Certificate) -> str | None:

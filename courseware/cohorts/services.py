@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from courseware.cohorts.roster import ParsedRoster, RosterRow, parse
+from courseware.credit.services import queue_issue_waiting
 from courseware.database import affected
 from courseware.extensions import db
 from courseware.jobs import enqueue_emails
@@ -37,6 +38,14 @@ def create_organisation(name: str, parent: Organisation | None = None) -> Organi
     db.session.add(organisation)
     db.session.commit()
     return organisation
+
+
+def set_credit_profile(organisation: Organisation, profile_key: str | None) -> None:
+    """The credit profile the organisation's staff receive where a course offers it (None: a school
+    follows its district). Certificates held back may now be issued with it. Commits."""
+    organisation.credit_profile = profile_key
+    queue_issue_waiting()
+    db.session.commit()
 
 
 def grant_leader(user: User, organisation: Organisation | None = None, cohort: Cohort | None = None) -> LeaderGrant:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from courseware.courses.compiler import compile_course
 from courseware.courses.model import Course
+from courseware.courses.problems import Problem
 
 
 def _signature(course_dir: Path) -> tuple:
@@ -22,9 +23,13 @@ def _signature(course_dir: Path) -> tuple:
 class Catalog:
     """Every course folder under ``root``; a folder is a course when it has a course.yml."""
 
-    def __init__(self, root: Path, auto_reload: bool = False, designs: list[str] | None = None) -> None:
+    def __init__(
+        self, root: Path, auto_reload: bool = False, designs: list[str] | None = None, profiles: list[str] | None = None
+    ) -> None:
         self.root = root
         self.designs = designs
+        self.profiles = profiles
+        self.profile_problems: list[Problem] = []  # credit profile files that did not load
         self.auto_reload = auto_reload
         self._lock = threading.Lock()
         self._courses: dict[str, tuple[tuple, Course]] = {}
@@ -54,7 +59,7 @@ class Catalog:
         with self._lock:
             cached = self._courses.get(slug)
             if cached is None or cached[0] != signature:
-                cached = (signature, compile_course(course_dir, self.root, self.designs))
+                cached = (signature, compile_course(course_dir, self.root, self.designs, self.profiles))
                 self._courses[slug] = cached
         return cached[1]
 

@@ -21,18 +21,34 @@ MODULE_FILE_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
 MODULE_KEYS = {"title", "minutes", "objectives", "id"}
 
 
-def compile_course(course_dir: Path, root: Path | None = None, designs: list[str] | None = None) -> Course:
+def compile_course(
+    course_dir: Path, root: Path | None = None, designs: list[str] | None = None, profiles: list[str] | None = None
+) -> Course:
     """Compile one course folder. Mistakes are collected in ``course.problems``, never raised.
 
-    ``designs`` lists the certificate designs that exist; when given, course.yml must name one of them.
+    ``designs`` lists the certificate designs that exist, and ``profiles`` the credit profiles; when
+    given, course.yml must name one of them.
     """
     problems = ProblemList(root or course_dir.parent)
-    course, order = read_course_yml(course_dir, problems)
+    course, order = read_course_yml(course_dir, problems, profiles)
     if designs is not None and course.credit.hours and course.certificate_design not in designs:
         yml = course_dir / "course.yml"
         line = key_lines(yml.read_text(encoding="utf-8")).get(("certificate", "design"), 1) if yml.exists() else 1
         known = ", ".join(designs) or "none"
         problems.add(yml, line, f"certificate design '{course.certificate_design}' does not exist (designs: {known})")
+    if (
+        profiles is not None
+        and course.credit.hours
+        and not course.credit.profiles
+        and (course_dir / "course.yml").exists()
+    ):
+        yml = course_dir / "course.yml"
+        line = key_lines(yml.read_text(encoding="utf-8")).get(("credit",), 1)
+        problems.add_credit(
+            yml,
+            line,
+            f"no credit profile is offered: list them in 'credit.profiles' (profiles: {', '.join(sorted(profiles))})",
+        )
     renderer = MarkdownRenderer(media_url=f"/courses/{course.slug}/media/")
     ids: dict[str, tuple[str, int]] = {}
 

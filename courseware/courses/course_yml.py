@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,21 +15,40 @@ from courseware.courses.problems import ProblemList
 # The share of each module's stated minutes a learner must really spend, in percent (docs/authoring.md).
 DEFAULT_ACTIVE_TIME = 80
 CREDIT_TYPES = {"contact hours", "ceu", "clock hours", "pdps"}
+# The credit profile a course offers when course.yml lists none: the one that matches its credit type.
+TYPE_PROFILES = {"contact hours": "contact-hours", "clock hours": "clock-hours", "ceu": "iacet-ceu", "pdps": "ma-pdp"}
+PROFILE_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
+PROVIDER_KEY_RE = PROFILE_KEY_RE
+PROVIDER_TEXT = ("name", "approval_number", "contact", "signatory", "signatory_title")
+# Text that stands for details still to be filled in, never to be printed on a certificate.
+PLACEHOLDER_RE = re.compile(
+    r"\(set by [^)]*\)|\byour (organi[sz]ation|organi[sz]ation's|approval|contact|name|email|phone|number)\b"
+    r"|\bTBD\b|\bTBA\b|\bto be (determined|confirmed|announced)\b|\bexample\b|\bx{3,}\b|\bplaceholder\b"
+    r"|\bchange ?me\b|\blorem ipsum\b|<[^>]*>|\[[^\]]*\]",
+    re.IGNORECASE,
+)
 TOP_KEYS = {
     "title", "summary", "audience", "version", "published", "credit", "provider",
     "completion", "certificate", "modules",
 }  # fmt: skip
 SECTION_KEYS = {
-    "credit": {"hours", "type", "ceu"},
-    "provider": {"name", "approval_number", "contact"},
+    "credit": {"hours", "type", "ceu", "profiles", "learner_chooses"},
+    "provider": {*PROVIDER_TEXT, "numbers"},
     "completion": {"pass_mark", "worksheets_required", "min_seat_minutes", "active_time"},
     "certificate": {"design", "validity_months"},
 }
 
 
-def key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """Line number (from 1) of every mapping key, by its path: {('credit', 'hours'): 7}."""
-    lines: dict[tuple[str, ...], int] = {}
+def placeholder(text: str) -> str | None:
+    """The part of ``text`` that is a placeholder ("(set by the provider)", "TBD", "example.org"), or None."""
+    match = PLACEHOLDER_RE.search(text)
+    return match.group(0) if match else None
+
+
+def key_lines(text: str) -> dict[tuple, int]:
+    """Line number (from 1) of every mapping key and list item, by its path: {('credit', 'hours'): 7},
+    {('credit', 'profiles', 0): 9}."""
+    lines: dict[tuple, int] = {}
 
     def walk(node, path):
         if isinstance(node, yaml.MappingNode):
@@ -36,14 +56,23 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
                 here = (*path, str(key.value))
                 lines[here] = key.start_mark.line + 1
                 walk(value, here)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                lines[(*path, index)] = item.start_mark.line + 1
+                walk(item, (*path, index))
 
     with contextlib.suppress(yaml.YAMLError):  # read_course_yml reports the YAML error itself
         walk(yaml.compose(text), ())
     return lines
 
 
-def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, list[str] | None]:
-    """The course's settings and its optional module order; problems are recorded, never raised."""
+def read_course_yml(
+    course_dir: Path, problems: ProblemList, profiles: list[str] | None = None
+) -> tuple[Course, list[str] | None]:
+    """The course's settings and its optional module order; problems are recorded, never raised.
+
+    ``profiles`` lists the credit profiles that exist; when given, course.yml must name only those.
+    """
     path = course_dir / "course.yml"
     course = Course(slug=course_dir.name, path=course_dir, title=course_dir.name)
     try:
@@ -68,6 +97,8 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
     reader.unknown_keys(data, TOP_KEYS, ())
     for section, allowed in SECTION_KEYS.items():
         value = data.get(section)
+        if section == "provider" and isinstance(value, str):
+            continue  # the key of a provider set up by an admin
         if value is not None and not isinstance(value, dict):
             reader.error((section,), f"'{section}' must be a set of 'key: value' lines")
             data[section] = {}
@@ -94,14 +125,14 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
             ("credit", "type"), f"credit type '{credit_type}' is not one of: contact hours, CEU, clock hours, PDPs"
         )
     ceu = reader.number(credit, ("credit", "ceu"), round(hours / 10, 2), minimum=0, maximum=100)
-    course.credit = Credit(hours=hours, credit_type=credit_type, ceu=ceu)
-
-    provider = data.get("provider") or {}
-    course.provider = Provider(
-        name=reader.text(provider, ("provider", "name")),
-        approval_number=reader.text(provider, ("provider", "approval_number")),
-        contact=reader.text(provider, ("provider", "contact")),
+    course.credit = Credit(
+        hours=hours,
+        credit_type=credit_type,
+        ceu=ceu,
+        profiles=reader.profiles(credit, credit_type, profiles),
+        learner_chooses=reader.boolean(credit, ("credit", "learner_chooses"), False),
     )
+    course.provider = reader.provider(data.get("provider"), profiles, offers_credit=hours > 0)
     completion = data.get("completion") or {}
     course.completion = CompletionRules(
         pass_mark=reader.number(completion, ("completion", "pass_mark"), 80, minimum=0, maximum=100, whole=True),
@@ -138,8 +169,93 @@ class _Reader:
     def __init__(self, path: Path, problems: ProblemList, lines: dict) -> None:
         self.path, self.problems, self.lines = path, problems, lines
 
-    def error(self, key: tuple[str, ...], message: str) -> None:
+    def error(self, key: tuple, message: str) -> None:
         self.problems.add(self.path, self.lines.get(key, 1), message)
+
+    def credit_problem(self, key: tuple, message: str) -> None:
+        self.problems.add_credit(self.path, self.lines.get(key, self.lines.get(key[:1], 1)), message)
+
+    def profiles(self, credit: dict, credit_type: str, known: list[str] | None) -> tuple[str, ...]:
+        """``credit.profiles``: profile keys, each once; without it, the profile matching the credit type."""
+        value = credit.get("profiles")
+        if value is None:
+            default = TYPE_PROFILES.get(credit_type.lower())
+            return (default,) if default and (known is None or default in known) else ()
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            self.error(
+                ("credit", "profiles"),
+                "'credit.profiles' must be a list of credit profile keys, such as [contact-hours]",
+            )
+            return ()
+        chosen: list[str] = []
+        for index, key in enumerate(value):
+            where = ("credit", "profiles", index)
+            if key in chosen:
+                self.error(where, f"'credit.profiles' lists '{key}' twice")
+            elif known is not None and key not in known:
+                self.error(where, f"unknown credit profile '{key}' (profiles: {', '.join(sorted(known)) or 'none'})")
+            elif not PROFILE_KEY_RE.match(key):
+                self.error(where, f"'{key}' is not a credit profile key (lowercase letters, digits and hyphens)")
+            else:
+                chosen.append(key)
+        return tuple(chosen)
+
+    def provider(self, value, known: list[str] | None, offers_credit: bool) -> Provider:
+        """``provider``: the key of a provider an admin set up, or the provider's details themselves."""
+        where = self.problems.shown(self.path), self.lines.get(("provider",), 1)
+        if isinstance(value, str):
+            key = value.strip()
+            if not PROVIDER_KEY_RE.match(key):
+                self.error(
+                    ("provider",), f"'provider: {key}' is not a provider key (lowercase letters, digits and hyphens)"
+                )
+            return Provider(key=key, file=where[0], line=where[1])
+        if value is None:
+            if offers_credit:
+                self.credit_problem(
+                    ("credit",),
+                    "a course that offers credit names its provider: 'provider: <key>' for a provider set up by an "
+                    "admin, or 'provider:' with the provider's name and contact",
+                )
+            return Provider(file=where[0], line=where[1])
+        if not isinstance(value, dict):
+            return Provider(file=where[0], line=where[1])  # reported with the other sections
+        details = {name: self.text(value, ("provider", name)) for name in PROVIDER_TEXT}
+        numbers = self.numbers(value.get("numbers"), known)
+        if offers_credit:
+            for name in ("name", "contact"):
+                if not details[name]:
+                    self.credit_problem(
+                        ("provider", name), f"'provider.{name}' is empty: no certificate can be issued without it"
+                    )
+            written: list[tuple[tuple[str, ...], str]] = [
+                (("provider", name), details[name]) for name in PROVIDER_TEXT if name in value
+            ]
+            written += [(("provider", "numbers", profile), number) for profile, number in numbers]
+            for where_written, text in written:
+                found = placeholder(text) if text else None
+                shown = ".".join(where_written)
+                if not text and where_written[-1] not in {"name", "contact"}:
+                    self.credit_problem(where_written, f"'{shown}' is empty: fill it in or leave it out")
+                elif found:
+                    self.credit_problem(
+                        where_written, f"'{shown}' is a placeholder (“{found}”): write the provider's real details"
+                    )
+        return Provider(**details, numbers=numbers, file=where[0], line=where[1])
+
+    def numbers(self, value, known: list[str] | None) -> tuple[tuple[str, str], ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.error(("provider", "numbers"), "'provider.numbers' must be 'profile-key: number' lines")
+            return ()
+        numbers = []
+        for key in value:
+            if known is not None and key not in known:
+                self.error(("provider", "numbers", str(key)), f"unknown credit profile '{key}' in 'provider.numbers'")
+                continue
+            numbers.append((str(key), self.text(value, ("provider", "numbers", str(key)))))
+        return tuple(numbers)
 
     def unknown_keys(self, data: dict, allowed: set[str], prefix: tuple[str, ...]) -> None:
         for key in data:
@@ -150,7 +266,7 @@ class _Reader:
                     f"unknown setting '{key}'{where} (expected one of: {', '.join(sorted(allowed))})",
                 )
 
-    def text(self, data: dict, key: tuple[str, ...], required: bool = False) -> str:
+    def text(self, data: dict, key: tuple, required: bool = False) -> str:
         value = data.get(key[-1])
         if value is None or value == "":
             if required:

@@ -53,13 +53,30 @@ class Credit:
     hours: float
     credit_type: str
     ceu: float
+    profiles: tuple[str, ...] = ()  # the credit profiles offered (credit_profiles/<key>.yml); the first is the default
+    learner_chooses: bool = False  # each learner picks one of them on the course's home page
+
+    @property
+    def default_profile(self) -> str:
+        return self.profiles[0] if self.profiles else ""
 
 
 @dataclass(frozen=True)
 class Provider:
+    """Who awards the credit: a provider an admin set up (``key``), or the details written in course.yml."""
+
     name: str = ""
-    approval_number: str = ""
+    approval_number: str = ""  # the number for any profile without one of its own in ``numbers``
     contact: str = ""
+    key: str = ""
+    signatory: str = ""
+    signatory_title: str = ""
+    numbers: tuple[tuple[str, str], ...] = ()  # (profile key, number) pairs
+    file: str = "course.yml"  # where course.yml says it, for problems found later (a missing provider)
+    line: int = 1
+
+    def number(self, profile: str) -> str:
+        return dict(self.numbers).get(profile, self.approval_number)
 
 
 @dataclass(frozen=True)

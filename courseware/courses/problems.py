@@ -36,12 +36,15 @@ class ProblemList:
         self.credit: list[Problem] = []
         self.warnings: list[Problem] = []
 
-    def _problem(self, path: Path, line: int, message: str) -> Problem:
+    def shown(self, path: Path) -> str:
+        """The file as problems name it: relative to the courses folder when it is inside it."""
         try:
-            shown = str(path.relative_to(self.root))
+            return str(path.relative_to(self.root))
         except ValueError:
-            shown = str(path)
-        return Problem(shown, max(line, 1), message)
+            return str(path)
+
+    def _problem(self, path: Path, line: int, message: str) -> Problem:
+        return Problem(self.shown(path), max(line, 1), message)
 
     def add(self, path: Path, line: int, message: str) -> None:
         self.items.append(self._problem(path, line, message))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user, login_required
 
-from courseware import progress
+from courseware import credit, progress
 from courseware.certificates.services import current_certificate
 from courseware.courses import catalog as course_catalog
 from courseware.learning import services
@@ -33,9 +33,34 @@ def course_home(slug: str):
     if current_user.is_authenticated and state.enrolment is not None:
         certificate = current_certificate(user, course)
         renewable = progress.can_renew(user, course)
+    profiles = credit.all_profiles()
+    offered = [profiles[key] for key in course.credit.profiles if key in profiles] if course.offers_credit else []
+    chosen = credit.chosen_profile(user.id, course, state.enrolment) if current_user.is_authenticated else ""
     return render_template(
-        "learning/course_home.html", course=course, progress=state, certificate=certificate, renewable=renewable
+        "learning/course_home.html",
+        course=course,
+        progress=state,
+        certificate=certificate,
+        renewable=renewable,
+        offered=offered,
+        chosen=profiles.get(chosen),
     )
+
+
+@bp.post("/courses/<slug>/credit-profile")
+@login_required
+def choose_profile(slug: str):
+    course = published_course(slug)
+    key = request.form.get("profile", "")
+    if not course.credit.learner_chooses:
+        abort(404)
+    if key not in course.credit.profiles or key not in credit.all_profiles():
+        flash("Choose one of the kinds of credit this course offers.", "error")
+    elif not services.choose_profile(current_user._get_current_object(), course, key):
+        flash("Your certificate for this round of the course is already issued: its credit cannot change.", "warning")
+    else:
+        flash(f"Your certificate will be issued as {credit.all_profiles()[key].title}.", "success")
+    return redirect(url_for("learning.course_home", slug=slug))
 
 
 @bp.get("/courses/<slug>/resume")

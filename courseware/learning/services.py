@@ -1,11 +1,14 @@
-"""What the learner's home page needs beyond progress: the courses assigned to them."""
+"""What the learner's home page needs beyond progress: the courses assigned to them, and their choice of credit."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 
+from courseware import progress
+from courseware.courses import Course
+from courseware.credit.services import queue_issue_waiting
 from courseware.extensions import db
-from courseware.models import Assignment, CohortMember, User
+from courseware.models import Assignment, Certificate, CohortMember, User
 
 
 def assignments_for(user: User) -> dict[str, Assignment]:
@@ -17,3 +20,27 @@ def assignments_for(user: User) -> dict[str, Assignment]:
         .order_by(Assignment.due_on.desc())
     )
     return {assignment.course_slug: assignment for assignment in rows}
+
+
+def choose_profile(user: User, course: Course, profile_key: str) -> bool:
+    """Store the credit profile the learner wants their certificate issued with, for the current round of
+    the course; False when that round's certificate is issued already. A certificate held back may now be
+    issued. Commits."""
+    enrolment = progress.enrol(user, course)
+    issued = db.session.scalar(
+        select(
+            exists().where(
+                Certificate.user_id == user.id,
+                Certificate.course_slug == course.slug,
+                Certificate.cycle == enrolment.cycle,
+            )
+        )
+    )
+    if issued:
+        db.session.rollback()
+        return False
+    enrolment.credit_profile = profile_key
+    if enrolment.certificate_held_at is not None:
+        queue_issue_waiting()
+    db.session.commit()
+    return True

@@ -2,6 +2,7 @@
 
 from courseware.models.certificate import Certificate
 from courseware.models.cohort import Assignment, Cohort, CohortMember, LeaderGrant, Organisation, RosterUpload
+from courseware.models.credit import CreditProvider, ProviderAsset
 from courseware.models.job import Job, JobStatus
 from courseware.models.kept import KeptSubmission
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
@@ -15,6 +16,7 @@ __all__ = [
     "Certificate",
     "Cohort",
     "CohortMember",
+    "CreditProvider",
     "Enrolment",
     "Job",
     "JobStatus",
@@ -24,6 +26,7 @@ __all__ = [
     "PageProgress",
     "PageVisit",
     "PasswordReset",
+    "ProviderAsset",
     "QuizAttempt",
     "QuizVersion",
     "Role",

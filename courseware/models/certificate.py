@@ -4,8 +4,9 @@ import base64
 import re
 import secrets
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from courseware.extensions import Model
@@ -52,6 +53,17 @@ class Certificate(Model):
     approval_number: Mapped[str] = mapped_column(String(100))
     provider_contact: Mapped[str] = mapped_column(String(300))
     design: Mapped[str] = mapped_column(String(100))
+    # What the credit profile printed, as issued (all empty on certificates issued before profiles).
+    credit_profile: Mapped[str | None] = mapped_column(String(50))
+    credit_name: Mapped[str | None] = mapped_column(String(200))
+    credit_amount: Mapped[float | None]
+    credit_unit: Mapped[str | None] = mapped_column(String(100))
+    statement: Mapped[str | None] = mapped_column(Text)
+    printed_lines: Mapped[list[Any] | None] = mapped_column(JSON)  # [[label, value], ...]
+    signatory_name: Mapped[str | None] = mapped_column(String(200))
+    signatory_title: Mapped[str | None] = mapped_column(String(200))
+    signature_asset_id: Mapped[int | None] = mapped_column(ForeignKey("provider_assets.id"))
+    logo_asset_id: Mapped[int | None] = mapped_column(ForeignKey("provider_assets.id"))
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -74,6 +86,13 @@ class Certificate(Model):
         if self.expires_at is not None and self.expires_at <= now:
             return "expired"
         return "valid"
+
+    @property
+    def credit_text(self) -> str:
+        """The credit awarded, such as "12 CPE clock-hours" (or "12 contact hours" on older certificates)."""
+        if self.credit_amount is not None and self.credit_unit:
+            return f"{self.credit_amount:g} {self.credit_unit}"
+        return f"{self.hours:g} {self.credit_type}"
 
     @property
     def display_code(self) -> str:

@@ -17,6 +17,8 @@ class Organisation(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The credit profile its staff receive when a course offers it (a school without one follows its district).
+    credit_profile: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     schools: Mapped[list[Organisation]] = relationship(order_by="Organisation.name")

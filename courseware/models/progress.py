@@ -24,6 +24,10 @@ class Enrolment(Model):
     course_slug: Mapped[str] = mapped_column(String(100), index=True)
     cycle: Mapped[int] = mapped_column(default=1)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The credit profile the learner chose, where the course lets them (credit.learner_chooses).
+    credit_profile: Mapped[str | None] = mapped_column(String(50))
+    # Completed, but the certificate is held back until the course's credit details are complete.
+    certificate_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_page_key: Mapped[str | None] = mapped_column(String(200))
     last_activity_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

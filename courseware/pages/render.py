@@ -44,11 +44,18 @@ def announce(outcome: Outcome) -> None:
     if not outcome.completed:
         return
     certificate = outcome.certificate
+    if outcome.certificate_waiting:
+        flash(
+            f"Congratulations: you completed “{outcome.course_title}”. Your completion is recorded; your "
+            "certificate will be issued once the provider's details are complete.",
+            "success",
+        )
+        return
     if certificate is None:
         flash(f"Congratulations: you completed “{outcome.course_title}”.", "success")
         return
     flash(
-        f"Congratulations: you completed “{outcome.course_title}”. Your certificate for {certificate.hours:g} "
-        f"{certificate.credit_type} is ready on the course page and in your transcript.",
+        f"Congratulations: you completed “{outcome.course_title}”. Your certificate for {certificate.credit_text} "
+        "is ready on the course page and in your transcript.",
         "success",
     )

@@ -9,7 +9,7 @@ returns an :class:`Outcome` that the route turns into a message or JSON.
 Nothing in this package imports a blueprint: the areas above call down into it.
 """
 
-from courseware.progress.completion import Outcome, settle
+from courseware.progress.completion import Outcome, issue_certificate, settle
 from courseware.progress.enrolments import (
     can_renew,
     current_cycle,
@@ -31,6 +31,7 @@ __all__ = [
     "current_cycle",
     "enrol",
     "find_enrolment",
+    "issue_certificate",
     "progress_for",
     "record_heartbeat",
     "record_page_view",

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from courseware import jobs
+from courseware import credit, jobs
 from courseware.courses import Course
 from courseware.database import affected
 from courseware.extensions import db
@@ -29,6 +29,7 @@ class Outcome:
     completed: bool = False  # this action completed the course
     certificate: Certificate | None = None  # and issued this certificate (None for a course without credit)
     course_title: str = ""
+    certificate_waiting: bool = False  # the certificate is held back until the provider's details are complete
 
 
 def settle(user: User, course: Course, enrolment: Enrolment | None = None, now: datetime | None = None) -> Outcome:
@@ -57,21 +58,46 @@ def settle(user: User, course: Course, enrolment: Enrolment | None = None, now: 
     if not won:
         return Outcome()
     enrolment.completed_at = now
-    if course.credit.hours <= 0:  # a course that offers no credit is completed without a certificate
+    if not course.offers_credit:  # a course that offers no credit is completed without a certificate
         return Outcome(completed=True, course_title=course.title)
-    certificate = _certificate(user, course, enrolment, now)
+    certificate = issue_certificate(user, course, enrolment, now)
+    waiting = certificate is None and enrolment.certificate_held_at is not None
+    return Outcome(completed=True, certificate=certificate, course_title=course.title, certificate_waiting=waiting)
+
+
+def issue_certificate(user: User, course: Course, enrolment: Enrolment, now: datetime) -> Certificate | None:
+    """Issue the certificate of a completed enrolment, or hold it back.
+
+    No certificate is issued while the course has credit problems or its provider lacks a detail
+    the learner's credit profile requires: the enrolment is marked ``certificate_held_at`` and the
+    "certificates.issue_waiting" job issues it once the details are complete. Runs in the caller's
+    transaction and does not commit. None when held back, or issued already for this cycle.
+    """
+    assert enrolment.completed_at is not None
+    decision = credit.decide(user, course, enrolment, enrolment.completed_at)
+    if decision.printed is None or not decision.ready:
+        if enrolment.certificate_held_at is None:
+            enrolment.certificate_held_at = now
+        return None
+    certificate = _certificate(user, course, enrolment, now, decision.printed)
     try:
         with db.session.begin_nested():
             db.session.add(certificate)
     except IntegrityError:  # issued already for this cycle: completion stands, nothing more to issue
-        return Outcome(completed=True, course_title=course.title)
+        enrolment.certificate_held_at = None
+        return None
+    enrolment.certificate_held_at = None
     # The PDF is rendered by a job worker (the certificates area's handler), never in the request.
     jobs.enqueue(RENDER_CERTIFICATE, {"certificate_id": certificate.id}, key=f"{RENDER_CERTIFICATE}:{certificate.id}")
-    return Outcome(completed=True, certificate=certificate, course_title=course.title)
+    return certificate
 
 
-def _certificate(user: User, course: Course, enrolment: Enrolment, now: datetime) -> Certificate:
-    """The unchangeable record of what was completed, taken from the course as it is now."""
+def _certificate(
+    user: User, course: Course, enrolment: Enrolment, now: datetime, printed: credit.Printed
+) -> Certificate:
+    """The unchangeable record of what was completed, taken from the course, its provider and the
+    learner's credit profile as they are now."""
+    completed_at = enrolment.completed_at or now
     return Certificate(
         code=new_code(),
         user_id=user.id,
@@ -84,11 +110,21 @@ def _certificate(user: User, course: Course, enrolment: Enrolment, now: datetime
         hours=course.credit.hours,
         credit_type=course.credit.credit_type,
         ceu=course.credit.ceu,
-        provider_name=course.provider.name,
-        approval_number=course.provider.approval_number,
-        provider_contact=course.provider.contact,
+        provider_name=printed.provider_name,
+        approval_number=printed.provider_number,
+        provider_contact=printed.provider_contact,
         design=course.certificate_design,
-        completed_at=now,
+        credit_profile=printed.profile,
+        credit_name=printed.credit_name,
+        credit_amount=printed.amount,
+        credit_unit=printed.unit,
+        statement=printed.statement,
+        printed_lines=[list(line) for line in printed.lines],
+        signatory_name=printed.signatory_name,
+        signatory_title=printed.signatory_title,
+        signature_asset_id=printed.signature_asset_id,
+        logo_asset_id=printed.logo_asset_id,
+        completed_at=completed_at,
         issued_at=now,
-        expires_at=add_months(now, course.validity_months) if course.validity_months else None,
+        expires_at=add_months(completed_at, course.validity_months) if course.validity_months else None,
     )
