@@ -46,6 +46,7 @@ class Module:
     objectives: list[str]
     source: Path
     pages: list[Page] = field(default_factory=list)
+    minutes_line: int = 1  # where the front matter states the minutes, for the time check
 
 
 @dataclass(frozen=True)

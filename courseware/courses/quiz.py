@@ -82,3 +82,4 @@ class QuizSegment:
 
     quiz: Quiz
     kind: str = "quiz"
+    minutes: int | None = None  # declared by the author; kept out of the quiz's content, so not in its version

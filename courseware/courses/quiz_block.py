@@ -25,6 +25,7 @@ from courseware.courses.blocks import (
     BlockType,
     Option,
     flag_option,
+    minutes_option,
     register,
     slug_option,
     slugify,
@@ -81,6 +82,7 @@ class QuizBlock(BlockType):
         "pass_mark": Option(_percent),
         "attempts": Option(_attempts),
         "shuffle": Option(flag_option),
+        "minutes": Option(minutes_option),
     }
 
     def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> QuizSegment | None:
@@ -110,7 +112,7 @@ class QuizBlock(BlockType):
             shuffle=options.get("shuffle", False),
             line=block.line,
         )
-        return QuizSegment(quiz)
+        return QuizSegment(quiz, minutes=options.get("minutes"))
 
     def _read(self, body: list[Line], ctx: BlockContext) -> tuple[list[str], list[_Draft]]:
         intro: list[str] = []
