@@ -21,13 +21,21 @@ MOST_MINUTES = 600  # ten hours: one activity, not a course of its own
 
 
 class BlockContext:
-    """What a block type needs from the compiler: rendering, problem reporting, ids."""
+    """What a block type needs from the compiler: rendering, reporting mistakes and warnings, ids."""
 
-    def __init__(self, render: Callable[[str], str], report: Callable[[int, str], None], claim_id, course) -> None:
+    def __init__(
+        self,
+        render: Callable[[str], str],
+        report: Callable[[int, str], None],
+        claim_id,
+        course,
+        warn: Callable[[int, str], None],
+    ) -> None:
         self.render = render
         self.report = report
         self.claim_id = claim_id
         self.course = course
+        self.warn = warn
 
     def render_inline(self, text: str) -> str:
         """Markdown for a single line (a question, a choice), without the surrounding paragraph."""

@@ -150,7 +150,10 @@ def _compile_parts(raw, path, course, renderer, problems, ids) -> list:
     def render(text: str) -> str:
         return renderer.render(text)
 
-    ctx = BlockContext(render, report, claim_id, course)
+    def warn(line: int, message: str) -> None:
+        problems.warn(path, line, message)
+
+    ctx = BlockContext(render, report, claim_id, course, warn)
     for part in raw.parts:
         if isinstance(part, RawBlock):
             block_type = registry().get(part.name)

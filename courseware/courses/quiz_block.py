@@ -42,6 +42,7 @@ from courseware.courses.quiz import (
     Quiz,
     QuizSegment,
 )
+from courseware.courses.quiz_warnings import quiz_warnings
 from courseware.courses.source import Line, RawBlock
 
 QUESTION_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
@@ -112,6 +113,9 @@ class QuizBlock(BlockType):
             shuffle=options.get("shuffle", False),
             line=block.line,
         )
+        lines = {question.id: draft.line for draft, question in zip(drafts, questions, strict=True)}
+        for warning in quiz_warnings(quiz):
+            ctx.warn(lines.get(warning.question or "", block.line), warning.message)
         return QuizSegment(quiz, minutes=options.get("minutes"))
 
     def _read(self, body: list[Line], ctx: BlockContext) -> tuple[list[str], list[_Draft]]:
