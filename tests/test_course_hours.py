@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.html import one, text_of, texts_of
 from tests.test_time_model import MODULE, words
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -134,3 +135,27 @@ def test_the_shipped_orientation_course_passes_the_check(runner):
     result = runner.invoke(args=["courses", "check", str(ROOT / "modules" / "getting-started")])
     assert result.exit_code == 0, result.output
     assert "getting-started: ok (" in result.output
+
+
+def test_the_admin_courses_page_lists_credit_problems_and_warnings(editable, make_user, sign_in):
+    app, folder = editable
+    admin = app.test_client()
+    sign_in(admin, make_user(role="admin"))
+    # The example course states 20 and 40 minutes for work estimated at 1 and 28.
+    page = admin.get("/admin/courses")
+    row = one(page, ".credit-problems")
+    assert text_of(row, "p") == "2 credit problems. No certificates are issued for this course until these are fixed."
+    assert texts_of(row, "li") == [
+        "example-course/01-welcome.md:3: the module states 20 minutes, but its work is estimated at 1 (reading 1, "
+        "activities 0); declare the minutes of its activities or correct the module's minutes",
+        "example-course/02-practice.md:3: the module states 40 minutes, but its work is estimated at 28 (reading 1, "
+        "activities 27); declare the minutes of its activities or correct the module's minutes",
+    ]
+    assert "No certificates" in texts_of(page, ".badge")
+    assert texts_of(page, ".warnings-row") == []
+
+    (folder / "course.yml").write_text((folder / "course.yml").read_text().replace("hours: 1", "hours: 0"))
+    page = admin.get("/admin/courses")
+    assert texts_of(page, ".credit-problems") == [] and "No certificates" not in texts_of(page, ".badge")
+    assert text_of(page, ".warnings-row p") == "2 warnings. Worth a look; nothing is held back."
+    assert len(texts_of(page, ".warnings-row li")) == 2
