@@ -497,7 +497,7 @@ def test_the_dashboard_shows_every_status(world, staff, leader_client, assigned)
         "Ian Inprogress": "in-progress",
         "Nia Notstarted": "not-started",
     }
-    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "overdue": 0}
+    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "revoked": 0, "overdue": 0}
     assert rows["Cal Completed"]["percent"] == "100" and rows["Nia Notstarted"]["percent"] == "0"
     assert 0 < int(rows["Ian Inprogress"]["percent"]) < 100
     assert rows["Cal Completed"]["email"] == "cal@district.org"
@@ -512,7 +512,7 @@ def test_the_dashboard_shows_every_status(world, staff, leader_client, assigned)
         "Ian Inprogress": "overdue",
         "Nia Notstarted": "overdue",
     }
-    assert status_counts(page) == {"not-started": 0, "in-progress": 0, "completed": 1, "overdue": 2}
+    assert status_counts(page) == {"not-started": 0, "in-progress": 0, "completed": 1, "revoked": 0, "overdue": 2}
 
 
 def test_progress_made_through_the_pages_shows_on_the_dashboard(app, world, leader_client, make_user, sign_in):
@@ -536,13 +536,13 @@ def test_progress_made_through_the_pages_shows_on_the_dashboard(app, world, lead
     }
     code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == people["Cal Completed"].id))
     assert rows["Cal Completed"]["certificate_links"] == [f"/verify/{code}"] and rows["Cal Completed"]["hours"] == "1"
-    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "overdue": 0}
+    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "revoked": 0, "overdue": 0}
 
 
 def test_nobody_is_overdue_on_the_due_date_itself(world, staff, leader_client):
     services.assign(world.cohort, COURSE, utcnow().date(), None)
     page = text_of(leader_client.get(dashboard_url(world.cohort.id, the_assignment(world.cohort).id)))
-    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "overdue": 0}
+    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "revoked": 0, "overdue": 0}
 
 
 def year_before(moment):
@@ -845,6 +845,22 @@ def test_the_zip_leaves_out_a_revoked_certificate(world, staff, leader_client, a
     certificates.revoke(db.session.scalar(select(Certificate).where(Certificate.user_id == staff.cal.id)), "Error")
     response = leader_client.get(dashboard_url(world.cohort.id, assigned.id) + "/certificates.zip")
     assert zipfile.ZipFile(io.BytesIO(response.get_data())).namelist() == []
+
+
+def test_a_revoked_certificate_shows_as_revoked_on_the_dashboard_and_in_the_export(
+    world, staff, leader_client, assigned
+):
+    from courseware.certificates import services as certificates
+
+    certificates.revoke(db.session.scalar(select(Certificate).where(Certificate.user_id == staff.cal.id)), "Error")
+    board = dashboard_url(world.cohort.id, assigned.id)
+    html = leader_client.get(board).get_data(as_text=True)
+    assert "Certificate revoked" in html and "Revoked" in html
+    header, *rows = list(
+        csv.reader(io.StringIO(leader_client.get(board + ".csv").get_data(as_text=True).lstrip("\ufeff")))
+    )
+    cal = next(dict(zip(header, row, strict=True)) for row in rows if row[0] == staff.cal.name)
+    assert cal["Status"] == "Certificate revoked" and cal["Hours earned"] == "0"
 
 
 def test_the_zip_of_a_cohort_where_nobody_has_finished_is_empty_but_valid(world, leader_client):
