@@ -141,21 +141,25 @@ def test_the_admin_courses_page_lists_credit_problems_and_warnings(editable, mak
     app, folder = editable
     admin = app.test_client()
     sign_in(admin, make_user(role="admin"))
-    # The example course states 20 and 40 minutes for work estimated at 1 and 28.
+    page = admin.get("/admin/courses")
+    assert texts_of(page, ".credit-problems") == [] and "No certificates" not in texts_of(page, ".badge")
+    # The welcome module now claims twice the work it holds: 40 minutes for 19.
+    module = folder / "01-welcome.md"
+    module.write_text(module.read_text().replace("minutes: 20", "minutes: 40", 1))
+    yml = folder / "course.yml"
+    yml.write_text(yml.read_text().replace("hours: 1", "hours: 1.3333333"))
     page = admin.get("/admin/courses")
     row = one(page, ".credit-problems")
-    assert text_of(row, "p") == "2 credit problems. No certificates are issued for this course until these are fixed."
+    assert text_of(row, "p") == "1 credit problem. No certificates are issued for this course until these are fixed."
     assert texts_of(row, "li") == [
-        "example-course/01-welcome.md:3: the module states 20 minutes, but its work is estimated at 1 (reading 1, "
-        "activities 0); declare the minutes of its activities or correct the module's minutes",
-        "example-course/02-practice.md:3: the module states 40 minutes, but its work is estimated at 28 (reading 1, "
-        "activities 27); declare the minutes of its activities or correct the module's minutes",
+        "example-course/01-welcome.md:3: the module states 40 minutes, but its work is estimated at 19 (reading 1, "
+        "activities 18); declare the minutes of its activities or correct the module's minutes",
     ]
     assert "No certificates" in texts_of(page, ".badge")
     assert texts_of(page, ".warnings-row") == []
 
-    (folder / "course.yml").write_text((folder / "course.yml").read_text().replace("hours: 1", "hours: 0"))
+    yml.write_text(yml.read_text().replace("hours: 1.3333333", "hours: 0"))
     page = admin.get("/admin/courses")
     assert texts_of(page, ".credit-problems") == [] and "No certificates" not in texts_of(page, ".badge")
-    assert text_of(page, ".warnings-row p") == "2 warnings. Worth a look; nothing is held back."
-    assert len(texts_of(page, ".warnings-row li")) == 2
+    assert text_of(page, ".warnings-row p") == "1 warning. Worth a look; nothing is held back."
+    assert len(texts_of(page, ".warnings-row li")) == 1
