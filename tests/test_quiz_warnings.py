@@ -86,7 +86,8 @@ def test_a_right_answer_in_the_same_place_in_most_questions_is_flagged_unless_ch
     ]
     assert messages(quiz_warnings(quiz(*questions))) == [
         "in 3 of the 4 single-choice questions of this quiz, the right answer is the second choice, so learners "
-        "can pick it without knowing it: move the right answers around, or add 'shuffle: true' to the quiz's options"
+        "can pick it without knowing it: move the right answers around, or let the quiz shuffle its choices "
+        "(the default; remove 'shuffle: false')"
     ]
     assert quiz_warnings(quiz(*questions, shuffle=True)) == []
     questions[2] = question("q-three", "ggg", "hhh", "iii", right=2)
@@ -146,6 +147,7 @@ def test_the_compiler_reports_warnings_at_the_quiz_or_the_question(tmp_path):
         """
         /// quiz | Check
             id: check
+            shuffle: false
 
         ### One? {#one}
 
@@ -168,9 +170,9 @@ def test_the_compiler_reports_warnings_at_the_quiz_or_the_question(tmp_path):
     assert course.problems == [] and course.credit_problems == []
     assert [str(w) for w in course.warnings] == [
         "demo/01-one.md:8: in 3 of the 3 single-choice questions of this quiz, the right answer is the second "
-        "choice, so learners can pick it without knowing it: move the right answers around, or add "
-        "'shuffle: true' to the quiz's options",
-        "demo/01-one.md:11: the id of the choice 'correct' says whether it is right, and learners can see ids in "
+        "choice, so learners can pick it without knowing it: move the right answers around, or let the quiz "
+        "shuffle its choices (the default; remove 'shuffle: false')",
+        "demo/01-one.md:12: the id of the choice 'correct' says whether it is right, and learners can see ids in "
         "the page: use an id that names the choice, such as 'yes'",
     ]
 

@@ -84,8 +84,8 @@ def same_place(quiz: Quiz) -> QuizWarning | None:
     return QuizWarning(
         None,
         f"in {count} of the {len(questions)} single-choice questions of this quiz, the right answer is the "
-        f"{where} choice, so learners can pick it without knowing it: move the right answers around, or add "
-        "'shuffle: true' to the quiz's options",
+        f"{where} choice, so learners can pick it without knowing it: move the right answers around, or let the "
+        "quiz shuffle its choices (the default; remove 'shuffle: false')",
     )
 
 
