@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from courseware import progress
 from courseware.courses import catalog
@@ -314,3 +314,34 @@ def test_logging_practice_can_complete_the_course(learner_client, learner):
     flashes = text_of(learner_client.get(PAGE), ".flashes")
     assert flashes.startswith("Congratulations: you completed “Example course”.")
     assert "Logged 10 minutes of “Greet students at the door”." in flashes
+
+
+# --- leaders see minutes, never words ----------------------------------------------------------------
+
+
+def test_a_leader_sees_the_minutes_that_count_but_never_the_text(app, learner, learner_client, make_user, sign_in):
+    district = factories.organisation("Riverside District")
+    cohort = factories.cohort(district)
+    lee = make_user(name="Lee Leader", email="lee@district.org")
+    factories.leader(lee, cohort=cohort)
+    factories.member(cohort, learner, staff_role="Teacher")
+    assignment = factories.assignment(cohort)
+    learner_client.get(PAGE)
+    log(learner_client, minutes="15", tried="Words only I read, tried", noticed="Words only I read, noticed")
+    log(learner_client, minutes="14", tried="More private words", noticed="Still private")
+
+    leader = app.test_client()
+    sign_in(leader, lee)
+    url = f"/cohorts/{cohort.id}/assignments/{assignment.id}"
+    html = leader.get(url).get_data(as_text=True)
+    table = one(html, "table.member-table")
+    headers = texts_of(table, "thead th")
+    assert "Practice counted" in headers
+    cells = texts_of(table, "tbody tr td")
+    assert cells[headers.index("Practice counted") - 1] == "20 min"  # 29 logged, 20 count
+    csv = leader.get(url + ".csv").get_data(as_text=True)
+    header, row = (line.split(",") for line in csv.lstrip("\ufeff").splitlines())
+    assert row[header.index("Practice minutes")] == "20"
+    for text in ("Words only I read", "More private words", "Still private"):
+        assert text not in html and text not in csv
+    assert db.session.scalar(select(func.count(PracticeEntry.id))) == 2

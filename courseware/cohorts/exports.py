@@ -17,11 +17,15 @@ from courseware.spreadsheet import csv_bytes
 
 
 def dashboard_csv(course: Course, rows: list[MemberRow], quiz_ids: list[str]) -> bytes:
+    """The member table; practice minutes (those that count, never what was written) when the course has practice."""
+    practice = course.has_blocks("practice")
     header = ["Name", "Email", "Staff role", "School", "Status", "Progress %", "Pages read", "Reading minutes",
+              *(["Practice minutes"] if practice else []),
               "Hours earned", "Last activity", "Completed", "Certificate code",
               *[f"Best score: {q}" for q in quiz_ids]]  # fmt: skip
     body = (
         (r.name, r.email, r.staff_role, r.school, LABELS[r.status], r.percent, r.pages, round(r.seconds / 60),
+         *([r.practice_minutes] if practice else []),
          f"{r.hours:g}", r.last_activity.date().isoformat() if r.last_activity else "",
          r.completed_at.date().isoformat() if r.completed_at else "", r.certificate_code or "",
          *[r.scores.get(q, "") for q in quiz_ids])
