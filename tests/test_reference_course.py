@@ -38,6 +38,16 @@ def test_every_module_has_a_quiz_a_reflection_and_a_worksheet(course):
         assert any(not w.is_reflection for w in worksheets), module.slug
 
 
+def test_every_module_has_one_practice_in_school(course):
+    for module in course.modules:
+        practices = [seg.practice for page in module.pages for seg in page.blocks("practice")]
+        assert len(practices) == 1, module.slug
+        practice = practices[0]
+        assert 30 <= practice.minutes <= 60 and 1 <= practice.entry_max <= practice.minutes, module.slug
+        assert "<strong>Try this.</strong>" in practice.instructions_html, module.slug
+        assert "<strong>Notice this.</strong>" in practice.instructions_html, module.slug
+
+
 def test_every_question_has_feedback_and_an_explanation(course):
     for page in course.pages:
         for segment in page.blocks("quiz"):
