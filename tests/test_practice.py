@@ -17,6 +17,7 @@ from courseware.practice.values import TEXT_MAX, read_entry
 from tests.conftest import PASSWORD
 from tests.helpers import factories
 from tests.helpers.html import csrf_token, form_fields, one, text_of, texts_of
+from tests.test_architecture import recorded_statements, writes
 
 PAGE = "/courses/example-course/practice/trying-things-out"
 LOG = "/courses/example-course/practice/greet-at-the-door"
@@ -108,6 +109,25 @@ def test_an_entry_is_stored_with_its_cycle_and_attestation(learner_client, learn
     assert stored.done_on == utcnow().date() - timedelta(days=1) and stored.minutes == 15
     assert stored.tried == "Spaced out" and stored.noticed == "Two quiet students said good morning back."
     assert stored.attested_at >= before and stored.created_at >= before
+
+
+def test_logging_is_one_transaction_and_a_refused_entry_writes_nothing(learner_client):
+    learner_client.get(PAGE)
+    token = learner_client.csrf_token(PAGE)
+    with recorded_statements() as seen:
+        assert learner_client.post(LOG, data={**entry(minutes="0"), "csrf_token": token}).status_code == 422
+    assert writes(seen) == [] and seen["commits"] == []
+    with recorded_statements() as seen:
+        assert learner_client.post(LOG, data={**entry(), "csrf_token": token}).status_code == 302
+    assert len(seen["commits"]) == 1 and len(entries()) == 1
+
+
+def test_a_learner_who_has_not_opened_the_course_is_enrolled_as_they_log(learner_client, learner):
+    response = learner_client.submit(LOG, entry(), page="/")
+    assert response.status_code == 302
+    (enrolment,) = db.session.scalars(select(Enrolment))
+    assert (enrolment.user_id, enrolment.cycle) == (learner.id, 1)
+    assert [(e.cycle, e.minutes) for e in entries()] == [(1, 15)]
 
 
 def test_the_same_form_sent_twice_is_logged_once(learner_client):
