@@ -14,6 +14,7 @@ from courseware.extensions import db
 from courseware.models import QuizAttempt, QuizVersion
 from courseware.quizzes.grading import normalise
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
+from tests.helpers import factories
 from tests.helpers.html import csrf_token, form_fields
 
 QUIZ_PAGE = "/courses/example-course/practice/check"
@@ -232,6 +233,7 @@ def test_module_is_complete_only_when_its_quiz_is_passed(learner_client, learner
     practice = course.module("practice")
     for page in practice.pages:
         learner_client.get(f"/courses/example-course/practice/{page.slug}")
+    factories.seat_time(learner, course)
     assert not progress.progress_for(learner, course).module_done(practice)
     answer(learner_client, {**RIGHT, "q-sky": "green"})
     assert not progress.progress_for(learner, course).module_done(practice)

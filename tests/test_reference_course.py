@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from courseware.courses import catalog, compile_course
 from courseware.extensions import db
 from courseware.models import Certificate
+from tests.helpers.seat_time import spend_minutes
 
 MODULES = Path(__file__).resolve().parent.parent / "modules"
 SLUG = "compassionate-schools"
@@ -96,8 +98,20 @@ def test_a_learner_walks_through_every_page_quiz_and_worksheet_to_a_certificate(
                 response = client.post(f"/courses/{SLUG}/quizzes/{quiz.id}", data=form)
                 assert response.status_code == 302 and response.location.endswith("/attempts/1"), quiz.id
                 assert "You passed" in client.get(response.location).get_data(as_text=True)
+        # Clicking through is not enough: the time each module requires has not been spent.
+        assert db.session.scalar(select(Certificate)) is None
+        home = client.get(f"/courses/{SLUG}").get_data(as_text=True)
+        assert "Still to do before the course is complete" in home and "100%" not in home
+        for module in course.modules:
+            required = math.ceil(module.minutes * course.completion.active_time / 100)
+            assert f"{module.title}: {required} more minutes of active time (0 of {required} recorded)" in home
+        # Spending it, minute by minute, through the heartbeats a learner's open page sends.
+        for module in course.modules:
+            required = math.ceil(module.minutes * course.completion.active_time / 100)
+            first = module.pages[0]
+            spend_minutes(client, f"/courses/{SLUG}/{module.slug}/{first.slug}", required)
         certificate = db.session.scalar(select(Certificate))
-        assert certificate is not None, "no certificate after every page, quiz and worksheet"
+        assert certificate is not None, "no certificate after every page, quiz, worksheet and the time required"
         assert (certificate.learner_name, certificate.hours, certificate.ceu) == ("Casey Morgan", 12, 1.2)
         plan = client.get(f"/courses/{SLUG}/action-plan").get_data(as_text=True)
         assert "A considered answer about my school." in plan and "Not answered yet" not in plan

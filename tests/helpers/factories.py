@@ -371,6 +371,26 @@ def time_spent(compiled: Course) -> dict[str, int]:
     return by_page
 
 
+def seat_time(person: User | None, course: Course | str = COURSE) -> None:
+    """Give the pages already read the seat time every module requires, as if the learner had spent it
+    (their current enrolment; ``person`` None: every enrolment in the course, for tests with one learner).
+    The next learner action then settles the course. Modules with no page read get nothing."""
+    compiled = course_of(course)
+    query = select(Enrolment).where(Enrolment.course_slug == compiled.slug, Enrolment.completed_at.is_(None))
+    if person is not None:
+        query = query.where(Enrolment.user_id == person.id)
+    wanted = time_spent(compiled)
+    for row in db.session.scalars(query):
+        read = {p.page_key: p for p in row.pages}
+        for module in compiled.modules:
+            keys = [page.key for page in module.pages if page.key in read]
+            needed = sum(wanted[page.key] for page in module.pages)
+            for key in keys:
+                read[key].seconds = max(read[key].seconds, -(-needed // len(keys)))
+        row.seconds = sum(p.seconds for p in row.pages)
+    db.session.commit()
+
+
 def completed(
     person: User,
     course: Course | str = COURSE,
