@@ -16,7 +16,7 @@ from courseware.models.base import utcnow
 from courseware.practice.values import TEXT_MAX, read_entry
 from tests.conftest import PASSWORD
 from tests.helpers import factories
-from tests.helpers.html import csrf_token, form_fields, one, text_of, texts_of
+from tests.helpers.html import csrf_token, form_fields, links, one, text_of, texts_of
 from tests.test_architecture import recorded_statements, writes
 
 PAGE = "/courses/example-course/practice/trying-things-out"
@@ -362,6 +362,10 @@ def test_a_leader_sees_the_minutes_that_count_but_never_the_text(app, learner, l
     csv = leader.get(url + ".csv").get_data(as_text=True)
     header, row = (line.split(",") for line in csv.lstrip("\ufeff").splitlines())
     assert row[header.index("Practice minutes")] == "20"
+    (ledger_url,) = links(table, "tbody th a")
+    ledger = leader.get(ledger_url).get_data(as_text=True)
+    practice_row = one(ledger, ".ledger__table tbody tr:nth-of-type(2)")
+    assert texts_of(practice_row, "td")[4] == "20 min"  # the Practice module's logged practice that counts
     for text in ("Words only I read", "More private words", "Still private"):
-        assert text not in html and text not in csv
+        assert text not in html and text not in csv and text not in ledger
     assert db.session.scalar(select(func.count(PracticeEntry.id))) == 2
