@@ -4,6 +4,7 @@ from courseware.models.certificate import Certificate
 from courseware.models.cohort import Assignment, Cohort, CohortMember, LeaderGrant, Organisation, RosterUpload
 from courseware.models.job import Job, JobStatus
 from courseware.models.kept import KeptSubmission
+from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizVersion
 from courseware.models.user import PasswordReset, Role, User
@@ -24,6 +25,7 @@ __all__ = [
     "PageProgress",
     "PageVisit",
     "PasswordReset",
+    "PracticeEntry",
     "QuizAttempt",
     "QuizVersion",
     "Role",
