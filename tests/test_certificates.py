@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import shutil
@@ -20,7 +21,8 @@ from courseware.models import Certificate, Enrolment
 from courseware.models.base import utcnow
 from tests.conftest import EXAMPLE_COURSES
 from tests.helpers import factories
-from tests.helpers.html import attribute
+from tests.helpers.html import table_rows
+from tests.helpers.seat_time import spend_minutes
 from tests.test_quizzes import RIGHT, answer
 from tests.test_worksheets import Listener, autosave
 
@@ -28,11 +30,14 @@ COURSE = "/courses/example-course"
 
 
 def complete(client, course=None) -> None:
-    """Read every page and pass the quiz, over HTTP, as a learner does. Where completing the course is
-    not what a test is about, ``factories.completed(user)`` sets up the same rows without requests."""
+    """Read every page, spend the time each module requires and pass the quiz, over HTTP as a learner
+    does (the seat time is written directly: tests/test_seat_time.py feeds it through heartbeats). Where
+    completing the course is not what a test is about, ``factories.completed(user)`` sets up the same rows
+    without requests."""
     course = course or catalog().get("example-course")
     for page in course.pages:
         client.get(f"{COURSE}/{page.module.slug}/{page.slug}")
+    factories.seat_time(None, course)
     answer(client, RIGHT)
 
 
@@ -86,32 +91,30 @@ def test_the_last_page_read_completes_the_course(learner_client):
     answer(learner_client, RIGHT)  # the quiz is on the course's last page
     for page in course.pages[1:]:
         learner_client.get(f"{COURSE}/{page.module.slug}/{page.slug}")
+    factories.seat_time(None, course)
     assert certificates() == []
     last = course.pages[0]
     html = learner_client.get(f"{COURSE}/{last.module.slug}/{last.slug}").get_data(as_text=True)
     assert len(certificates()) == 1 and "Congratulations" in html
 
 
-def test_required_worksheets_and_seat_time(editable, make_user, sign_in):
+def test_required_worksheets_active_time_and_seat_time(editable, make_user, sign_in):
     app, folder = editable
-    add_setting(folder, "  worksheets_required: true\n  min_seat_minutes: 1\n")
+    add_setting(folder, "  worksheets_required: true\n  active_time: 5\n  min_seat_minutes: 4\n")
     client = app.test_client()
     user = make_user()
     sign_in(client, user)
-    complete(client)
-    assert certificates() == []  # worksheets and seat time are missing
+    for page in catalog().get("example-course").pages:
+        client.get(f"{COURSE}/{page.module.slug}/{page.slug}")
+    answer(client, RIGHT)
+    assert certificates() == []  # worksheets and time are missing
     autosave(client, "plan-title", "Calmer mornings")
     autosave(client, "response", "I will slow down.", worksheet="looking-back")
-    assert certificates() == []  # a minute of seat time is still missing
-    token = attribute(client.get(f"{COURSE}/welcome/getting-started"), "[data-visit]", "data-visit")
-    from courseware.models import PageVisit
-
-    for _ in range(2):
-        earlier = utcnow() - timedelta(seconds=35)
-        db.session.execute(update(PageVisit).where(PageVisit.token == token).values(last_beat_at=earlier))
-        db.session.execute(update(Enrolment).values(last_activity_at=earlier))
-        db.session.commit()
-        client.post_json("/learning/heartbeat", {"visit": token})
+    assert certificates() == []  # each module's active time is still missing: 1 and 2 minutes
+    spend_minutes(client, f"{COURSE}/welcome/getting-started", 1)
+    spend_minutes(client, f"{COURSE}/practice/check", 2)
+    assert certificates() == []  # both modules' time is spent; the course asks for 4 minutes in all
+    spend_minutes(client, f"{COURSE}/practice/check", 1)
     (certificate,) = certificates()
     assert certificate.user_id == user.id
 
@@ -132,6 +135,8 @@ def test_hours_earned_per_module(learner_client, learner):
     course = catalog().get("example-course")
     for page in course.module("welcome").pages:
         learner_client.get(f"{COURSE}/welcome/{page.slug}")
+    assert progress_for(learner, course).minutes_earned == 0  # read, but its time is not spent
+    factories.seat_time(learner, course)
     assert progress_for(learner, course).minutes_earned == 20
     complete(learner_client)
     assert progress_for(learner, course).minutes_earned == 60
@@ -395,6 +400,19 @@ def test_an_admin_revokes_a_certificate_with_a_reason(app, learner_client, learn
     )
 
 
+def test_a_revoked_certificate_shows_as_revoked_to_the_learner(learner_client, learner):
+    factories.completed(learner)
+    (certificate,) = certificates()
+    from courseware.certificates import services as certificate_services
+
+    certificate_services.revoke(certificate, "Issued in error")
+    home = learner_client.get(COURSE).get_data(as_text=True)
+    assert "Your certificate was revoked" in home and "Issued in error" in home
+    assert "Download my certificate" not in home and "Course completed" not in home
+    transcript = learner_client.get("/transcript").get_data(as_text=True)
+    assert "Revoked" in transcript and ">0</span> hours earned in 0 completed courses" in transcript
+
+
 def test_an_unknown_code_is_a_friendly_404(client):
     page, data = verify(client, "AAAA-BBBB")
     assert page.status_code == 404 and "No certificate has this code" in page.get_data(as_text=True)
@@ -459,3 +477,36 @@ def test_pdf_page_renders_to_png(learner_client, learner, tmp_path):
     pdf.write_bytes(learner_client.get(f"/certificates/{certificate.code}.pdf").data)
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 10_000
+
+
+# --- the hours ledger --------------------------------------------------------------------------------
+
+
+def test_the_transcript_holds_an_hours_ledger_module_by_module(learner_client, learner):
+    course = catalog().get("example-course")
+    for page in course.module("welcome").pages:
+        learner_client.get(f"{COURSE}/welcome/{page.slug}")
+    factories.seat_time(learner, course)  # 16 minutes on the two pages of text of the welcome module
+    html = learner_client.get("/transcript").get_data(as_text=True)
+    assert "Hours ledger" in html and "In progress." in html
+    assert "0.33 of 1 hours of credit earned" in html
+    rows = {row[0]: row for row in table_rows(html, "Hours ledger of Example course, module by module")}
+    assert rows["Welcome"] == ["Welcome", "20 min", "16 min", "16 min", "0 min", "0 min", "16 min", "0.33 h Done"]
+    assert rows["Practice"][1:3] == ["40 min", "32 min"] and rows["Practice"][6] == "0 min (32 to go)"
+    data = learner_client.get("/transcript/ledger.csv").get_data(as_text=True).lstrip("\ufeff")
+    header, *lines = list(csv.reader(io.StringIO(data)))
+    welcome = dict(zip(header, lines[0], strict=True))
+    assert welcome["Module"] == "Welcome" and welcome["Minutes recorded"] == "16"
+    assert welcome["Credit earned (hours)"] == "0.33" and welcome["Module done"] == "yes"
+    assert pdf_text(learner_client.get("/transcript.pdf").data).count("Welcome") == 1
+
+
+def test_the_ledger_is_the_learners_own(app, learner_client, learner, make_user, sign_in):
+    factories.completed(learner)
+    other = app.test_client()
+    sign_in(other, make_user(name="Sam Other"))
+    html = other.get("/transcript").get_data(as_text=True)
+    assert "You have not started a course yet." in html and "Example course" not in html
+    assert "Jordan" not in other.get("/transcript/ledger.csv").get_data(as_text=True)
+    assert learner_client.get("/transcript/ledger.csv").status_code == 200
+    assert app.test_client().get("/transcript/ledger.csv").status_code == 302  # signed out: sign in first

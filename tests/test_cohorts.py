@@ -30,6 +30,7 @@ from courseware.models import (
     Enrolment,
     Organisation,
     PageProgress,
+    PracticeEntry,
     QuizAttempt,
     QuizVersion,
     User,
@@ -38,7 +39,7 @@ from courseware.models import (
 from courseware.models.base import utcnow
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
 from tests.helpers import factories
-from tests.helpers.html import element_text, links, options, parse, selected_option, texts_of
+from tests.helpers.html import element_text, links, options, parse, selected_option, table_rows, texts_of
 from tests.test_certificates import complete, pdf_text
 from tests.test_jobs import FlakyHandler, _free_port, queued_emails
 from tests.test_quizzes import RIGHT, answer
@@ -168,7 +169,8 @@ def member_rows(page: str) -> list[dict]:
         if header is None:  # "No member matches these filters."
             continue
         email = header.select_one(".muted")
-        role, school, status, percent, hours, activity, scores, certificate, shared = tr.select("td")
+        cells = tr.select("td")
+        role, school, status, percent, recorded, practice, hours, activity, scores, certificate, shared = cells
         rows.append(
             {
                 "name": element_text(header).removesuffix(element_text(email)).strip(),
@@ -177,7 +179,10 @@ def member_rows(page: str) -> list[dict]:
                 "school": element_text(school),
                 "status": status_of(status),
                 "percent": element_text(percent).removesuffix("%"),
-                "hours": element_text(hours),
+                "recorded": element_text(recorded),
+                "practice": element_text(practice),
+                "hours": element_text(hours).removesuffix(" h"),
+                "ledger_links": links(header),
                 "activity": element_text(activity),
                 "scores": texts_of(scores, ".score"),
                 "certificate": element_text(certificate),
@@ -497,7 +502,7 @@ def test_the_dashboard_shows_every_status(world, staff, leader_client, assigned)
         "Ian Inprogress": "in-progress",
         "Nia Notstarted": "not-started",
     }
-    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "overdue": 0}
+    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "revoked": 0, "overdue": 0}
     assert rows["Cal Completed"]["percent"] == "100" and rows["Nia Notstarted"]["percent"] == "0"
     assert 0 < int(rows["Ian Inprogress"]["percent"]) < 100
     assert rows["Cal Completed"]["email"] == "cal@district.org"
@@ -512,7 +517,7 @@ def test_the_dashboard_shows_every_status(world, staff, leader_client, assigned)
         "Ian Inprogress": "overdue",
         "Nia Notstarted": "overdue",
     }
-    assert status_counts(page) == {"not-started": 0, "in-progress": 0, "completed": 1, "overdue": 2}
+    assert status_counts(page) == {"not-started": 0, "in-progress": 0, "completed": 1, "revoked": 0, "overdue": 2}
 
 
 def test_progress_made_through_the_pages_shows_on_the_dashboard(app, world, leader_client, make_user, sign_in):
@@ -536,13 +541,13 @@ def test_progress_made_through_the_pages_shows_on_the_dashboard(app, world, lead
     }
     code = db.session.scalar(select(Certificate.code).where(Certificate.user_id == people["Cal Completed"].id))
     assert rows["Cal Completed"]["certificate_links"] == [f"/verify/{code}"] and rows["Cal Completed"]["hours"] == "1"
-    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "overdue": 0}
+    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "revoked": 0, "overdue": 0}
 
 
 def test_nobody_is_overdue_on_the_due_date_itself(world, staff, leader_client):
     services.assign(world.cohort, COURSE, utcnow().date(), None)
     page = text_of(leader_client.get(dashboard_url(world.cohort.id, the_assignment(world.cohort).id)))
-    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "overdue": 0}
+    assert status_counts(page) == {"not-started": 1, "in-progress": 1, "completed": 1, "revoked": 0, "overdue": 0}
 
 
 def year_before(moment):
@@ -741,11 +746,14 @@ CSV_HEADER = [
     "Progress %",
     "Pages read",
     "Reading minutes",
+    "Practice minutes",
     "Hours earned",
     "Last activity",
     "Completed",
     "Certificate code",
     "Best score: practice-check",
+    "Minutes: Welcome",
+    "Minutes: Practice",
 ]
 
 
@@ -766,6 +774,7 @@ def test_the_csv_export(world, staff, leader_client, assigned):
     assert (cal["Progress %"], cal["Hours earned"], cal["Certificate code"]) == ("100", "1", code)
     assert cal["Completed"] == utcnow().date().isoformat()
     assert cal["Best score: practice-check"] == "100"
+    assert (cal["Minutes: Welcome"], cal["Minutes: Practice"]) == ("16", "32")  # the time each module requires
     ian = by_name["Ian Inprogress"]
     assert (ian["Status"], ian["Best score: practice-check"], ian["Certificate code"]) == ("In progress", "75", "")
     assert (ian["Staff role"], ian["School"]) == ("Counselor", "Washington Middle")
@@ -845,6 +854,39 @@ def test_the_zip_leaves_out_a_revoked_certificate(world, staff, leader_client, a
     certificates.revoke(db.session.scalar(select(Certificate).where(Certificate.user_id == staff.cal.id)), "Error")
     response = leader_client.get(dashboard_url(world.cohort.id, assigned.id) + "/certificates.zip")
     assert zipfile.ZipFile(io.BytesIO(response.get_data())).namelist() == []
+
+
+def test_a_revoked_certificate_shows_as_revoked_on_the_dashboard_and_in_the_export(
+    world, staff, leader_client, assigned
+):
+    from courseware.certificates import services as certificates
+
+    certificates.revoke(db.session.scalar(select(Certificate).where(Certificate.user_id == staff.cal.id)), "Error")
+    board = dashboard_url(world.cohort.id, assigned.id)
+    html = leader_client.get(board).get_data(as_text=True)
+    assert "Certificate revoked" in html and "Revoked" in html
+    header, *rows = list(
+        csv.reader(io.StringIO(leader_client.get(board + ".csv").get_data(as_text=True).lstrip("\ufeff")))
+    )
+    cal = next(dict(zip(header, row, strict=True)) for row in rows if row[0] == staff.cal.name)
+    assert cal["Status"] == "Certificate revoked" and cal["Hours earned"] == "0"
+
+
+def test_a_leader_sees_a_members_hours_ledger_and_nothing_they_wrote(
+    app, world, staff, leader_client, assigned, make_user, sign_in
+):
+    board = dashboard_url(world.cohort.id, assigned.id)
+    rows = {r["name"]: r for r in member_rows(leader_client.get(board).get_data(as_text=True))}
+    (link,) = rows["Cal Completed"]["ledger_links"]
+    html = leader_client.get(link).get_data(as_text=True)
+    assert "Hours ledger for Example course" in html and "Cal Completed" in html
+    welcome = table_rows(html, "Hours ledger of Example course, module by module")[0]
+    assert welcome[0] == "Welcome" and welcome[6] == "16 min" and welcome[7] == "0.33 h Done"
+    outsider = app.test_client()
+    sign_in(outsider, make_user(name="Olive Outsider"))
+    assert outsider.get(link).status_code == 403  # not a leader
+    member_id = link.rsplit("/", 1)[1]
+    assert leader_client.get(f"{board}/members/{int(member_id) + 999}").status_code == 404
 
 
 def test_the_zip_of_a_cohort_where_nobody_has_finished_is_empty_but_valid(world, leader_client):
@@ -943,7 +985,8 @@ def test_no_reminder_is_needed_when_everyone_is_done(app, world, leader_client, 
 
 
 def seed_members(cohort: Cohort, school: Organisation, count: int, prefix: str) -> None:
-    """``count`` members with progress, quiz attempts, shared entries and, for half, a certificate."""
+    """``count`` members with progress, quiz attempts, shared entries, a practice log past its cap and, for half,
+    a certificate."""
     from flask import current_app
 
     roster = "name,email,staff role,school\n" + "".join(
@@ -989,6 +1032,12 @@ def seed_members(cohort: Cohort, school: Organisation, count: int, prefix: str) 
         insert(WorksheetEntry),
         [{"user_id": u, "course_slug": COURSE, "worksheet_id": "my-plan", "title": "My plan", "shared": True,
           "created_at": now, "updated_at": now} for u in user_ids],
+    )  # fmt: skip
+    db.session.execute(
+        insert(PracticeEntry),
+        [{"user_id": u, "course_slug": COURSE, "cycle": 1, "practice_id": "greet-at-the-door", "done_on": now.date(),
+          "minutes": 15, "tried": "Greeted at the door", "noticed": "Calmer starts", "attested_at": now,
+          "form_key": f"seed-{u:08d}-{n:08d}", "created_at": now} for u in user_ids for n in range(2)],
     )  # fmt: skip
     db.session.execute(
         insert(Certificate),
@@ -1041,6 +1090,7 @@ def test_the_dashboard_and_export_take_as_many_queries_for_500_members_as_for_10
     small_count, small_page = queries_for(leader_client, small_url)
     big_count, big_page = queries_for(leader_client, big_url)
     assert len(member_rows(text_of(small_page))) == 10 and len(member_rows(text_of(big_page))) >= 10
+    assert {r["practice"] for r in member_rows(text_of(big_page))} == {"20 min"}  # 30 logged, 20 count
     assert "500 active members" in text_of(big_page)
     assert small_count == big_count, (small_count, big_count)
     assert big_count <= 20
@@ -1050,4 +1100,6 @@ def test_the_dashboard_and_export_take_as_many_queries_for_500_members_as_for_10
     small_count, small_csv = queries_for(leader_client, small_url + ".csv")
     big_count, big_csv = queries_for(leader_client, big_url + ".csv")
     assert len(read_csv(small_csv.data)) == 11 and len(read_csv(big_csv.data)) == 501
+    header, *rows = read_csv(big_csv.data)
+    assert {row[header.index("Practice minutes")] for row in rows} == {"20"}
     assert small_count == big_count, (small_count, big_count)

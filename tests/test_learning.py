@@ -10,6 +10,7 @@ from courseware import progress
 from courseware.courses import catalog
 from courseware.extensions import db
 from courseware.models import Enrolment, PageProgress, PageVisit
+from tests.helpers import factories
 from tests.helpers.html import attribute
 
 FIRST = "/courses/example-course/welcome/getting-started"
@@ -85,9 +86,10 @@ def test_resume_goes_to_the_last_page_opened(learner_client):
     assert "Resume" in html and "60%" in html
 
 
-def test_module_is_done_when_all_its_pages_are_read(app, learner_client, learner):
+def test_module_is_done_when_all_its_pages_are_read_and_its_time_spent(app, learner_client, learner):
     course = catalog().get("example-course")
     learner_client.get(FIRST)
+    factories.seat_time(learner, course)
     state = progress.progress_for(learner, course)
     assert not state.module_done(course.modules[0])
     learner_client.get(SECOND)

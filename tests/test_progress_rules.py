@@ -32,9 +32,17 @@ def with_rules(course: Course, **rules) -> Course:
     return dataclasses.replace(course, completion=dataclasses.replace(course.completion, **rules))
 
 
-def progress(course, visited=(), seconds=0, passed=(), worksheets=None, last_page=None) -> CourseProgress:
+def progress(
+    course, visited=(), seconds=0, passed=(), worksheets=None, last_page=None, page_seconds=None, practice=None
+) -> CourseProgress:
+    """Progress with ``visited`` pages read; unless ``page_seconds`` says otherwise, each page read
+    carries an hour of seat time, so that only the rule under test holds a learner back."""
     enrolment = SimpleNamespace(last_page_key=last_page)
-    return CourseProgress(course, enrolment, set(visited), seconds, set(passed), worksheets)
+    if page_seconds is None:
+        page_seconds = dict.fromkeys(visited, 3600)
+    return CourseProgress(
+        course, enrolment, set(visited), seconds, set(passed), worksheets, page_seconds, practice or {}
+    )
 
 
 # --- pages, modules and completion ---------------------------------------------------------------
@@ -47,9 +55,14 @@ def test_nothing_done(course):
     assert state.resume_page.key == "welcome/getting-started"
 
 
-@pytest.mark.parametrize(("pages", "percent"), [(1, 20), (2, 40), (3, 60), (4, 80), (5, 100)])
+@pytest.mark.parametrize(("pages", "percent"), [(1, 20), (2, 40), (3, 60), (4, 80)])
 def test_percent_is_of_pages_read(course, pages, percent):
     assert progress(course, EVERY_PAGE[:pages]).percent == percent
+
+
+def test_percent_is_never_100_while_a_requirement_is_unmet(course):
+    assert progress(course, EVERY_PAGE).percent == 99  # the quiz is not passed
+    assert progress(course, EVERY_PAGE, passed={"practice-check"}).percent == 100
 
 
 def test_a_module_without_a_quiz_is_done_when_its_pages_are_read(course):
@@ -103,6 +116,61 @@ def test_a_course_without_modules_is_never_complete(course):
     empty = dataclasses.replace(course, modules=[], completion=CompletionRules())
     state = CourseProgress(empty, SimpleNamespace(last_page_key=None))
     assert not state.complete and state.percent == 0 and state.resume_page is None
+
+
+# --- active time ----------------------------------------------------------------------------------
+
+
+def test_each_module_requires_a_share_of_its_stated_minutes(course):
+    welcome, practice = course.modules  # 20 and 40 minutes, 80 % by default
+    state = progress(course, page_seconds={})
+    assert course.completion.active_time == 80
+    assert state.module_required_minutes(welcome) == 16 and state.module_required_minutes(practice) == 32
+    assert with_rules(course, active_time=33).modules[0] is welcome
+    assert progress(with_rules(course, active_time=33)).module_required_minutes(welcome) == 7  # 6.6, rounded up
+
+
+def test_a_module_is_not_done_until_its_time_is_spent(course):
+    welcome = course.module("welcome")
+    short = progress(course, WELCOME, page_seconds={WELCOME[0]: 8 * 60, WELCOME[1]: 8 * 60 - 1})
+    assert short.module_work_done(welcome) and not short.module_done(welcome)
+    assert short.module_minutes(welcome) == 15 and short.module_minutes_needed(welcome) == 1
+    enough = progress(course, WELCOME, page_seconds={WELCOME[0]: 8 * 60, WELCOME[1]: 8 * 60})
+    assert enough.module_done(welcome) and enough.minutes_earned == 20
+
+
+def test_time_on_another_module_does_not_count(course):
+    welcome = course.module("welcome")
+    state = progress(course, WELCOME, page_seconds={PRACTICE[0]: 10_000})
+    assert state.module_minutes(welcome) == 0 and not state.module_done(welcome)
+
+
+def test_a_finished_course_short_of_time_says_exactly_what_is_missing(course):
+    seconds = dict.fromkeys(EVERY_PAGE, 0) | {WELCOME[0]: 41 * 60}
+    state = progress(course, EVERY_PAGE, passed={"practice-check"}, page_seconds=seconds)
+    assert not state.complete and state.percent == 99
+    assert state.missing() == ["Practice: 32 more minutes of active time (0 of 32 recorded)"]
+
+
+def test_missing_lists_pages_quizzes_and_worksheets(course):
+    state = progress(course, WELCOME, worksheets=set())
+    assert state.missing() == [
+        "Practice: 3 pages to read",
+        "Practice: pass the quiz \u201cPractice check\u201d",
+        "Practice: complete \u201cLooking back\u201d",
+        "Practice: complete \u201cMy plan\u201d",
+        "Practice: 32 more minutes of active time (0 of 32 recorded)",
+    ]
+
+
+def test_the_last_step_is_asked_for_only_when_everything_else_is_done(course):
+    done = {"visited": EVERY_PAGE, "passed": {"practice-check"}}
+    waiting = CourseProgress(**{**progress(course, **done).__dict__, "finished": False})
+    assert waiting.ready_to_finish and not waiting.complete
+    assert waiting.missing() == ["the course evaluation and your attestation"]
+    assert CourseProgress(**{**waiting.__dict__, "finished": True}).complete
+    early = CourseProgress(**{**progress(course, WELCOME).__dict__, "finished": False})
+    assert "the course evaluation and your attestation" not in early.missing()
 
 
 # --- where Resume goes -------------------------------------------------------------------------------

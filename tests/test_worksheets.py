@@ -17,6 +17,7 @@ from courseware.courses import catalog, compile_course
 from courseware.extensions import db
 from courseware.models import AnswerConflict, WorksheetAnswer, WorksheetEntry
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
+from tests.helpers import factories
 
 PAGE = "/courses/example-course/practice/wrapping-up"
 SAVE = "/courses/example-course/worksheets/my-plan"
@@ -307,6 +308,7 @@ def test_required_worksheets_complete_a_module(editable, make_user, sign_in):
     course = catalog().get("example-course")
     for page in course.module("practice").pages:
         client.get(f"/courses/example-course/practice/{page.slug}")
+    factories.seat_time(user, course)
     from tests.test_quizzes import RIGHT, answer
 
     answer(client, RIGHT)

@@ -99,11 +99,12 @@ def certificates_of(user: User) -> list[Certificate]:
 
 
 def current_certificate(user: User, course: Course) -> Certificate | None:
-    """The learner's latest certificate for the course that has not been replaced or revoked."""
+    """The learner's latest certificate for the course that has not been replaced (it may be revoked:
+    the learner is told so rather than left wondering where it went)."""
     query = (
         select(Certificate)
         .where(Certificate.user_id == user.id, Certificate.course_slug == course.slug)
-        .where(Certificate.replaced_by_id.is_(None), Certificate.revoked_at.is_(None))
+        .where(Certificate.replaced_by_id.is_(None))
         .order_by(Certificate.cycle.desc())
         .limit(1)
     )

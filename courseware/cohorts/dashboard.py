@@ -1,6 +1,7 @@
 """The leaders' view of an assignment: every member's status, in a fixed number of queries.
 
-Nothing here reads what learners wrote, except the titles of entries they chose to share.
+Nothing here reads what learners wrote, except the titles of entries they chose to share: of practice
+logs, only the minutes that count.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, case, func, select
 
 from courseware.courses import Course
 from courseware.extensions import db
@@ -18,6 +19,8 @@ from courseware.models import (
     CohortMember,
     Enrolment,
     Organisation,
+    PageProgress,
+    PracticeEntry,
     QuizAttempt,
     User,
     WorksheetEntry,
@@ -25,8 +28,14 @@ from courseware.models import (
 from courseware.models.base import utcnow
 from courseware.progress import completion_lapsed
 
-STATUSES = ("not-started", "in-progress", "completed", "overdue")
-LABELS = {"not-started": "Not started", "in-progress": "In progress", "completed": "Completed", "overdue": "Overdue"}
+STATUSES = ("not-started", "in-progress", "completed", "revoked", "overdue")
+LABELS = {
+    "not-started": "Not started",
+    "in-progress": "In progress",
+    "completed": "Completed",
+    "revoked": "Certificate revoked",
+    "overdue": "Overdue",
+}
 SORTS = ("name", "status", "progress", "activity", "role", "school")
 
 
@@ -42,11 +51,14 @@ class MemberRow:
     status: str = "not-started"
     pages: int = 0
     seconds: int = 0
+    practice_minutes: int = 0  # logged practice that counts: each block's log up to its cap
     percent: int = 0
     hours: float = 0
     last_activity: datetime | None = None
     completed_at: datetime | None = None
     certificate_code: str | None = None
+    certificate_cycle: int = 0
+    revoked: bool = False  # the current cycle's certificate was revoked: the completion earns no credit
     scores: dict[str, int] = field(default_factory=dict)
     shared: list[tuple[int, str]] = field(default_factory=list)
 
@@ -94,13 +106,16 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
     ).all():
         rows[user_id].scores[quiz_id] = best
 
-    for user_id, code, hours in db.session.execute(
-        select(Certificate.user_id, Certificate.code, Certificate.hours)
+    for user_id, code, hours, cycle, revoked_at in db.session.execute(
+        select(Certificate.user_id, Certificate.code, Certificate.hours, Certificate.cycle, Certificate.revoked_at)
         .where(Certificate.course_slug == course.slug, Certificate.user_id.in_(cohort_users))
-        .where(Certificate.replaced_by_id.is_(None), Certificate.revoked_at.is_(None))
+        .where(Certificate.replaced_by_id.is_(None))
         .order_by(Certificate.cycle)
-    ).all():
-        rows[user_id].certificate_code, rows[user_id].hours = code, hours
+    ).all():  # the latest cycle's certificate, revoked or not, is the one that counts
+        row = rows[user_id]
+        row.certificate_code, row.certificate_cycle = code, cycle
+        row.revoked = revoked_at is not None
+        row.hours = 0 if row.revoked else hours
 
     for entry_id, user_id, title in db.session.execute(
         select(WorksheetEntry.id, WorksheetEntry.user_id, WorksheetEntry.title)
@@ -110,13 +125,19 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
     ).all():
         rows[user_id].shared.append((entry_id, title))
 
+    _count_practice(course, rows, cycles, cohort_users)
+
     total_pages = len(course.pages) or 1
     # The rule the learner's own course page follows, for this assignment's renewal period.
     months = min((m for m in (course.validity_months, assignment.renewal_months) if m), default=None)
     for row in rows.values():
         if completion_lapsed(row.completed_at, months, now):  # the new round of the course has not been started
-            row.pages, row.completed_at = 0, None
+            row.pages, row.practice_minutes, row.completed_at = 0, 0, None
+        if row.certificate_cycle and row.certificate_cycle < cycles.get(row.user_id, 0):
+            row.revoked = False  # revoked in an earlier cycle; the learner is taking the course again
         row.percent = min(100, round(100 * row.pages / total_pages))
+        if row.percent == 100 and row.completed_at is None:
+            row.percent = 99  # every page read, but not every requirement met
         row.status = _status(row, assignment, today)
 
     current = [r for r in rows.values() if r.active]
@@ -132,7 +153,57 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
     )
 
 
+def _count_practice(course: Course, rows: dict[int, MemberRow], cycles: dict[int, int], cohort_users: Select) -> None:
+    """Each member's practice minutes in their current cycle, as the progress rules count them: the
+    log of each block up to the block's cap (nothing for a block no longer in the course)."""
+    caps = {seg.practice.id: seg.practice.cap for page in course.pages for seg in page.blocks("practice")}
+    if not caps:
+        return
+    for user_id, cycle, practice_id, minutes in db.session.execute(
+        select(PracticeEntry.user_id, PracticeEntry.cycle, PracticeEntry.practice_id, func.sum(PracticeEntry.minutes))
+        .where(PracticeEntry.course_slug == course.slug, PracticeEntry.user_id.in_(cohort_users))
+        .group_by(PracticeEntry.user_id, PracticeEntry.cycle, PracticeEntry.practice_id)
+    ).all():
+        if cycle == cycles.get(user_id):
+            rows[user_id].practice_minutes += min(int(minutes), caps.get(practice_id, 0))
+
+
+def module_seconds(assignment: Assignment, course: Course) -> dict[int, dict[str, int]]:
+    """Seat time by member and module in the current cycle: {user id: {module slug: seconds}}.
+
+    One query whatever the cohort's size: the database adds up the page rows, module by module.
+    """
+    modules = [m for m in course.modules if m.pages]
+    if not modules:
+        return {}
+    module_of = case(
+        *[(PageProgress.page_key.in_([p.key for p in m.pages]), m.slug) for m in modules], else_=None
+    ).label("module")
+    latest = (
+        select(Enrolment.user_id, func.max(Enrolment.cycle).label("cycle"))
+        .where(Enrolment.course_slug == course.slug)
+        .where(
+            Enrolment.user_id.in_(select(CohortMember.user_id).where(CohortMember.cohort_id == assignment.cohort_id))
+        )
+        .group_by(Enrolment.user_id)
+        .subquery()
+    )
+    found: dict[int, dict[str, int]] = {}
+    for user_id, module, seconds in db.session.execute(
+        select(Enrolment.user_id, module_of, func.sum(PageProgress.seconds))
+        .join(PageProgress, PageProgress.enrolment_id == Enrolment.id)
+        .join(latest, (latest.c.user_id == Enrolment.user_id) & (latest.c.cycle == Enrolment.cycle))
+        .where(Enrolment.course_slug == course.slug)
+        .group_by(Enrolment.user_id, module_of)
+    ).all():
+        if module is not None:
+            found.setdefault(user_id, {})[module] = int(seconds or 0)
+    return found
+
+
 def _status(row: MemberRow, assignment: Assignment, today: date) -> str:
+    if row.revoked:
+        return "revoked"
     if row.completed_at is not None:
         return "completed"
     if today > assignment.due_on:

@@ -1,4 +1,4 @@
-"""``flask courses``: check and list courses."""
+"""``flask courses``: check and list courses, and show how long their modules take."""
 
 from __future__ import annotations
 
@@ -11,8 +11,12 @@ from flask.cli import AppGroup
 from courseware.courses import catalog
 from courseware.courses.checks import credit_checks
 from courseware.courses.compiler import compile_course, hours
+from courseware.courses.model import Course
+from courseware.courses.time_model import TOLERANCE_PERCENT, CourseTime, ModuleTime, course_time
 
 courses_cli = AppGroup("courses", help="Check and list the courses in the courses folder.")
+
+COLUMNS = ("stated", "estimated", "reading", "activities")
 
 
 def _course_dirs(path: Path) -> list[Path]:
@@ -27,14 +31,49 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def _counts(mistakes: int, credit: int) -> str:
+    found = [plural(mistakes, "mistake")] if mistakes else []
+    found += [plural(credit, "credit problem")] if credit else []
+    return " and ".join(found)
+
+
+def hours_table(course: Course, time: CourseTime, activities: bool = False) -> list[str]:
+    """Lines of a table of minutes per module: stated, estimated, reading and activities, then the total."""
+    width = max([len("total"), *(len(m.source.name) for m in course.modules)])
+
+    def row(name: str, item: ModuleTime | CourseTime, note: str = "") -> str:
+        cells = (item.stated, item.estimated, item.reading, item.activity_minutes)
+        numbers = "  ".join(f"{value:>{len(title)}}" for value, title in zip(cells, COLUMNS, strict=True))
+        return f"{name:<{width}}  {numbers}{note}".rstrip()
+
+    lines = [f"{course.slug}: minutes per module", f"{'module':<{width}}  {'  '.join(COLUMNS)}"]
+    for module, module_time in zip(course.modules, time.modules, strict=True):
+        apart = f"  more than {TOLERANCE_PERCENT} % apart" if not module_time.fits else ""
+        lines.append(row(module.source.name, module_time, apart))
+        if activities:
+            lines += [f"    {_activity(a)}" for a in module_time.activities]
+    lines.append(row("total", time))
+    if course.offers_credit:
+        credit = course.credit
+        unit = credit.credit_type.removesuffix("s") if credit.hours == 1 else credit.credit_type
+        lines.append(f"credit: {credit.hours:g} {unit} ({credit.hours * 60:g} minutes)")
+    return lines
+
+
+def _activity(activity) -> str:
+    source = "declared" if activity.declared else "default"
+    title = f" '{activity.title}'" if activity.title else ""
+    return f"{activity.kind}{title}: {activity.minutes} min ({source})"
+
+
 @courses_cli.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def check(path: Path | None) -> None:
-    """Check every course (or the one at PATH) and print each mistake as file:line: message.
+    """Check every course (or the one at PATH): mistakes, credit problems and warnings, each as file:line: message.
 
-    Credit problems (the course can be taken, but no certificate is issued) are printed and fail the
-    check too, among them what the app knows: a provider key no admin has set up, or a provider that
-    lacks a detail one of the course's credit profiles requires. Warnings are printed and pass.
+    Fails on mistakes (the course is hidden) and on credit problems (no certificate is issued);
+    warnings are printed and pass. Credit problems include what the app knows: a provider key no
+    admin has set up, or a provider that lacks a detail one of the course's credit profiles requires.
     """
     root = path or current_app.config["COURSES_DIR"]
     if not root.exists():
@@ -42,36 +81,87 @@ def check(path: Path | None) -> None:
     course_dirs = _course_dirs(root)
     if not course_dirs:
         raise click.ClickException(f"no course found at {root} (a course is a folder with a course.yml)")
-    count = credit_count = 0
+    mistakes = credit = 0
     base = Path.cwd()
     designs, profiles = catalog().designs, catalog().profiles
     for course_dir in course_dirs:
         root = base if course_dir.resolve().is_relative_to(base) else None
         course = compile_course(course_dir, root, designs, profiles)
-        for problem in course.problems:
+        if not course.problems:  # what the app knows about the course's credit (its provider)
+            course.credit_problems = sorted({*course.credit_problems, *credit_checks(course)})
+        for problem in [*course.problems, *course.credit_problems]:
             click.echo(str(problem), err=True)
-        count += len(course.problems)
-        credit = [] if course.problems else sorted({*course.credit_problems, *credit_checks(course)})
-        for problem in credit:
-            click.echo(f"{problem} (credit: no certificate is issued until this is fixed)", err=True)
-        credit_count += len(credit)
-        for warning in course.warnings:
-            click.echo(f"{warning} (warning)")
-        if not course.problems:
+        for problem in course.warnings:
+            click.echo(f"warning: {problem}", err=True)
+        mistakes += len(course.problems)
+        credit += len(course.credit_problems)
+        if course.problems:
+            continue
+        time = course_time(course)
+        if not time.fits:
+            click.echo("\n".join(hours_table(course, time)))
+        if course.credit_problems:
+            count = len(course.credit_problems)
+            click.echo(
+                f"{course.slug}: {plural(count, 'credit problem')}: no certificates are issued for this course "
+                f"until {'it is' if count == 1 else 'they are'} fixed"
+            )
+        else:
             counts = f"{plural(len(course.modules), 'module')}, {plural(len(course.pages), 'page')}"
             summary = f"{counts}, {hours(course.minutes / 60)}"
-            state = f"{plural(len(credit), 'credit problem')}" if credit else "ok"
-            click.echo(f"{course.slug}: {state} ({summary})")
+            warnings = f", {plural(len(course.warnings), 'warning')}" if course.warnings else ""
+            click.echo(f"{course.slug}: ok ({summary}){warnings}")
     for problem in catalog().profile_problems:
         click.echo(f"{problem} (credit profile not loaded)", err=True)
-    count += len(catalog().profile_problems)
-    found = []
-    if count:
-        found.append(plural(count, "mistake"))
-    if credit_count:
-        found.append(plural(credit_count, "credit problem"))
-    if found:
-        raise click.ClickException(f"{' and '.join(found)} found")
+    mistakes += len(catalog().profile_problems)
+    if mistakes or credit:
+        raise click.ClickException(f"{_counts(mistakes, credit)} found")
+
+
+@courses_cli.command("hours")
+@click.argument("course_name", metavar="[COURSE]", required=False)
+@click.option("--activities", is_flag=True, help="List each module's activities and their minutes.")
+def hours_command(course_name: str | None, activities: bool) -> None:
+    """How long each module of every course (or of COURSE, an id or a folder) takes: stated and estimated minutes."""
+    courses = _courses(course_name)
+    failed = 0
+    for index, course in enumerate(courses):
+        if index:
+            click.echo()
+        if course.problems:
+            click.echo(
+                f"{course.slug}: {plural(len(course.problems), 'mistake')} to fix first "
+                "(run 'flask courses check'): a block with a mistake is left out of the estimate",
+                err=True,
+            )
+            failed += 1
+            continue
+        click.echo("\n".join(hours_table(course, course_time(course), activities)))
+    if failed:
+        raise click.ClickException(f"{plural(failed, 'course')} with mistakes")
+
+
+def _courses(course_name: str | None) -> list[Course]:
+    if course_name is None:
+        found = catalog().all()
+        if not found:
+            raise click.ClickException(f"no course found in {current_app.config['COURSES_DIR']}")
+        return found
+    path = Path(course_name)
+    if path.exists():
+        course_dirs = _course_dirs(path)
+        if not course_dirs:
+            raise click.ClickException(f"no course found at {path} (a course is a folder with a course.yml)")
+        base = Path.cwd()
+        return [
+            compile_course(d, base if d.resolve().is_relative_to(base) else None, catalog().designs, catalog().profiles)
+            for d in course_dirs
+        ]
+    course = catalog().get(course_name)
+    if course is None:
+        known = ", ".join(catalog().slugs()) or "none"
+        raise click.ClickException(f"no course '{course_name}' (courses: {known})")
+    return [course]
 
 
 @courses_cli.command("list")

@@ -5,6 +5,7 @@ from courseware.models.cohort import Assignment, Cohort, CohortMember, LeaderGra
 from courseware.models.credit import CreditProvider, ProviderAsset
 from courseware.models.job import Job, JobStatus
 from courseware.models.kept import KeptSubmission
+from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizVersion
 from courseware.models.user import PasswordReset, Role, User
@@ -26,6 +27,7 @@ __all__ = [
     "PageProgress",
     "PageVisit",
     "PasswordReset",
+    "PracticeEntry",
     "ProviderAsset",
     "QuizAttempt",
     "QuizVersion",

@@ -124,7 +124,7 @@ class CourseProgress:
         """What still stands between the learner and completion, in plain words, module by module."""
         lines: list[str] = []
         for module in self.course.modules:
-            lines.extend(f"{module.title}: {text}" for text in self._module_missing(module))
+            lines.extend(f"{module.title}: {text}" for text in self.module_missing(module))
         if not self.seat_time_met:
             needed = self.course.completion.min_seat_minutes - self.seconds // 60
             lines.append(f"{needed} more minutes of time in the course")
@@ -132,7 +132,8 @@ class CourseProgress:
             lines.append("the course evaluation and your attestation")
         return lines
 
-    def _module_missing(self, module: Module) -> list[str]:
+    def module_missing(self, module: Module) -> list[str]:
+        """What the module still needs, in plain words."""
         texts: list[str] = []
         unread = [p for p in module.pages if not self.page_done(p)]
         if unread:

@@ -11,6 +11,7 @@ returns what it made. Defaults describe the example course in tests/courses::
     factories.enrolment(ian, pages=["welcome/getting-started"])      # one page read, just now
     factories.quiz_attempt(ian, score=75)                             # practice-check, attempt 1
     factories.worksheet_answers(ian, "my-plan", {"plan-title": "Calmer mornings"}, shared=True)
+    factories.practice_entry(ian, minutes=15)                         # greet-at-the-door, done today
     certificate = factories.completed(cal)                            # every rule met, certificate issued
     factories.assignment(cohort, due_on=date(2030, 1, 31))
 
@@ -46,6 +47,7 @@ from courseware.models import (
     LeaderGrant,
     Organisation,
     PageProgress,
+    PracticeEntry,
     QuizAttempt,
     QuizVersion,
     Role,
@@ -304,6 +306,38 @@ def worksheet_answers(
     return entry
 
 
+def practice_entry(
+    person: User,
+    practice: str = "greet-at-the-door",
+    minutes: int = 15,
+    course: Course | str = COURSE,
+    cycle: int = 1,
+    done_on: date | None = None,
+    tried: str = "Greeted each student by name at the door.",
+    noticed: str = "Mornings started more calmly.",
+) -> PracticeEntry:
+    """One attested entry in the learner's practice log for the block, done on ``done_on`` (today)."""
+    compiled = course_of(course)
+    assert compiled.find_block("practice", practice) is not None, f"{compiled.slug} has no practice {practice!r}"
+    now = utcnow()
+    row = PracticeEntry(
+        user_id=person.id,
+        course_slug=compiled.slug,
+        cycle=cycle,
+        practice_id=practice,
+        done_on=done_on or now.date(),
+        minutes=minutes,
+        tried=tried,
+        noticed=noticed,
+        attested_at=now,
+        form_key=f"entry-{next(_numbers):010d}",
+        created_at=now,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
 FILLED = {
     "short-text": "An answer",
     "long-text": "A considered answer.",
@@ -335,6 +369,26 @@ def time_spent(compiled: Course) -> dict[str, int]:
         last = compiled.pages[-1].key
         by_page[last] += short
     return by_page
+
+
+def seat_time(person: User | None, course: Course | str = COURSE) -> None:
+    """Give the pages already read the seat time every module requires, as if the learner had spent it
+    (their current enrolment; ``person`` None: every enrolment in the course, for tests with one learner).
+    The next learner action then settles the course. Modules with no page read get nothing."""
+    compiled = course_of(course)
+    query = select(Enrolment).where(Enrolment.course_slug == compiled.slug, Enrolment.completed_at.is_(None))
+    if person is not None:
+        query = query.where(Enrolment.user_id == person.id)
+    wanted = time_spent(compiled)
+    for row in db.session.scalars(query):
+        read = {p.page_key: p for p in row.pages}
+        for module in compiled.modules:
+            keys = [page.key for page in module.pages if page.key in read]
+            needed = sum(wanted[page.key] for page in module.pages)
+            for key in keys:
+                read[key].seconds = max(read[key].seconds, -(-needed // len(keys)))
+        row.seconds = sum(p.seconds for p in row.pages)
+    db.session.commit()
 
 
 def completed(
