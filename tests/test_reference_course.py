@@ -11,6 +11,7 @@ from sqlalchemy import select
 from courseware.courses import catalog, compile_course
 from courseware.extensions import db
 from courseware.models import Certificate
+from tests.helpers.evaluation import finish_course
 from tests.helpers.seat_time import spend_minutes
 
 MODULES = Path(__file__).resolve().parent.parent / "modules"
@@ -100,8 +101,13 @@ def test_a_learner_walks_through_every_page_quiz_and_worksheet_to_a_certificate(
             required = math.ceil(module.minutes * course.completion.active_time / 100)
             first = module.pages[0]
             spend_minutes(client, f"/courses/{SLUG}/{module.slug}/{first.slug}", required)
+        # The last step: the evaluation and the attestation.
+        assert db.session.scalar(select(Certificate)) is None
+        home = client.get(f"/courses/{SLUG}").get_data(as_text=True)
+        assert "Finish the course" in home and "the course evaluation and your attestation" in home
+        assert finish_course(client, SLUG, rating=5).status_code == 302
         certificate = db.session.scalar(select(Certificate))
-        assert certificate is not None, "no certificate after every page, quiz, worksheet and the time required"
+        assert certificate is not None, "no certificate after every page, quiz, worksheet, the time and the evaluation"
         assert (certificate.learner_name, certificate.hours, certificate.ceu) == ("Casey Morgan", 12, 1.2)
         plan = client.get(f"/courses/{SLUG}/action-plan").get_data(as_text=True)
         assert "A considered answer about my school." in plan and "Not answered yet" not in plan

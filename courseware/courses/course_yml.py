@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from courseware.courses.evaluation import read_evaluation
 from courseware.courses.model import CompletionRules, Course, Credit, Provider
 from courseware.courses.problems import ProblemList
 
@@ -16,7 +17,7 @@ DEFAULT_ACTIVE_TIME = 80
 CREDIT_TYPES = {"contact hours", "ceu", "clock hours", "pdps"}
 TOP_KEYS = {
     "title", "summary", "audience", "version", "published", "credit", "provider",
-    "completion", "certificate", "modules",
+    "completion", "certificate", "evaluation", "modules",
 }  # fmt: skip
 SECTION_KEYS = {
     "credit": {"hours", "type", "ceu"},
@@ -27,7 +28,8 @@ SECTION_KEYS = {
 
 
 def key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """Line number (from 1) of every mapping key, by its path: {('credit', 'hours'): 7}."""
+    """Line number (from 1) of every mapping key and list entry, by its path: {('credit', 'hours'): 7},
+    {('evaluation', 'items', '0'): 12} for the first entry of a list."""
     lines: dict[tuple[str, ...], int] = {}
 
     def walk(node, path):
@@ -36,6 +38,11 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
                 here = (*path, str(key.value))
                 lines[here] = key.start_mark.line + 1
                 walk(value, here)
+        elif isinstance(node, yaml.SequenceNode):
+            for number, item in enumerate(node.value):
+                here = (*path, str(number))
+                lines[here] = item.start_mark.line + 1
+                walk(item, here)
 
     with contextlib.suppress(yaml.YAMLError):  # read_course_yml reports the YAML error itself
         walk(yaml.compose(text), ())
@@ -126,6 +133,8 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
         course.validity_months = reader.number(
             certificate, ("certificate", "validity_months"), None, minimum=1, maximum=120, whole=True
         )
+
+    course.evaluation = read_evaluation(data, course.offers_credit, reader.error)
 
     order = data.get("modules")
     if order is not None and (not isinstance(order, list) or not all(isinstance(m, str) for m in order)):

@@ -2,6 +2,14 @@
 
 from courseware.models.certificate import Certificate
 from courseware.models.cohort import Assignment, Cohort, CohortMember, LeaderGrant, Organisation, RosterUpload
+from courseware.models.evaluation import (
+    Attestation,
+    EvaluationComment,
+    EvaluationRating,
+    EvaluationResponse,
+    EvaluationResponseCohort,
+    EvaluationResponseOrganisation,
+)
 from courseware.models.job import Job, JobStatus
 from courseware.models.kept import KeptSubmission
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
@@ -12,10 +20,16 @@ from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, Workshe
 __all__ = [
     "AnswerConflict",
     "Assignment",
+    "Attestation",
     "Certificate",
     "Cohort",
     "CohortMember",
     "Enrolment",
+    "EvaluationComment",
+    "EvaluationRating",
+    "EvaluationResponse",
+    "EvaluationResponseCohort",
+    "EvaluationResponseOrganisation",
     "Job",
     "JobStatus",
     "KeptSubmission",

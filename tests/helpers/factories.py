@@ -17,8 +17,11 @@ returns what it made. Defaults describe the example course in tests/courses::
 ``completed`` records the facts that meet every completion rule of the course and then lets the
 app's own ``courseware.progress.settle`` complete the enrolment and issue the certificate, so the
 rows are the ones a learner's last action would leave, the queued job that renders the PDF among
-them. The certificate carries STUB_PDF as its kept PDF (which that job then leaves alone) unless
-``pdf=None`` is passed: then ``jobs.work()``, or the first download, renders the real one.
+them. When the course asks for an evaluation (every course with credit does), that last action is
+finishing it: the app's own ``courseware.evaluations.services.finish`` records the attestation and
+an evaluation rating every statement "Agree" (4), with no comments. The certificate carries STUB_PDF
+as its kept PDF (which that job then leaves alone) unless ``pdf=None`` is passed: then ``jobs.work()``,
+or the first download, renders the real one.
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ from werkzeug.security import generate_password_hash
 from courseware import progress
 from courseware.cohorts.services import new_join_code
 from courseware.courses import Course, catalog
+from courseware.evaluations.answers import Answers
+from courseware.evaluations.services import finish
 from courseware.extensions import db
 from courseware.models import (
     Assignment,
@@ -357,6 +362,9 @@ def seat_time(person: User | None, course: Course | str = COURSE) -> None:
     db.session.commit()
 
 
+EVALUATION_RATING = 4  # "Agree": what ``completed`` answers to every statement of an evaluation
+
+
 def completed(
     person: User,
     course: Course | str = COURSE,
@@ -364,7 +372,8 @@ def completed(
     pdf: bytes | None = STUB_PDF,
 ) -> Certificate | None:
     """Every completion rule met at ``at`` (now): all pages read with the seat time required, every
-    quiz passed (100%), the required fields of every worksheet filled when the course requires them.
+    quiz passed (100%), the required fields of every worksheet filled when the course requires them,
+    and, when the course asks for one, the evaluation and attestation (every statement rated 4).
     The app then completes the enrolment and issues the certificate (None for a course without credit).
     """
     compiled = course_of(course)
@@ -377,7 +386,11 @@ def completed(
             for segment in page.blocks("worksheet"):
                 required = {f.id: _filled_value(f) for f in segment.worksheet.fields if f.required}
                 worksheet_answers(person, segment.worksheet.id, required, compiled)
-    outcome = progress.settle(person, compiled, row, now=at)
+    if compiled.evaluation is not None:
+        ratings = {item.id: EVALUATION_RATING for item in compiled.evaluation.items}
+        outcome = finish(person, compiled, Answers(ratings, {}, attested=True), now=at).outcome
+    else:
+        outcome = progress.settle(person, compiled, row, now=at)
     assert outcome.completed, f"the facts recorded do not complete {compiled.slug}"
     if outcome.certificate is not None and pdf is not None:
         outcome.certificate.pdf = pdf
