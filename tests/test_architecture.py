@@ -17,6 +17,7 @@ from courseware.certificates import services as certificates
 from courseware.extensions import db
 from courseware.models import Certificate, Enrolment, PageProgress, PageVisit
 from courseware.models.base import utcnow
+from tests.helpers import factories
 from tests.test_certificates import add_setting, complete
 from tests.test_cohorts import FIRST_PAGE, assigned, dashboard_url, leader_client, staff, world  # noqa: F401 (fixtures used by name)
 from tests.test_worksheets import autosave
@@ -57,6 +58,8 @@ def test_get_requests_write_nothing(app, request, make_user, sign_in):
     cal = people.clients[people.cal.email]
     (certificate,) = db.session.scalars(select(Certificate))
     certificates.store_pdf(certificate)  # a download of a stored PDF reads it; a missing one is rendered
+    for _ in range(3):  # the cohort's evaluation results are shown from three responses
+        factories.evaluation_response(cohorts=[request.getfixturevalue("world").cohort], comments={"improve": "More"})
     admin = app.test_client()
     sign_in(admin, make_user(role="admin"))
     reads = {
@@ -80,8 +83,19 @@ def test_get_requests_write_nothing(app, request, make_user, sign_in):
             dashboard_url(cohort_id, assignment.id),
             dashboard_url(cohort_id, assignment.id) + "?sort=progress&order=desc",
             dashboard_url(cohort_id, assignment.id) + ".csv",
+            f"/cohorts/{cohort_id}/evaluations",
+            f"/cohorts/{cohort_id}/evaluations/example-course",
+            f"/cohorts/{cohort_id}/evaluations/example-course.csv",
         ],
-        admin: ["/admin/courses", "/admin/organisations", f"/admin/certificates?q={certificate.code}"],
+        admin: [
+            "/admin/courses",
+            "/admin/organisations",
+            f"/admin/certificates?q={certificate.code}",
+            "/admin/evaluations/example-course",
+            "/admin/evaluations/example-course.csv",
+            f"/organisations/{request.getfixturevalue('world').district.id}/evaluations",
+            f"/organisations/{request.getfixturevalue('world').district.id}/evaluations/example-course",
+        ],
     }
     for client, urls in reads.items():
         for url in urls:

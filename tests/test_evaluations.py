@@ -1,10 +1,10 @@
-"""The end-of-course evaluation and attestation: finishing a course, and anonymity. The course format
-is tested in test_evaluation_format.py."""
+"""The end-of-course evaluation and attestation: finishing a course, anonymity, and the results admins
+and leaders see. The course format is tested in test_evaluation_format.py."""
 
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, inspect, select
@@ -14,6 +14,7 @@ from courseware.courses import catalog
 from courseware.courses.evaluation import DEFAULT_ATTESTATION, DEFAULT_ITEMS
 from courseware.evaluations import services
 from courseware.evaluations.answers import Answers
+from courseware.evaluations.results import Scope, results, summarise
 from courseware.extensions import db
 from courseware.models import (
     Attestation,
@@ -30,7 +31,7 @@ from courseware.models.base import utcnow
 from tests.helpers import factories
 from tests.helpers.evaluation import finish_course, finish_url
 from tests.helpers.html import one, parse, texts_of
-from tests.test_cohorts import signed_in
+from tests.test_cohorts import read_csv, signed_in
 
 COURSE = "/courses/example-course"
 FINISH = finish_url()
@@ -330,3 +331,190 @@ def test_an_evaluation_is_kept_by_day_with_a_random_id_and_the_learners_cohorts(
     ids = list(db.session.scalars(select(EvaluationResponse.id)))
     assert len(set(ids)) == 4 and all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
     assert mine.submitted_on == utcnow().date()
+
+
+# --- results in aggregate ------------------------------------------------------------------------
+
+
+def test_the_results_add_up():
+    items = summarise(
+        [("time", 5, 2), ("time", 4, 1), ("time", 1, 1), ("objectives", 3, 3), ("gone", 2, 1)],
+        {"time": "The estimate was accurate.", "objectives": "The objectives were met."},
+        ["objectives", "time"],
+    )
+    assert [(i.id, i.counts, i.responses, i.mean, i.percents) for i in items] == [
+        ("objectives", (0, 0, 3, 0, 0), 3, 3.0, (0, 0, 100, 0, 0)),
+        ("time", (1, 0, 0, 1, 2), 4, 3.75, (25, 0, 0, 25, 50)),
+        ("gone", (0, 1, 0, 0, 0), 1, 2.0, (0, 100, 0, 0, 0)),
+    ]
+    assert items[2].statement == "gone"  # an item no longer asked, whose words are unknown, shows its id
+
+
+def test_results_by_version_with_comments_newest_first_and_by_month(app):
+    factories.evaluation_response(ratings=5, comments={"improve": "Older comment"}, on=date(2026, 3, 14), version="0.9")
+    factories.evaluation_response(ratings=3, comments={"improve": "Newer comment"}, on=date(2026, 11, 2))
+    factories.evaluation_response(ratings={**dict.fromkeys(ITEMS, 4), "time": 1})
+    course = catalog().get("example-course")
+    every = results(course, Scope.everyone())
+    assert every.responses == 3 and every.shown
+    by_id = {item.id: item for item in every.items}
+    assert [item.id for item in every.items] == ITEMS
+    assert by_id["time"].counts == (1, 0, 1, 0, 1) and by_id["time"].mean == 3.0
+    assert by_id["objectives"].counts == (0, 0, 1, 1, 1) and by_id["objectives"].mean == 4.0
+    assert [(c.text, c.month) for c in every.comments] == [
+        ("Newer comment", date(2026, 11, 1)),
+        ("Older comment", date(2026, 3, 1)),
+    ]
+    old = results(course, Scope.everyone(), version="0.9")
+    assert old.responses == 1 and {item.mean for item in old.items} == {5.0}
+
+
+def test_the_admin_page_shows_counts_means_and_comments_without_days(app, make_user, sign_in):
+    admin = signed_in(app, sign_in, make_user(role="admin"))
+    empty = parse(admin.get("/admin/evaluations/example-course"))
+    assert "Nobody has evaluated" in one(empty, "main").get_text()
+    factories.evaluation_response(ratings=5, comments={"improve": "Loved the examples"}, on=date(2026, 11, 17))
+    factories.evaluation_response(ratings=4)
+    page = parse(admin.get("/admin/evaluations/example-course"))
+    assert "2 responses" in one(page, ".lede").get_text()
+    rows = page.select(".evaluation-table tbody tr")
+    assert len(rows) == 6
+    cells = [c.get_text(" ", strip=True) for c in rows[0].select("td")]
+    assert cells == ["0 (0%)", "0 (0%)", "0 (0%)", "1 (50%)", "1 (50%)", "4.50"]
+    comments = one(page, ".comment-list").get_text(" ", strip=True)
+    assert "Loved the examples" in comments and "November 2026" in comments and "17" not in comments
+    courses = parse(admin.get("/admin/courses"))
+    assert one(courses, 'a[href="/admin/evaluations/example-course"]')
+
+
+def test_the_admin_csv_is_formula_safe_and_carries_the_comments(app, make_user, sign_in):
+    admin = signed_in(app, sign_in, make_user(role="admin"))
+    factories.evaluation_response(ratings=5, comments={"improve": '=HYPERLINK("http://evil")'}, on=date(2026, 11, 3))
+    response = admin.get("/admin/evaluations/example-course.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    header, *rows = read_csv(response.data)
+    assert header[:6] == ["Course", "Version", "Row", "Id", "Statement or question", "Responses"]
+    ratings = [r for r in rows if r[2] == "rating"]
+    assert len(ratings) == 6 and ratings[0][3:6] == ["objectives", DEFAULT_ITEMS[0].text, "1"]
+    assert ratings[0][6:12] == ["0", "0", "0", "0", "1", "5.00"]
+    (comment,) = [r for r in rows if r[2] == "comment"]
+    assert comment[-2:] == ["2026-11", '\'=HYPERLINK("http://evil")']
+
+
+# --- leaders: their cohorts only, from three responses -------------------------------------------
+
+
+@pytest.fixture
+def two_cohorts(app, make_user, sign_in):
+    district = factories.organisation("Riverside District")
+    ours = factories.cohort(district, "Lincoln staff")
+    theirs = factories.cohort(district, "District office")
+    lee = make_user(name="Lee Leader")
+    factories.leader(lee, cohort=ours)
+    return ours, theirs, signed_in(app, sign_in, lee)
+
+
+def results_url(cohort, suffix: str = "") -> str:
+    return f"/cohorts/{cohort.id}/evaluations/example-course{suffix}"
+
+
+def test_a_leader_sees_nothing_until_three_of_their_cohort_have_answered(two_cohorts):
+    ours, theirs, lee = two_cohorts
+    for _ in range(3):
+        factories.evaluation_response(ratings=1, cohorts=[theirs], comments={"improve": "Not ours"})
+    factories.evaluation_response(ratings=5, cohorts=[ours], comments={"improve": "Ours, first"})
+    factories.evaluation_response(ratings=5, cohorts=[ours, theirs])
+    page = parse(lee.get(results_url(ours)))
+    text = one(page, "main").get_text(" ", strip=True)
+    assert "appear once at least 3 people here have evaluated the course" in text and "So far 2 have" in text
+    assert page.select(".evaluation-table") == [] and "Ours, first" not in text
+    assert lee.get(results_url(ours, ".csv")).status_code == 404
+    index = parse(lee.get(f"/cohorts/{ours.id}/evaluations"))
+    assert "Shown from 3 evaluations" in one(index, "tbody").get_text()
+
+    factories.evaluation_response(ratings=4, cohorts=[ours], comments={"improve": "Ours, second"})
+    page = parse(lee.get(results_url(ours)))
+    text = one(page, "main").get_text(" ", strip=True)
+    assert "3 responses" in text and "Ours, first" in text and "Ours, second" in text and "Not ours" not in text
+    first_row = [c.get_text(" ", strip=True) for c in page.select(".evaluation-table tbody tr")[0].select("td")]
+    assert first_row == ["0 (0%)", "0 (0%)", "0 (0%)", "1 (33%)", "2 (67%)", "4.67"]
+    _, *rows = read_csv(lee.get(results_url(ours, ".csv")).data)
+    assert all(r[2] == "rating" for r in rows) and len(rows) == 6  # no comments in a leader's download
+    assert rows[0][5:12] == ["3", "0", "0", "0", "1", "2", "4.67"]
+    index = parse(lee.get(f"/cohorts/{ours.id}/evaluations"))
+    assert one(index, f'a[href="{results_url(ours)}"]')
+
+
+def test_another_leaders_cohort_is_not_found(two_cohorts):
+    _, theirs, lee = two_cohorts
+    for _ in range(3):
+        factories.evaluation_response(cohorts=[theirs])
+    for url in (f"/cohorts/{theirs.id}/evaluations", results_url(theirs), results_url(theirs, ".csv")):
+        response = lee.get(url)
+        assert response.status_code == 404 and "We could not find that page" in response.get_data(as_text=True), url
+
+
+def test_the_cohort_page_links_to_its_evaluations(two_cohorts):
+    ours, _, lee = two_cohorts
+    page = parse(lee.get(f"/cohorts/{ours.id}"))
+    assert one(page, f'a[href="/cohorts/{ours.id}/evaluations"]')
+
+
+def test_a_learner_gets_a_403_and_a_leader_an_admin_page_403(two_cohorts, learner_client):
+    ours, _, lee = two_cohorts
+    assert learner_client.get(results_url(ours)).status_code == 403
+    assert lee.get("/admin/evaluations/example-course").status_code == 403
+    assert lee.get("/admin/evaluations/example-course.csv").status_code == 403
+
+
+def test_an_unknown_course_is_not_found(two_cohorts, make_user, sign_in, app):
+    ours, _, lee = two_cohorts
+    assert lee.get(f"/cohorts/{ours.id}/evaluations/no-such-course").status_code == 404
+    admin = signed_in(app, sign_in, make_user(role="admin"))
+    assert admin.get("/admin/evaluations/no-such-course").status_code == 404
+
+
+# --- leaders of an organisation: its cohorts' and its schools' -----------------------------------
+
+
+@pytest.fixture
+def district(app, make_user, sign_in):
+    """A district with a school; a cohort in each; a leader of the district and one of the school."""
+    district = factories.organisation("Riverside District")
+    school = factories.organisation("Lincoln Elementary", district)
+    office = factories.cohort(district, "District office")
+    staff = factories.cohort(school, "Lincoln staff")
+    dana, sam = make_user(name="Dana District"), make_user(name="Sam School")
+    factories.leader(dana, organisation=district)
+    factories.leader(sam, organisation=school)
+    return district, school, office, staff, signed_in(app, sign_in, dana), signed_in(app, sign_in, sam)
+
+
+def test_an_organisation_counts_each_response_of_its_cohorts_and_schools_once(district):
+    district, school, office, staff, dana, sam = district
+    factories.evaluation_response(ratings=5, cohorts=[office, staff])  # in both: counted once
+    factories.evaluation_response(ratings=3, cohorts=[staff])
+    factories.evaluation_response(ratings=1, cohorts=[factories.cohort(factories.organisation("Elsewhere"))])
+    url = f"/organisations/{district.id}/evaluations/example-course"
+    assert "So far 2 have" in parse(dana.get(url)).get_text()
+    factories.evaluation_response(ratings=4, cohorts=[office])
+    page = parse(dana.get(url))
+    assert "3 responses" in one(page, ".lede").get_text()
+    first_row = [c.get_text(" ", strip=True) for c in page.select(".evaluation-table tbody tr")[0].select("td")]
+    assert first_row == ["0 (0%)", "0 (0%)", "1 (33%)", "1 (33%)", "1 (33%)", "4.00"]
+    _, *rows = read_csv(dana.get(url + ".csv").data)
+    assert rows[0][5] == "3" and all(r[2] == "rating" for r in rows)
+    index = parse(dana.get("/cohorts"))
+    assert one(index, f'a[href="/organisations/{district.id}/evaluations"]')
+    assert one(index, f'a[href="/organisations/{school.id}/evaluations"]')  # a district's leader leads its schools
+    # The school's leader sees the school's two responses (not yet enough), and nothing of the district.
+    assert "So far 2 have" in parse(sam.get(f"/organisations/{school.id}/evaluations/example-course")).get_text()
+    assert sam.get(url).status_code == 404 and sam.get(url + ".csv").status_code == 404
+    assert sam.get(f"/organisations/{district.id}/evaluations").status_code == 404
+
+
+def test_a_leader_of_a_cohort_only_has_no_organisation_pages(two_cohorts):
+    ours, _, lee = two_cohorts
+    assert lee.get(f"/organisations/{ours.organisation_id}/evaluations").status_code == 404
+    assert "Course evaluations by organisation" not in lee.get("/cohorts").get_data(as_text=True)

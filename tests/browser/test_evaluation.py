@@ -1,4 +1,4 @@
-"""Finishing a course with the evaluation and attestation, in a real browser."""
+"""Finishing a course with the evaluation and attestation, and reading the results, in a real browser."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import re
 import pytest
 from sqlalchemy import delete, select
 
+from courseware.cohorts import services
 from courseware.courses.evaluation import DEFAULT_ATTESTATION, DEFAULT_ITEMS
 from courseware.extensions import db
-from courseware.models import Enrolment, User
+from courseware.models import Cohort, Enrolment, User
+from courseware.models.base import utcnow
 from tests.browser.test_leader import district, sign_in  # noqa: F401 (the fixture is used by name)
 from tests.browser.test_learner_journey import assert_accessible, shot, sign_up
 from tests.helpers import factories
@@ -74,3 +76,51 @@ def test_a_learner_finishes_the_course_with_the_evaluation(page, live_server):
     page.goto(f"{COURSE}/finish")
     assert DEFAULT_ATTESTATION in page.get_by_role("main").inner_text()
     assert_accessible(page, "the finish page once finished")
+
+
+def test_leaders_and_admins_read_the_results(page, district, live_server):  # noqa: F811
+    cohort_id = district
+    with live_server.app.app_context():
+        cohort = db.session.get(Cohort, cohort_id)
+        services.assign(cohort, "example-course", utcnow().date(), None)
+        factories.evaluation_response(ratings=5, cohorts=[cohort], comments={"improve": "Shorter pages, please."})
+        factories.evaluation_response(ratings=4, cohorts=[cohort])
+
+    sign_in(page, "lee@district.org")
+    page.goto(f"/cohorts/{cohort_id}")
+    page.get_by_role("link", name=re.compile("^Course evaluations")).click()
+    page.wait_for_url(f"/cohorts/{cohort_id}/evaluations")
+    assert_accessible(page, "a cohort's course evaluations")
+    page.goto(f"/cohorts/{cohort_id}/evaluations/example-course")
+    assert "at least 3 people here" in page.get_by_role("main").inner_text()
+    assert_accessible(page, "a cohort's evaluation results, below the threshold")
+
+    with live_server.app.app_context():
+        factories.evaluation_response(ratings=2, cohorts=[db.session.get(Cohort, cohort_id)], version="0.9")
+    page.goto(f"/cohorts/{cohort_id}/evaluations")
+    page.get_by_role("link", name=re.compile("See the results")).click()
+    page.wait_for_url(f"/cohorts/{cohort_id}/evaluations/example-course")
+    assert page.get_by_role("table", name="Ratings of each statement").get_by_role("row").count() == 7
+    assert "Shorter pages, please." in page.get_by_role("main").inner_text()
+    assert_accessible(page, "a cohort's evaluation results")
+    shot(page, "evaluation-results")
+
+    page.get_by_role("link", name="My cohorts", exact=True).first.click()
+    page.get_by_role("link", name="Course evaluations in Riverside District").click()
+    page.wait_for_url(re.compile(r".*/organisations/\d+/evaluations$"))
+    assert_accessible(page, "an organisation's course evaluations")
+    page.get_by_role("link", name=re.compile("See the results")).click()
+    assert "Members of the cohorts of Riverside District" in page.get_by_role("main").inner_text()
+    assert_accessible(page, "an organisation's evaluation results")
+
+    page.context.clear_cookies()
+    sign_in(page, "adi@district.org")
+    page.goto("/admin/courses")
+    page.get_by_role("link", name=re.compile("Results of the evaluation of Example course")).click()
+    page.wait_for_url("/admin/evaluations/example-course")
+    assert "3 responses" in page.get_by_role("main").inner_text()
+    page.get_by_label("Course version").select_option("0.9")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("/admin/evaluations/example-course?version=0.9")
+    assert "version 0.9 · 1 response" in page.get_by_role("main").inner_text()
+    assert_accessible(page, "the admin evaluation results for one version")

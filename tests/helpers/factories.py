@@ -12,6 +12,7 @@ returns what it made. Defaults describe the example course in tests/courses::
     factories.quiz_attempt(ian, score=75)                             # practice-check, attempt 1
     factories.worksheet_answers(ian, "my-plan", {"plan-title": "Calmer mornings"}, shared=True)
     certificate = factories.completed(cal)                            # every rule met, certificate issued
+    factories.evaluation_response(ratings=5, cohorts=[cohort])        # an anonymous evaluation, "Strongly agree"
     factories.assignment(cohort, due_on=date(2030, 1, 31))
 
 ``completed`` records the facts that meet every completion rule of the course and then lets the
@@ -48,6 +49,11 @@ from courseware.models import (
     Cohort,
     CohortMember,
     Enrolment,
+    EvaluationComment,
+    EvaluationRating,
+    EvaluationResponse,
+    EvaluationResponseCohort,
+    EvaluationResponseOrganisation,
     LeaderGrant,
     Organisation,
     PageProgress,
@@ -60,6 +66,7 @@ from courseware.models import (
 )
 from courseware.models.base import utcnow
 from courseware.models.certificate import new_code
+from courseware.models.evaluation import new_response_id
 from courseware.progress.rules import add_months
 from tests.helpers.client import PASSWORD
 
@@ -437,3 +444,46 @@ def certificate(
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def evaluation_response(
+    course: Course | str = COURSE,
+    ratings: int | dict[str, int] = 4,
+    comments: dict[str, str] | None = None,
+    cohorts: Iterable[Cohort] = (),
+    on: date | None = None,
+    version: str | None = None,
+) -> EvaluationResponse:
+    """An anonymous evaluation of the course, as finishing it stores one: ``ratings`` is one rating for
+    every statement or {item id: rating}; ``comments`` {question id: text}; linked to ``cohorts`` and
+    their organisations; submitted ``on`` (today), for ``version`` (the course's own)."""
+    compiled = course_of(course)
+    assert compiled.evaluation is not None, f"{compiled.slug} asks for no evaluation"
+    items = {item.id: item.text for item in compiled.evaluation.items}
+    given = dict.fromkeys(items, ratings) if isinstance(ratings, int) else ratings
+    questions = {question.id: question.text for question in compiled.evaluation.comments}
+    response = EvaluationResponse(
+        id=new_response_id(),
+        course_slug=compiled.slug,
+        course_version=version or compiled.version,
+        submitted_on=on or utcnow().date(),
+    )
+    db.session.add(response)
+    db.session.flush()
+    for item_id, rating in given.items():
+        db.session.add(
+            EvaluationRating(response_id=response.id, item_id=item_id, statement=items[item_id], rating=rating)
+        )
+    for question_id, text in (comments or {}).items():
+        db.session.add(
+            EvaluationComment(
+                response_id=response.id, question_id=question_id, question=questions[question_id], text=text
+            )
+        )
+    groups = list(cohorts)
+    for group in groups:
+        db.session.add(EvaluationResponseCohort(response_id=response.id, cohort_id=group.id))
+    for organisation_id in {group.organisation_id for group in groups}:
+        db.session.add(EvaluationResponseOrganisation(response_id=response.id, organisation_id=organisation_id))
+    db.session.commit()
+    return response
