@@ -59,7 +59,8 @@ def seed(app: Flask, learners: int, rng: random.Random) -> dict[str, Any]:
                 for page in course.pages
             ]
             quizzes = [_quiz(course, page, segment.quiz) for course in courses for page in course.pages
-                       for segment in page.blocks("quiz") if segment.quiz.attempts is None]  # fmt: skip
+                       for segment in page.blocks("quiz")
+                       if segment.quiz.attempts is None and segment.quiz.draw is None]  # fmt: skip
             fields = [_field(course, page, segment.worksheet) for course in courses for page in course.pages
                       for segment in page.blocks("worksheet")]  # fmt: skip
     return {

@@ -73,7 +73,7 @@ QUIZ_NUMBER = re.compile(r'name="number" value="(\d+)"')
 
 def _open_quiz(client: Client, ctx: Context) -> None:
     if not ctx.seed["quizzes"]:
-        raise RuntimeError("no course in the courses folder has a quiz without an attempt limit")
+        raise RuntimeError("no course in the courses folder has a quiz without an attempt limit or a draw")
     quiz = ctx.rng.choice(ctx.seed["quizzes"])
     html = client.get(quiz["page"]).text
     ctx.state.update(

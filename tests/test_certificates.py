@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import shutil
@@ -21,6 +22,7 @@ from courseware.models.base import utcnow
 from tests.conftest import EXAMPLE_COURSES
 from tests.helpers import factories
 from tests.helpers.evaluation import finish_course, finished
+from tests.helpers.html import table_rows
 from tests.helpers.seat_time import spend_minutes
 from tests.test_quizzes import RIGHT, answer
 from tests.test_worksheets import Listener, autosave
@@ -472,3 +474,36 @@ def test_pdf_page_renders_to_png(learner_client, learner, tmp_path):
     pdf.write_bytes(learner_client.get(f"/certificates/{certificate.code}.pdf").data)
     subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page-1.png").stat().st_size > 10_000
+
+
+# --- the hours ledger --------------------------------------------------------------------------------
+
+
+def test_the_transcript_holds_an_hours_ledger_module_by_module(learner_client, learner):
+    course = catalog().get("example-course")
+    for page in course.module("welcome").pages:
+        learner_client.get(f"{COURSE}/welcome/{page.slug}")
+    factories.seat_time(learner, course)  # 16 minutes on the two pages of text of the welcome module
+    html = learner_client.get("/transcript").get_data(as_text=True)
+    assert "Hours ledger" in html and "In progress." in html
+    assert "0.33 of 1 hours of credit earned" in html
+    rows = {row[0]: row for row in table_rows(html, "Hours ledger of Example course, module by module")}
+    assert rows["Welcome"] == ["Welcome", "20 min", "16 min", "16 min", "0 min", "0 min", "16 min", "0.33 h Done"]
+    assert rows["Practice"][1:3] == ["40 min", "32 min"] and rows["Practice"][6] == "0 min (32 to go)"
+    data = learner_client.get("/transcript/ledger.csv").get_data(as_text=True).lstrip("\ufeff")
+    header, *lines = list(csv.reader(io.StringIO(data)))
+    welcome = dict(zip(header, lines[0], strict=True))
+    assert welcome["Module"] == "Welcome" and welcome["Minutes recorded"] == "16"
+    assert welcome["Credit earned (hours)"] == "0.33" and welcome["Module done"] == "yes"
+    assert pdf_text(learner_client.get("/transcript.pdf").data).count("Welcome") == 1
+
+
+def test_the_ledger_is_the_learners_own(app, learner_client, learner, make_user, sign_in):
+    factories.completed(learner)
+    other = app.test_client()
+    sign_in(other, make_user(name="Sam Other"))
+    html = other.get("/transcript").get_data(as_text=True)
+    assert "You have not started a course yet." in html and "Example course" not in html
+    assert "Jordan" not in other.get("/transcript/ledger.csv").get_data(as_text=True)
+    assert learner_client.get("/transcript/ledger.csv").status_code == 200
+    assert app.test_client().get("/transcript/ledger.csv").status_code == 302  # signed out: sign in first

@@ -38,7 +38,7 @@ from courseware.models import (
 from courseware.models.base import utcnow
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
 from tests.helpers import factories
-from tests.helpers.html import element_text, links, options, parse, selected_option, texts_of
+from tests.helpers.html import element_text, links, options, parse, selected_option, table_rows, texts_of
 from tests.test_certificates import complete, pdf_text
 from tests.test_jobs import FlakyHandler, _free_port, queued_emails
 from tests.test_quizzes import RIGHT, answer
@@ -168,7 +168,7 @@ def member_rows(page: str) -> list[dict]:
         if header is None:  # "No member matches these filters."
             continue
         email = header.select_one(".muted")
-        role, school, status, percent, hours, activity, scores, certificate, shared = tr.select("td")
+        role, school, status, percent, recorded, hours, activity, scores, certificate, shared = tr.select("td")
         rows.append(
             {
                 "name": element_text(header).removesuffix(element_text(email)).strip(),
@@ -177,7 +177,9 @@ def member_rows(page: str) -> list[dict]:
                 "school": element_text(school),
                 "status": status_of(status),
                 "percent": element_text(percent).removesuffix("%"),
-                "hours": element_text(hours),
+                "recorded": element_text(recorded),
+                "hours": element_text(hours).removesuffix(" h"),
+                "ledger_links": links(header),
                 "activity": element_text(activity),
                 "scores": texts_of(scores, ".score"),
                 "certificate": element_text(certificate),
@@ -746,6 +748,8 @@ CSV_HEADER = [
     "Completed",
     "Certificate code",
     "Best score: practice-check",
+    "Minutes: Welcome",
+    "Minutes: Practice",
 ]
 
 
@@ -766,6 +770,7 @@ def test_the_csv_export(world, staff, leader_client, assigned):
     assert (cal["Progress %"], cal["Hours earned"], cal["Certificate code"]) == ("100", "1", code)
     assert cal["Completed"] == utcnow().date().isoformat()
     assert cal["Best score: practice-check"] == "100"
+    assert (cal["Minutes: Welcome"], cal["Minutes: Practice"]) == ("16", "32")  # the time each module requires
     ian = by_name["Ian Inprogress"]
     assert (ian["Status"], ian["Best score: practice-check"], ian["Certificate code"]) == ("In progress", "75", "")
     assert (ian["Staff role"], ian["School"]) == ("Counselor", "Washington Middle")
@@ -861,6 +866,23 @@ def test_a_revoked_certificate_shows_as_revoked_on_the_dashboard_and_in_the_expo
     )
     cal = next(dict(zip(header, row, strict=True)) for row in rows if row[0] == staff.cal.name)
     assert cal["Status"] == "Certificate revoked" and cal["Hours earned"] == "0"
+
+
+def test_a_leader_sees_a_members_hours_ledger_and_nothing_they_wrote(
+    app, world, staff, leader_client, assigned, make_user, sign_in
+):
+    board = dashboard_url(world.cohort.id, assigned.id)
+    rows = {r["name"]: r for r in member_rows(leader_client.get(board).get_data(as_text=True))}
+    (link,) = rows["Cal Completed"]["ledger_links"]
+    html = leader_client.get(link).get_data(as_text=True)
+    assert "Hours ledger for Example course" in html and "Cal Completed" in html
+    welcome = table_rows(html, "Hours ledger of Example course, module by module")[0]
+    assert welcome[0] == "Welcome" and welcome[6] == "16 min" and welcome[7] == "0.33 h Done"
+    outsider = app.test_client()
+    sign_in(outsider, make_user(name="Olive Outsider"))
+    assert outsider.get(link).status_code == 403  # not a leader
+    member_id = link.rsplit("/", 1)[1]
+    assert leader_client.get(f"{board}/members/{int(member_id) + 999}").status_code == 404
 
 
 def test_the_zip_of_a_cohort_where_nobody_has_finished_is_empty_but_valid(world, leader_client):

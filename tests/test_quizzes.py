@@ -207,11 +207,17 @@ def test_each_question_type_is_graded(learner_client, changes, score):
     assert attempt.score == score and attempt.passed is False
 
 
-def test_result_shows_feedback_of_wrong_choices_and_try_again(learner_client):
+def test_result_shows_feedback_of_wrong_choices_once_the_last_attempt_is_used(learner_client):
+    """The example course offers credit: its quiz shows the answers after a pass or the last attempt."""
     response = answer(learner_client, {**RIGHT, "q-fruits": ["apple", "carrot"]})
     html = learner_client.get(response.location).get_data(as_text=True)
-    assert "Not passed yet" in html and "A carrot is a root vegetable." in html
-    assert "Try again" in html and "Not quite" in html
+    assert "Not passed yet" in html and "Try again" in html and "3 of 4 correct" in html
+    assert "A carrot is a root vegetable." not in html and "Not quite" not in html
+    answer(learner_client, {**RIGHT, "q-fruits": ["apple", "carrot"]})
+    response = answer(learner_client, {**RIGHT, "q-fruits": ["apple", "carrot"]})
+    html = learner_client.get(response.location).get_data(as_text=True)
+    assert "Not passed yet" in html and "A carrot is a root vegetable." in html and "Not quite" in html
+    assert "Try again" not in html and "used all 3 attempts" in html
 
 
 def test_best_score_counts_and_attempts_are_limited(learner_client):

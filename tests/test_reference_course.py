@@ -41,6 +41,14 @@ def test_every_module_has_a_quiz_a_reflection_and_a_worksheet(course):
         assert any(not w.is_reflection for w in worksheets), module.slug
 
 
+def test_every_activity_declares_the_minutes_it_takes(course):
+    """The defaults are a floor; the reference course says what a careful learner needs."""
+    for page in course.pages:
+        for segment in page.segments:
+            if segment.kind in ("quiz", "worksheet") or getattr(segment, "style", "") == "try-this":
+                assert segment.minutes, f"{page.key}: a {segment.kind} without minutes"
+
+
 def test_every_question_has_feedback_and_an_explanation(course):
     for page in course.pages:
         for segment in page.blocks("quiz"):

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template
 from flask_login import current_user, login_required
 
 from courseware.certificates import services
-from courseware.certificates.transcript import transcript_csv, transcript_pdf
+from courseware.certificates.transcript import ledger_csv, ledgers_for, transcript_csv, transcript_pdf
 from courseware.errors import render_error
 from courseware.extensions import limiter
 from courseware.models import Certificate
@@ -87,11 +87,13 @@ def download(code: str):
 @bp.get("/transcript")
 @login_required
 def transcript():
-    certificates = services.certificates_of(current_user._get_current_object())
+    user = current_user._get_current_object()
+    certificates = services.certificates_of(user)
     return render_template(
         "certificates/transcript.html",
         certificates=certificates,
         total=services.hours_earned(certificates),
+        ledgers=ledgers_for(user),
         now=utcnow(),
     )
 
@@ -107,6 +109,21 @@ def transcript_as_csv():
         {
             "Content-Type": "text/csv; charset=utf-8",
             "Content-Disposition": 'attachment; filename="transcript.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.get("/transcript/ledger.csv")
+@login_required
+def ledger_as_csv():
+    user = current_user._get_current_object()
+    return (
+        ledger_csv(user, ledgers_for(user)),
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": 'attachment; filename="hours-ledger.csv"',
             "Cache-Control": "private, no-store",
         },
     )

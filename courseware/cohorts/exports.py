@@ -16,15 +16,22 @@ from courseware.models import Certificate
 from courseware.spreadsheet import csv_bytes
 
 
-def dashboard_csv(course: Course, rows: list[MemberRow], quiz_ids: list[str]) -> bytes:
+def dashboard_csv(
+    course: Course, rows: list[MemberRow], quiz_ids: list[str], by_module: dict[int, dict[str, int]]
+) -> bytes:
+    """The dashboard's rows, with each member's minutes of seat time in every module (``by_module``,
+    from :func:`courseware.cohorts.dashboard.module_seconds`)."""
+    modules = course.modules
     header = ["Name", "Email", "Staff role", "School", "Status", "Progress %", "Pages read", "Reading minutes",
               "Hours earned", "Last activity", "Completed", "Certificate code",
-              *[f"Best score: {q}" for q in quiz_ids]]  # fmt: skip
+              *[f"Best score: {q}" for q in quiz_ids],
+              *[f"Minutes: {m.title}" for m in modules]]  # fmt: skip
     body = (
         (r.name, r.email, r.staff_role, r.school, LABELS[r.status], r.percent, r.pages, round(r.seconds / 60),
          f"{r.hours:g}", r.last_activity.date().isoformat() if r.last_activity else "",
          r.completed_at.date().isoformat() if r.completed_at else "", r.certificate_code or "",
-         *[r.scores.get(q, "") for q in quiz_ids])
+         *[r.scores.get(q, "") for q in quiz_ids],
+         *[by_module.get(r.user_id, {}).get(m.slug, 0) // 60 for m in modules])
         for r in rows
     )  # fmt: skip
     return csv_bytes(header, body)

@@ -23,6 +23,16 @@ def assignment_of(cohort: Cohort, assignment_id: int) -> Assignment | None:
     return assignment if assignment is not None and assignment.cohort_id == cohort.id else None
 
 
+def member_of(cohort: Cohort, member_id: int) -> tuple[CohortMember, User] | None:
+    """A member of this cohort (active or not) and their account; None for anyone else."""
+    row = db.session.execute(
+        select(CohortMember, User)
+        .join(User, User.id == CohortMember.user_id)
+        .where(CohortMember.id == member_id, CohortMember.cohort_id == cohort.id)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
 def upload_of(cohort: Cohort, upload_id: int) -> RosterUpload | None:
     upload = db.session.get(RosterUpload, upload_id)
     return upload if upload is not None and upload.cohort_id == cohort.id else None

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from courseware import progress
 from courseware.cohorts import access, dashboard, exports, queries, services
 from courseware.cohorts.forms import ApplyRosterForm, AssignmentForm, CohortForm, RosterUploadForm
 from courseware.cohorts.roster import MAX_BYTES, RosterUnreadable, decode
@@ -258,6 +259,23 @@ def assignment(cohort_id: int, assignment_id: int):
     )
 
 
+@bp.get("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/members/<int:member_id>")
+@leader_required
+def member_ledger(cohort_id: int, assignment_id: int, member_id: int):
+    """One member's hours ledger for the assigned course: time and credit, never what they wrote."""
+    cohort = _cohort(cohort_id)
+    assignment, course = _assignment(cohort, assignment_id)
+    found = queries.member_of(cohort, member_id)
+    if found is None:
+        abort(404)
+    member, person = found
+    ledger = progress.course_ledger(progress.progress_for(person, course))
+    return render_template(
+        "cohorts/member_ledger.html", cohort=cohort, assignment=assignment, course=course, member=member,
+        person=person, ledger=ledger,
+    )  # fmt: skip
+
+
 @bp.get("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>.csv")
 @leader_required
 def export(cohort_id: int, assignment_id: int):
@@ -266,7 +284,7 @@ def export(cohort_id: int, assignment_id: int):
     quiz_ids = [seg.quiz.id for page in course.pages for seg in page.blocks("quiz")]
     filename = f"{course.slug}-{cohort.id}-{assignment.due_on.isoformat()}.csv"
     return (
-        exports.dashboard_csv(course, rows, quiz_ids),
+        exports.dashboard_csv(course, rows, quiz_ids, dashboard.module_seconds(assignment, course)),
         200,
         {
             "Content-Type": "text/csv; charset=utf-8",

@@ -307,7 +307,7 @@ def remind(assignment: Assignment, course_title: str, rows, leader: User) -> int
             "reminder",
         )
         for row in rows
-        if row.active and row.status != "completed"
+        if row.active and row.status not in ("completed", "revoked")
     ]
     enqueue_emails(messages)
     db.session.commit()

@@ -17,16 +17,25 @@ from typing import Any, ClassVar
 from courseware.courses.source import RawBlock
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+MOST_MINUTES = 600  # ten hours: one activity, not a course of its own
 
 
 class BlockContext:
-    """What a block type needs from the compiler: rendering, problem reporting, ids."""
+    """What a block type needs from the compiler: rendering, reporting mistakes and warnings, ids."""
 
-    def __init__(self, render: Callable[[str], str], report: Callable[[int, str], None], claim_id, course) -> None:
+    def __init__(
+        self,
+        render: Callable[[str], str],
+        report: Callable[[int, str], None],
+        claim_id,
+        course,
+        warn: Callable[[int, str], None],
+    ) -> None:
         self.render = render
         self.report = report
         self.claim_id = claim_id
         self.course = course
+        self.warn = warn
 
     def render_inline(self, text: str) -> str:
         """Markdown for a single line (a question, a choice), without the surrounding paragraph."""
@@ -118,6 +127,13 @@ def flag_option(value: Any) -> bool:
     return value
 
 
+def minutes_option(value: Any) -> int:
+    """The ``minutes`` a block's activity takes, counted in its module's time estimate."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MOST_MINUTES:
+        raise ValueError(f"use a whole number of minutes from 1 to {MOST_MINUTES}")
+    return value
+
+
 def slug_option(value: Any) -> str:
     value = str(value)
     if not SLUG_RE.match(value):
@@ -132,15 +148,18 @@ class CalloutSegment:
     title: str
     html: str
     kind: str = "callout"
+    minutes: int | None = None  # declared by the author; a callout is otherwise read, not done
 
 
 class Callout(BlockType):
     label: ClassVar[str]
+    options = {"minutes": Option(minutes_option)}
 
     def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> CalloutSegment:
         if not any(line.text.strip() for line in block.body):
             ctx.report(block.line, f"the {self.name} block is empty")
-        return CalloutSegment(self.name, self.label, block.title, ctx.render_lines(block.body))
+        html = ctx.render_lines(block.body)
+        return CalloutSegment(self.name, self.label, block.title, html, minutes=options.get("minutes"))
 
 
 @register

@@ -1,4 +1,4 @@
-"""``flask courses``: check and list courses."""
+"""``flask courses``: check and list courses, and show how long their modules take."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ from flask.cli import AppGroup
 
 from courseware.courses import catalog
 from courseware.courses.compiler import compile_course, hours
+from courseware.courses.model import Course
+from courseware.courses.time_model import TOLERANCE_PERCENT, CourseTime, ModuleTime, course_time
 
 courses_cli = AppGroup("courses", help="Check and list the courses in the courses folder.")
+
+COLUMNS = ("stated", "estimated", "reading", "activities")
 
 
 def _course_dirs(path: Path) -> list[Path]:
@@ -26,31 +30,131 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+def _counts(mistakes: int, credit: int) -> str:
+    found = [plural(mistakes, "mistake")] if mistakes else []
+    found += [plural(credit, "credit problem")] if credit else []
+    return " and ".join(found)
+
+
+def hours_table(course: Course, time: CourseTime, activities: bool = False) -> list[str]:
+    """Lines of a table of minutes per module: stated, estimated, reading and activities, then the total."""
+    width = max([len("total"), *(len(m.source.name) for m in course.modules)])
+
+    def row(name: str, item: ModuleTime | CourseTime, note: str = "") -> str:
+        cells = (item.stated, item.estimated, item.reading, item.activity_minutes)
+        numbers = "  ".join(f"{value:>{len(title)}}" for value, title in zip(cells, COLUMNS, strict=True))
+        return f"{name:<{width}}  {numbers}{note}".rstrip()
+
+    lines = [f"{course.slug}: minutes per module", f"{'module':<{width}}  {'  '.join(COLUMNS)}"]
+    for module, module_time in zip(course.modules, time.modules, strict=True):
+        apart = f"  more than {TOLERANCE_PERCENT} % apart" if not module_time.fits else ""
+        lines.append(row(module.source.name, module_time, apart))
+        if activities:
+            lines += [f"    {_activity(a)}" for a in module_time.activities]
+    lines.append(row("total", time))
+    if course.offers_credit:
+        credit = course.credit
+        unit = credit.credit_type.removesuffix("s") if credit.hours == 1 else credit.credit_type
+        lines.append(f"credit: {credit.hours:g} {unit} ({credit.hours * 60:g} minutes)")
+    return lines
+
+
+def _activity(activity) -> str:
+    source = "declared" if activity.declared else "default"
+    title = f" '{activity.title}'" if activity.title else ""
+    return f"{activity.kind}{title}: {activity.minutes} min ({source})"
+
+
 @courses_cli.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 def check(path: Path | None) -> None:
-    """Check every course (or the one at PATH) and print each mistake as file:line: message."""
+    """Check every course (or the one at PATH): mistakes, credit problems and warnings, each as file:line: message.
+
+    Fails on mistakes (the course is hidden) and on credit problems (no certificate is issued);
+    warnings are printed and pass.
+    """
     root = path or current_app.config["COURSES_DIR"]
     if not root.exists():
         raise click.ClickException(f"{root} does not exist")
     course_dirs = _course_dirs(root)
     if not course_dirs:
         raise click.ClickException(f"no course found at {root} (a course is a folder with a course.yml)")
-    count = 0
+    mistakes = credit = 0
     base = Path.cwd()
     designs = catalog().designs
     for course_dir in course_dirs:
         root = base if course_dir.resolve().is_relative_to(base) else None
         course = compile_course(course_dir, root, designs)
-        for problem in course.problems:
+        for problem in [*course.problems, *course.credit_problems]:
             click.echo(str(problem), err=True)
-        count += len(course.problems)
-        if not course.problems:
+        for problem in course.warnings:
+            click.echo(f"warning: {problem}", err=True)
+        mistakes += len(course.problems)
+        credit += len(course.credit_problems)
+        if course.problems:
+            continue
+        time = course_time(course)
+        if not time.fits:
+            click.echo("\n".join(hours_table(course, time)))
+        if course.credit_problems:
+            count = len(course.credit_problems)
+            click.echo(
+                f"{course.slug}: {plural(count, 'credit problem')}: no certificates are issued for this course "
+                f"until {'it is' if count == 1 else 'they are'} fixed"
+            )
+        else:
             counts = f"{plural(len(course.modules), 'module')}, {plural(len(course.pages), 'page')}"
             summary = f"{counts}, {hours(course.minutes / 60)}"
-            click.echo(f"{course.slug}: ok ({summary})")
-    if count:
-        raise click.ClickException(f"{count} mistake{'s' if count != 1 else ''} found")
+            warnings = f", {plural(len(course.warnings), 'warning')}" if course.warnings else ""
+            click.echo(f"{course.slug}: ok ({summary}){warnings}")
+    if mistakes or credit:
+        raise click.ClickException(f"{_counts(mistakes, credit)} found")
+
+
+@courses_cli.command("hours")
+@click.argument("course_name", metavar="[COURSE]", required=False)
+@click.option("--activities", is_flag=True, help="List each module's activities and their minutes.")
+def hours_command(course_name: str | None, activities: bool) -> None:
+    """How long each module of every course (or of COURSE, an id or a folder) takes: stated and estimated minutes."""
+    courses = _courses(course_name)
+    failed = 0
+    for index, course in enumerate(courses):
+        if index:
+            click.echo()
+        if course.problems:
+            click.echo(
+                f"{course.slug}: {plural(len(course.problems), 'mistake')} to fix first "
+                "(run 'flask courses check'): a block with a mistake is left out of the estimate",
+                err=True,
+            )
+            failed += 1
+            continue
+        click.echo("\n".join(hours_table(course, course_time(course), activities)))
+    if failed:
+        raise click.ClickException(f"{plural(failed, 'course')} with mistakes")
+
+
+def _courses(course_name: str | None) -> list[Course]:
+    if course_name is None:
+        found = catalog().all()
+        if not found:
+            raise click.ClickException(f"no course found in {current_app.config['COURSES_DIR']}")
+        return found
+    path = Path(course_name)
+    if path.exists():
+        course_dirs = _course_dirs(path)
+        if not course_dirs:
+            raise click.ClickException(f"no course found at {path} (a course is a folder with a course.yml)")
+        base = Path.cwd()
+        return [
+            compile_course(d, base if d.resolve().is_relative_to(base) else None, catalog().designs)
+            for d in course_dirs
+        ]
+    course = catalog().get(course_name)
+    if course is None:
+        known = ", ".join(catalog().slugs()) or "none"
+        raise click.ClickException(f"no course '{course_name}' (courses: {known})")
+    return [course]
 
 
 @courses_cli.command("list")

@@ -15,6 +15,7 @@ from courseware.courses.problems import ProblemList
 from courseware.courses.quiz_block import QuizBlock  # noqa: F401
 from courseware.courses.render import MarkdownRenderer, find_images, media_file
 from courseware.courses.source import RawBlock, split_front_matter, split_pages
+from courseware.courses.time_model import course_time
 from courseware.courses.worksheet_block import ReflectionBlock, WorksheetBlock  # noqa: F401
 
 MODULE_FILE_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
@@ -55,6 +56,8 @@ def compile_course(course_dir: Path, root: Path | None = None, designs: list[str
         problems.add(course_dir / "course.yml", 1, "the course has no modules (add a file such as '01-welcome.md')")
     if not unreadable:  # with a module missing, the hours cannot add up: say nothing more
         _check_hours(course, problems)
+    if not problems.items:  # a block with a mistake is left out, so the time is judged once there are none
+        _check_time(course, problems)
     course.problems = problems.sorted()
     course.credit_problems = problems.sorted("credit")
     course.warnings = problems.sorted("warnings")
@@ -99,6 +102,7 @@ def _compile_module(path, number, file_slug, course, renderer, problems, ids) ->
     _claim(ids, problems, path, 1, "module", slug)
 
     module = Module(slug, number, title or file_slug, minutes, [o.strip() for o in objectives], path)
+    module.minutes_line = meta_lines.get("minutes", 1)
     raw_pages, errors = split_pages(body)
     for error in errors:
         problems.add(path, error.line, error.message)
@@ -146,7 +150,10 @@ def _compile_parts(raw, path, course, renderer, problems, ids) -> list:
     def render(text: str) -> str:
         return renderer.render(text)
 
-    ctx = BlockContext(render, report, claim_id, course)
+    def warn(line: int, message: str) -> None:
+        problems.warn(path, line, message)
+
+    ctx = BlockContext(render, report, claim_id, course, warn)
     for part in raw.parts:
         if isinstance(part, RawBlock):
             block_type = registry().get(part.name)
@@ -234,3 +241,17 @@ def _check_hours(course: Course, problems: ProblemList) -> None:
             f"credit is {hours(course.credit.hours)} ({offered:g} minutes), but the modules' minutes add up to "
             f"{course.minutes} ({hours(course.minutes / 60)})",
         )
+
+
+def _check_time(course: Course, problems: ProblemList) -> None:
+    """A module's stated minutes against the estimate of its work: a credit problem where credit is offered."""
+    report = problems.add_credit if course.offers_credit else problems.warn
+    for module, time in zip(course.modules, course_time(course).modules, strict=True):
+        if not time.fits:
+            report(
+                module.source,
+                module.minutes_line,
+                f"the module states {time.stated} minutes, but its work is estimated at {time.estimated} "
+                f"(reading {time.reading}, activities {time.activity_minutes}); declare the minutes of its "
+                "activities or correct the module's minutes",
+            )

@@ -11,18 +11,26 @@ import yaml
 from courseware.courses.evaluation import read_evaluation
 from courseware.courses.model import CompletionRules, Course, Credit, Provider
 from courseware.courses.problems import ProblemList
+from courseware.courses.quiz import (
+    REVEAL_AFTER_EACH_ATTEMPT,
+    REVEAL_AFTER_PASSING,
+    REVEAL_POLICIES,
+    WAIT_MAX,
+    QuizSettings,
+)
 
 # The share of each module's stated minutes a learner must really spend, in percent (docs/authoring.md).
 DEFAULT_ACTIVE_TIME = 80
 CREDIT_TYPES = {"contact hours", "ceu", "clock hours", "pdps"}
 TOP_KEYS = {
     "title", "summary", "audience", "version", "published", "credit", "provider",
-    "completion", "certificate", "evaluation", "modules",
+    "completion", "quizzes", "certificate", "evaluation", "modules",
 }  # fmt: skip
 SECTION_KEYS = {
     "credit": {"hours", "type", "ceu"},
     "provider": {"name", "approval_number", "contact"},
     "completion": {"pass_mark", "worksheets_required", "min_seat_minutes", "active_time"},
+    "quizzes": {"shuffle", "attempts", "wait", "reveal"},
     "certificate": {"design", "validity_months"},
 }
 
@@ -126,6 +134,7 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
             "'completion.active_time' may be 0 only for a course that offers no credit: "
             f"a credit-bearing course requires active time (the default is {DEFAULT_ACTIVE_TIME} %)",
         )
+    course.quizzes = _quiz_settings(reader, data.get("quizzes") or {}, offers_credit=course.credit.hours > 0)
     certificate = data.get("certificate") or {}
     course.certificate_design = reader.text(certificate, ("certificate", "design")) or "classic"
     validity = certificate.get("validity_months")
@@ -141,6 +150,18 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
         reader.error(("modules",), "'modules' must be a list of module ids, such as '- understanding-trauma'")
         order = None
     return course, order
+
+
+def _quiz_settings(reader: _Reader, quizzes: dict, offers_credit: bool) -> QuizSettings:
+    """The ``quizzes`` section. A course that offers credit shows the answers only after a pass or the
+    last attempt unless it says otherwise, so that retrying cannot stand in for learning."""
+    reveal = REVEAL_AFTER_PASSING if offers_credit else REVEAL_AFTER_EACH_ATTEMPT
+    return QuizSettings(
+        shuffle=reader.boolean(quizzes, ("quizzes", "shuffle"), True),
+        attempts=reader.attempts(quizzes, ("quizzes", "attempts")),
+        wait=reader.number(quizzes, ("quizzes", "wait"), 0, minimum=0, maximum=WAIT_MAX, whole=True),
+        reveal=reader.one_of(quizzes, ("quizzes", "reveal"), reveal, REVEAL_POLICIES),
+    )
 
 
 class _Reader:
@@ -188,6 +209,25 @@ class _Reader:
             self.error(key, f"'{'.'.join(key)}' must be between {minimum:g} and {maximum:g}")
             return default
         return value
+
+    def attempts(self, data: dict, key: tuple[str, ...]) -> int | None:
+        """A whole number of at least 1, or ``unlimited`` (None), the default."""
+        value = data.get(key[-1])
+        if value is None or (isinstance(value, str) and value.strip().lower() == "unlimited"):
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            self.error(key, f"'{'.'.join(key)}' must be a whole number of at least 1, or unlimited")
+            return None
+        return value
+
+    def one_of(self, data: dict, key: tuple[str, ...], default: str, allowed: tuple[str, ...]) -> str:
+        value = data.get(key[-1])
+        if value is None:
+            return default
+        if not isinstance(value, str) or value.strip().lower() not in allowed:
+            self.error(key, f"'{'.'.join(key)}' must be one of: {', '.join(allowed)}")
+            return default
+        return value.strip().lower()
 
     def boolean(self, data: dict, key: tuple[str, ...], default: bool) -> bool:
         value = data.get(key[-1])

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from courseware.courses.problems import Problem
+from courseware.courses.quiz import QuizSettings
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Module:
     objectives: list[str]
     source: Path
     pages: list[Page] = field(default_factory=list)
+    minutes_line: int = 1  # where the front matter states the minutes, for the time check
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class Course:
     credit: Credit = field(default_factory=lambda: Credit(0, "contact hours", 0))
     provider: Provider = field(default_factory=Provider)
     completion: CompletionRules = field(default_factory=CompletionRules)
+    quizzes: QuizSettings = field(default_factory=QuizSettings)
     certificate_design: str = "classic"
     validity_months: int | None = None
     evaluation: Evaluation | None = None  # always set for a course that offers credit

@@ -18,17 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from courseware.courses.blocks import BlockContext, BlockType, Option, register, slug_option
+from courseware.courses.blocks import BlockContext, BlockType, Option, minutes_option, register, slug_option
 from courseware.courses.practice import DEFAULT_ENTRY_MAX, DEFAULT_MINUTES, Practice, PracticeSegment
 from courseware.courses.source import RawBlock
-
-MOST_MINUTES = 600  # ten hours: one activity between sessions, not a course of its own
-
-
-def _minutes(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MOST_MINUTES:
-        raise ValueError(f"use a whole number of minutes from 1 to {MOST_MINUTES}")
-    return value
 
 
 @register
@@ -36,8 +28,8 @@ class PracticeBlock(BlockType):
     name = "practice"
     options = {
         "id": Option(slug_option, required=True),
-        "minutes": Option(_minutes),
-        "entry_max": Option(_minutes),
+        "minutes": Option(minutes_option),
+        "entry_max": Option(minutes_option),
     }
 
     def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> PracticeSegment | None:

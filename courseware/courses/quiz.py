@@ -13,6 +13,13 @@ SHORT_ANSWER = "short-answer"
 QUESTION_TYPES = (SINGLE, MULTIPLE, TRUE_FALSE, SHORT_ANSWER)
 SHORT_ANSWER_MAX = 500
 
+# When a learner is shown the right answers, the feedback on choices and the explanations.
+REVEAL_AFTER_EACH_ATTEMPT = "after-each-attempt"
+REVEAL_AFTER_PASSING = "after-pass-or-last-attempt"  # after a pass, or once every attempt is used
+REVEAL_NEVER = "never"
+REVEAL_POLICIES = (REVEAL_AFTER_EACH_ATTEMPT, REVEAL_AFTER_PASSING, REVEAL_NEVER)
+WAIT_MAX = 10080  # minutes: a week
+
 
 @dataclass
 class Choice:
@@ -44,6 +51,21 @@ class Question:
         return next((c for c in self.choices if c.id == choice_id), None)
 
 
+@dataclass(frozen=True)
+class QuizSettings:
+    """The course-wide quiz settings of course.yml (its ``quizzes`` section); a quiz may set its own."""
+
+    shuffle: bool = True
+    attempts: int | None = None  # None: unlimited
+    wait: int = 0  # minutes before the next attempt, after one that did not pass
+    reveal: str = REVEAL_AFTER_EACH_ATTEMPT
+
+
+# Rules about when an attempt may be made and what its result shows. They are not part of a
+# stored version: the quiz's current rules always apply, whatever version was answered.
+RULES_OUTSIDE_VERSION = ("wait", "reveal")
+
+
 @dataclass
 class Quiz:
     id: str
@@ -54,14 +76,25 @@ class Quiz:
     attempts: int | None  # None: unlimited
     shuffle: bool
     line: int = 0
+    draw: int | None = None  # each attempt asks this many questions, drawn from all; None: every question
+    wait: int = 0
+    reveal: str = REVEAL_AFTER_EACH_ATTEMPT
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
+    def asked(self, question_ids: list[str] | None) -> list[Question]:
+        """The questions one attempt asks, in the quiz's order; ``None`` (an attempt without a draw): all."""
+        if question_ids is None:
+            return list(self.questions)
+        wanted = set(question_ids)
+        return [q for q in self.questions if q.id in wanted]
+
     def content(self) -> dict:
         """Everything that grading depends on, as stored with each version."""
         data = asdict(self)
-        data.pop("line")
+        for name in ("line", *RULES_OUTSIDE_VERSION):
+            data.pop(name)
         return data
 
     @property
@@ -82,3 +115,4 @@ class QuizSegment:
 
     quiz: Quiz
     kind: str = "quiz"
+    minutes: int | None = None  # declared by the author; kept out of the quiz's content, so not in its version

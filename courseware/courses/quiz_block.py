@@ -25,6 +25,7 @@ from courseware.courses.blocks import (
     BlockType,
     Option,
     flag_option,
+    minutes_option,
     register,
     slug_option,
     slugify,
@@ -33,14 +34,17 @@ from courseware.courses.blocks import (
 from courseware.courses.quiz import (
     MULTIPLE,
     QUESTION_TYPES,
+    REVEAL_POLICIES,
     SHORT_ANSWER,
     SINGLE,
     TRUE_FALSE,
+    WAIT_MAX,
     Choice,
     Question,
     Quiz,
     QuizSegment,
 )
+from courseware.courses.quiz_warnings import quiz_warnings
 from courseware.courses.source import Line, RawBlock
 
 QUESTION_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
@@ -54,9 +58,30 @@ def _percent(value: Any) -> int:
     return value
 
 
-def _attempts(value: Any) -> int:
+def _attempts(value: Any) -> int | None:
+    """A limit, or ``unlimited`` (None) where course.yml sets a limit this quiz does not want."""
+    if isinstance(value, str) and value.strip().lower() == "unlimited":
+        return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError("use a whole number of at least 1 (leave it out for unlimited attempts)")
+        raise ValueError("use a whole number of at least 1, or unlimited")
+    return value
+
+
+def _wait(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= WAIT_MAX:
+        raise ValueError(f"use a whole number of minutes from 0 to {WAIT_MAX}")
+    return value
+
+
+def _reveal(value: Any) -> str:
+    if not isinstance(value, str) or value.strip().lower() not in REVEAL_POLICIES:
+        raise ValueError(f"use one of: {', '.join(REVEAL_POLICIES)}")
+    return value.strip().lower()
+
+
+def _draw(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError("use a whole number of at least 1: how many questions each attempt asks")
     return value
 
 
@@ -81,6 +106,10 @@ class QuizBlock(BlockType):
         "pass_mark": Option(_percent),
         "attempts": Option(_attempts),
         "shuffle": Option(flag_option),
+        "wait": Option(_wait),
+        "reveal": Option(_reveal),
+        "draw": Option(_draw),
+        "minutes": Option(minutes_option),
     }
 
     def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> QuizSegment | None:
@@ -100,17 +129,30 @@ class QuizBlock(BlockType):
             seen[question.id] = draft.line
         if len(questions) != len(drafts) or len(seen) != len(questions):
             return None
+        draw = options.get("draw")
+        if draw is not None and draw > len(questions):
+            line = block.options.get("__lines__", {}).get("draw", block.line)
+            count = f"{len(questions)} question{'s' if len(questions) != 1 else ''}"
+            ctx.report(line, f"option 'draw' of a quiz block: the quiz has {count}, so it cannot draw {draw}")
+            return None
+        settings = ctx.course.quizzes
         quiz = Quiz(
             id=options["id"],
             title=block.title or "Knowledge check",
             intro_html=ctx.render("\n".join(intro)) if any(t.strip() for t in intro) else "",
             questions=questions,
             pass_mark=options.get("pass_mark", ctx.course.completion.pass_mark),
-            attempts=options.get("attempts"),
-            shuffle=options.get("shuffle", False),
+            attempts=options.get("attempts", settings.attempts),  # an explicit "unlimited" is None
+            shuffle=options.get("shuffle", settings.shuffle),
             line=block.line,
+            draw=draw,
+            wait=options.get("wait", settings.wait),
+            reveal=options.get("reveal", settings.reveal),
         )
-        return QuizSegment(quiz)
+        lines = {question.id: draft.line for draft, question in zip(drafts, questions, strict=True)}
+        for warning in quiz_warnings(quiz):
+            ctx.warn(lines.get(warning.question or "", block.line), warning.message)
+        return QuizSegment(quiz, minutes=options.get("minutes"))
 
     def _read(self, body: list[Line], ctx: BlockContext) -> tuple[list[str], list[_Draft]]:
         intro: list[str] = []

@@ -7,6 +7,7 @@ sanitised with nh3 so that no script or raw HTML from a course file reaches a pa
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -35,6 +36,8 @@ ALLOWED_ATTRIBUTES = {
 }
 IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 SAFE_STYLE = re.compile(r"^text-align:\s*(left|right|center);?$")
+INLINE_TAG_RE = re.compile(r"</?(?:a|abbr|code|del|em|kbd|mark|s|span|strong|sub|sup)\b[^>]*>")
+TAG_RE = re.compile(r"<[^>]*>")
 
 
 class _CourseTreeprocessor(Treeprocessor):
@@ -101,6 +104,15 @@ def sanitise(html: str, media_url: str) -> str:
         link_rel="noopener noreferrer",
         attribute_filter=_attribute_filter(media_url),
     )
+
+
+def plain_text(html: str) -> str:
+    """The text a reader sees in rendered HTML: tags dropped, entities decoded, spaces collapsed.
+
+    Inline tags (emphasis, links) vanish; block tags (paragraphs, cells) separate words.
+    """
+    text = TAG_RE.sub(" ", INLINE_TAG_RE.sub("", html))
+    return " ".join(html_lib.unescape(text).split())
 
 
 def find_images(text: str) -> list[tuple[int, str, str]]:

@@ -58,6 +58,7 @@ class Worksheet:
 class WorksheetSegment:
     worksheet: Worksheet
     kind: str = "worksheet"
+    minutes: int | None = None  # declared by the author, for the module's time estimate
 
 
 def is_filled(value: object) -> bool:

@@ -28,6 +28,7 @@ from courseware.courses.blocks import (
     BlockType,
     Option,
     flag_option,
+    minutes_option,
     register,
     slug_option,
     slugify,
@@ -65,7 +66,7 @@ class _Draft:
 @register
 class WorksheetBlock(BlockType):
     name = "worksheet"
-    options = {"id": Option(slug_option, required=True)}
+    options = {"id": Option(slug_option, required=True), "minutes": Option(minutes_option)}
 
     def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> WorksheetSegment | None:
         intro, drafts = self._read(block.body, ctx)
@@ -87,7 +88,7 @@ class WorksheetBlock(BlockType):
             return None
         intro_html = ctx.render("\n".join(intro)) if any(t.strip() for t in intro) else ""
         worksheet = Worksheet(options["id"], block.title or "Worksheet", intro_html, built_fields, line=block.line)
-        return WorksheetSegment(worksheet)
+        return WorksheetSegment(worksheet, minutes=options.get("minutes"))
 
     def _read(self, body: list[Line], ctx: BlockContext) -> tuple[list[str], list[_Draft]]:
         intro: list[str] = []
@@ -207,7 +208,11 @@ class WorksheetBlock(BlockType):
 @register
 class ReflectionBlock(BlockType):
     name = "reflection"
-    options = {"id": Option(slug_option, required=True), "required": Option(flag_option)}
+    options = {
+        "id": Option(slug_option, required=True),
+        "required": Option(flag_option),
+        "minutes": Option(minutes_option),
+    }
 
     def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> WorksheetSegment | None:
         if not any(line.text.strip() for line in block.body):
@@ -226,4 +231,5 @@ class ReflectionBlock(BlockType):
             details_html=prompt,
             required=options.get("required", True),
         )
-        return WorksheetSegment(Worksheet(options["id"], title, "", [response], is_reflection=True, line=block.line))
+        reflection = Worksheet(options["id"], title, "", [response], is_reflection=True, line=block.line)
+        return WorksheetSegment(reflection, minutes=options.get("minutes"))

@@ -37,6 +37,9 @@ class QuizAttempt(Model):
     cycle: Mapped[int] = mapped_column(default=1)  # the renewal cycle of the learner's enrolment
     number: Mapped[int]
     quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_versions.id"), index=True)
+    # The questions this attempt asked (drawn from the version's questions), in the order shown;
+    # NULL for attempts recorded before questions were drawn: they asked every question.
+    question_ids: Mapped[list[str] | None] = mapped_column(JSON)
     answers: Mapped[dict] = mapped_column(JSON)
     results: Mapped[dict] = mapped_column(JSON)  # question id -> correct
     score: Mapped[int]

@@ -13,22 +13,28 @@ from courseware.progress.completion import Outcome, settle
 from courseware.progress.enrolments import (
     can_renew,
     current_cycle,
+    current_enrolments,
     enrol,
     find_enrolment,
     renewal_months,
     start_new_cycle,
 )
 from courseware.progress.facts import progress_for
+from courseware.progress.ledger import CourseLedger, ModuleLedger, course_ledger
 from courseware.progress.rules import CourseProgress, add_months, completion_lapsed, required_minutes
 from courseware.progress.seat_time import record_heartbeat, record_page_view
 
 __all__ = [
+    "CourseLedger",
     "CourseProgress",
+    "ModuleLedger",
     "Outcome",
     "add_months",
     "can_renew",
     "completion_lapsed",
+    "course_ledger",
     "current_cycle",
+    "current_enrolments",
     "enrol",
     "find_enrolment",
     "progress_for",

@@ -24,6 +24,15 @@ def find_enrolment(user_id: int, course_slug: str) -> Enrolment | None:
     )
 
 
+def current_enrolments(user_id: int) -> list[Enrolment]:
+    """The learner's enrolment in the current cycle of every course they have started, newest activity first."""
+    rows = db.session.scalars(
+        select(Enrolment).where(Enrolment.user_id == user_id).order_by(Enrolment.course_slug, Enrolment.cycle)
+    )
+    latest = {row.course_slug: row for row in rows}
+    return sorted(latest.values(), key=lambda e: e.last_activity_at, reverse=True)
+
+
 def current_cycle(user_id: int, course_slug: str) -> int:
     """The renewal cycle the learner is in (1 until they renew a course)."""
     query = select(func.max(Enrolment.cycle)).where(Enrolment.user_id == user_id, Enrolment.course_slug == course_slug)

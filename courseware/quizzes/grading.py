@@ -40,15 +40,19 @@ class Grade:
         return sum(1 for r in self.results if r.correct)
 
 
-def answers_from_form(quiz: Quiz, form) -> dict[str, list[str] | str]:
-    """Read ``q-<question id>`` fields; anything else that looks like an answer is refused."""
+def answers_from_form(quiz: Quiz, form, asked: list[str] | None = None) -> dict[str, list[str] | str]:
+    """Read the ``q-<question id>`` fields of the questions ``asked`` (None: all); an answer to any other
+    question is refused, whether it belongs to another quiz or to a question this attempt did not ask."""
     answers: dict[str, list[str] | str] = {}
     errors: dict[str, str] = {}
-    known = {f"q-{q.id}" for q in quiz.questions}
+    questions = quiz.asked(asked)
+    known = {f"q-{q.id}" for q in questions}
     strays = [key for key in form if key.startswith("q-") and key not in known]
-    if strays:
+    if any(quiz.question(key[2:]) is not None for key in strays):
+        errors[""] = "Some answers are for questions this attempt does not ask. Reload the page and answer again."
+    elif strays:
         errors[""] = "Some answers sent do not belong to this quiz. Reload the page and answer again."
-    for question in quiz.questions:
+    for question in questions:
         key = f"q-{question.id}"
         if question.type == SHORT_ANSWER:
             answers[question.id] = (form.get(key) or "").strip()
@@ -60,9 +64,9 @@ def answers_from_form(quiz: Quiz, form) -> dict[str, list[str] | str]:
     return answers
 
 
-def validate(quiz: Quiz, answers: dict[str, list[str] | str]) -> None:
+def validate(quiz: Quiz, answers: dict[str, list[str] | str], asked: list[str] | None = None) -> None:
     errors: dict[str, str] = {}
-    for question in quiz.questions:
+    for question in quiz.asked(asked):
         given = answers.get(question.id)
         if question.type == SHORT_ANSWER:
             if not isinstance(given, str) or not given:
@@ -80,10 +84,11 @@ def validate(quiz: Quiz, answers: dict[str, list[str] | str]) -> None:
         raise AnswersInvalid(errors)
 
 
-def grade(quiz: Quiz, answers: dict[str, list[str] | str]) -> Grade:
-    validate(quiz, answers)
+def grade(quiz: Quiz, answers: dict[str, list[str] | str], asked: list[str] | None = None) -> Grade:
+    """The score is over the questions ``asked`` (None: all of them)."""
+    validate(quiz, answers, asked)
     results = []
-    for question in quiz.questions:
+    for question in quiz.asked(asked):
         given = answers[question.id]
         if question.type == SHORT_ANSWER:
             correct = isinstance(given, str) and normalise(given) in {normalise(a) for a in question.answers}

@@ -8,10 +8,12 @@ from flask_login import current_user, login_required
 from courseware import kept
 from courseware.courses.quiz import Quiz
 from courseware.extensions import csrf
+from courseware.models.base import utcnow
 from courseware.pages import announce, find_block_or_404, published_course, render_course_page, url_for_page
 from courseware.quizzes import services
 from courseware.quizzes.grading import AnswersInvalid
-from courseware.quizzes.views import answers_as_sent, build_form, fit_answers
+from courseware.quizzes.rules import AttemptState
+from courseware.quizzes.views import Review, answers_as_sent, form_again
 
 bp = Blueprint("quizzes", __name__)
 
@@ -43,6 +45,9 @@ def submit(slug: str, quiz_id: str):
     except services.AttemptsUsedUp:
         flash("You have used every attempt at this quiz.", "warning")
         return redirect(f"{page_url}#quiz-{quiz_id}")
+    except services.AttemptTooSoon:
+        too_soon = "Nothing was recorded: the next attempt at this quiz is not open yet. Submit it once it opens."
+        return _show_again(course, page, quiz, answers, {"": too_soon})
     except services.VersionUnknown:
         notice = (
             "This quiz was updated after you opened it. Your answers are kept where they fit: check them and submit."
@@ -63,9 +68,7 @@ def _started(form) -> datetime | None:
 
 
 def _show_again(course, page, quiz, answers, errors, notice=""):
-    user = current_user._get_current_object()
-    attempts = services.attempts_for(user, course.slug, quiz.id)
-    form = build_form(user, quiz, attempts, fit_answers(quiz, answers), errors, notice)
+    form = form_again(current_user._get_current_object(), course, quiz, answers, errors, notice)
     return render_course_page(course, page, overrides={"quiz": {quiz.id: form}}, status=422)
 
 
@@ -78,19 +81,16 @@ def result(slug: str, quiz_id: str, number: int):
     attempt = services.find_attempt(user, slug, quiz_id, number)
     if attempt is None:
         abort(404)
-    quiz = Quiz.from_content(attempt.quiz_version.content)
-    attempts = services.attempts_for(user, slug, quiz_id)
-    current = segment.quiz
-    left = None if current.attempts is None else max(0, current.attempts - len(attempts))
+    attempts = services.attempts_for(user, slug, quiz_id, cycle=attempt.cycle)
+    state = AttemptState(segment.quiz, attempts, utcnow())  # the quiz's current rules apply
     return render_template(
         "quizzes/result.html",
         course=course,
         page=page,
-        quiz=quiz,
+        review=Review(services.attempt_quiz(attempt), attempt),
         attempt=attempt,
-        attempts=attempts,
+        state=state,
         best=max(a.score for a in attempts),
-        attempts_left=left,
         page_url=url_for_page(course, page),
     )
 

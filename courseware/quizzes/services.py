@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from courseware.courses import Course, Page
@@ -16,6 +16,7 @@ from courseware.models import QuizAttempt, QuizVersion, User
 from courseware.models.base import utcnow
 from courseware.progress import Outcome, current_cycle, settle
 from courseware.quizzes.grading import AnswersInvalid, Grade, answers_from_form, grade
+from courseware.quizzes.rules import attempt_seed, drawn_question_ids, wait_ends
 
 
 def _known_versions() -> dict[tuple[str, str, str], int]:
@@ -63,6 +64,14 @@ def stored_version(course_slug: str, quiz_id: str, version: str) -> tuple[int, Q
     return cache[key]
 
 
+def attempt_quiz(attempt: QuizAttempt) -> Quiz:
+    """The version of the quiz an attempt answered; each process keeps the versions it has read."""
+    cache = current_app.extensions.setdefault("courseware.quiz_contents_by_id", {})
+    if attempt.quiz_version_id not in cache:
+        cache[attempt.quiz_version_id] = Quiz.from_content(attempt.quiz_version.content)
+    return cache[attempt.quiz_version_id]
+
+
 def attempts_for(
     user: User, course_slug: str, quiz_id: str | None = None, cycle: int | None = None
 ) -> list[QuizAttempt]:
@@ -76,13 +85,6 @@ def attempts_for(
     return list(db.session.scalars(query.order_by(QuizAttempt.quiz_id, QuizAttempt.number)))
 
 
-def attempt_count(user: User, course_slug: str, quiz_id: str, cycle: int) -> int:
-    query = select(func.count(QuizAttempt.id)).filter_by(
-        user_id=user.id, course_slug=course_slug, quiz_id=quiz_id, cycle=cycle
-    )
-    return db.session.scalar(query) or 0
-
-
 @dataclass
 class Submission:
     attempt: QuizAttempt
@@ -93,6 +95,14 @@ class Submission:
 
 class AttemptsUsedUp(Exception):
     pass
+
+
+class AttemptTooSoon(Exception):
+    """The quiz asks the learner to wait after an attempt that did not pass; ``opens_at`` is when."""
+
+    def __init__(self, opens_at: datetime) -> None:
+        super().__init__(opens_at)
+        self.opens_at = opens_at
 
 
 class VersionUnknown(Exception):
@@ -111,7 +121,10 @@ def submit_attempt(
     """Grade the answers in ``form`` against the version the learner saw; record attempt ``number`` once,
     and settle the course in the same transaction. Commits.
 
-    Raises AnswersInvalid (nothing stored), AttemptsUsedUp or VersionUnknown.
+    The questions graded are those the attempt asks, drawn here from the version the learner saw
+    exactly as its form drew them; the score is over them.
+
+    Raises AnswersInvalid (nothing stored), AttemptsUsedUp, AttemptTooSoon or VersionUnknown.
     """
     found = stored_version(course.slug, quiz_id, version)
     if found is None:
@@ -122,17 +135,22 @@ def submit_attempt(
         raise VersionUnknown(version)
     current = block[1].quiz  # its rules apply, whatever version was answered
     cycle = current_cycle(user.id, course.slug)
-    recorded = attempt_count(user, course.slug, quiz_id, cycle)
+    last = _last_attempt(user, course.slug, quiz_id, cycle)
+    recorded = last.number if last is not None else 0
     if number <= recorded:
-        existing = _attempt(user, course.slug, quiz_id, number, cycle)
+        existing = last if number == recorded else _attempt(user, course.slug, quiz_id, number, cycle)
         if existing is not None:
             return Submission(existing, None, duplicate=True)
     if current.attempts is not None and number > current.attempts:
         raise AttemptsUsedUp()
+    opens_at = wait_ends(current, last, utcnow())
+    if opens_at is not None:
+        raise AttemptTooSoon(opens_at)
     if number != recorded + 1:
         raise AnswersInvalid({"": "This attempt is out of date. Reload the page and answer again."})
-    answers = answers_from_form(quiz, form)
-    result = grade(quiz, answers)
+    asked = drawn_question_ids(quiz, attempt_seed(user.id, quiz_id, cycle, number))
+    answers = answers_from_form(quiz, form, asked)
+    result = grade(quiz, answers, asked)
     result.passed = result.score >= current.pass_mark
     attempt = QuizAttempt(
         user_id=user.id,
@@ -141,6 +159,7 @@ def submit_attempt(
         cycle=cycle,
         number=number,
         quiz_version_id=version_id,
+        question_ids=asked,
         answers=answers,
         results={r.question_id: r.correct for r in result.results},
         score=result.score,
@@ -165,6 +184,18 @@ def submit_attempt(
 def _attempt(user: User, course_slug: str, quiz_id: str, number: int, cycle: int) -> QuizAttempt | None:
     query = select(QuizAttempt).filter_by(
         user_id=user.id, course_slug=course_slug, quiz_id=quiz_id, number=number, cycle=cycle
+    )
+    return db.session.scalar(query)
+
+
+def _last_attempt(user: User, course_slug: str, quiz_id: str, cycle: int) -> QuizAttempt | None:
+    """The learner's latest attempt in the cycle. Attempts are numbered 1, 2, 3 ... without a gap (each
+    is recorded only as the next number), so its number is also how many there are."""
+    query = (
+        select(QuizAttempt)
+        .filter_by(user_id=user.id, course_slug=course_slug, quiz_id=quiz_id, cycle=cycle)
+        .order_by(QuizAttempt.number.desc())
+        .limit(1)
     )
     return db.session.scalar(query)
 

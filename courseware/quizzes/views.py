@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask import request
 from werkzeug.datastructures import MultiDict
 
 from courseware import kept
 from courseware.courses import Course, Page
-from courseware.courses.quiz import Quiz
+from courseware.courses.quiz import Question, Quiz
 from courseware.models import QuizAttempt, User
+from courseware.models.base import utcnow
 from courseware.pages import BlockView, register_block_view
+from courseware.progress import current_cycle
 from courseware.quizzes import services
 from courseware.quizzes.grading import AnswersInvalid, validate
+from courseware.quizzes.rules import AttemptState, attempt_seed, choice_orders, drawn_question_ids
 
 
 @dataclass
@@ -35,21 +38,43 @@ class PublicQuestion:
 
 
 @dataclass
+class Review:
+    """An attempt with its answers revealed: the version it answered and the questions it asked."""
+
+    quiz: Quiz
+    attempt: QuizAttempt
+
+    @property
+    def questions(self) -> list[Question]:
+        return self.quiz.asked(self.attempt.question_ids)
+
+
+@dataclass
 class QuizForm:
-    """A quiz as the form shows it: questions without answers, the learner's answers, any errors."""
+    """A quiz as the form shows it: questions without answers, the learner's answers, any errors,
+    and where the learner stands (attempts left, a wait, whether the answers may be shown)."""
 
     quiz_id: str
     title: str
     intro_html: str
     questions: list[PublicQuestion]
+    question_total: int  # the quiz's questions, of which ``questions`` may be a draw
     version: str
     number: int
     pass_mark: int
-    attempts_allowed: int | None
-    attempts: list[QuizAttempt] = field(default_factory=list)
+    state: AttemptState
     answers: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
     notice: str = ""
+    review: Review | None = None  # the last attempt, when its answers may be shown
+
+    @property
+    def attempts(self) -> list[QuizAttempt]:
+        return list(self.state.attempts)
+
+    @property
+    def attempts_allowed(self) -> int | None:
+        return self.state.quiz.attempts
 
     @property
     def best(self) -> QuizAttempt | None:
@@ -57,11 +82,23 @@ class QuizForm:
 
     @property
     def passed(self) -> bool:
-        return any(a.passed for a in self.attempts)
+        return self.state.passed
 
     @property
     def attempts_left(self) -> int | None:
-        return None if self.attempts_allowed is None else max(0, self.attempts_allowed - len(self.attempts))
+        return self.state.attempts_left
+
+    @property
+    def opens_at(self) -> datetime | None:
+        return self.state.opens_at
+
+    @property
+    def show_form(self) -> bool:
+        """The questions are shown while an attempt can be made, and during a wait only to hand back
+        answers already written (an early submission, a form kept over a sign-in)."""
+        if self.state.used_up:
+            return False
+        return self.state.opens_at is None or bool(self.answers)
 
     def chosen(self, question_id: str, choice_id: str) -> bool:
         given = self.answers.get(question_id)
@@ -82,10 +119,10 @@ def answers_as_sent(form) -> dict:
     return answers
 
 
-def fit_answers(quiz: Quiz, answers: dict) -> dict:
-    """Keep only the answers that still fit the questions (after an edit, or a tampered form)."""
+def fit_answers(quiz: Quiz, answers: dict, asked: list[str] | None = None) -> dict:
+    """Keep only the answers that still fit the questions asked (after an edit, or a tampered form)."""
     fitted: dict = {}
-    for question in quiz.questions:
+    for question in quiz.asked(asked):
         given = answers.get(question.id)
         if question.is_choice:
             values = given if isinstance(given, list) else []
@@ -95,29 +132,40 @@ def fit_answers(quiz: Quiz, answers: dict) -> dict:
     return fitted
 
 
-def kept_form(user, quiz: Quiz, attempts: list[QuizAttempt], payload: dict) -> QuizForm:
+def kept_form(user, quiz: Quiz, attempts: list[QuizAttempt], cycle: int, payload: dict) -> QuizForm:
     """Answers kept while the learner signed in again, shown for them to submit."""
     form = MultiDict([(k, v) for k, values in payload.items() for v in values])
-    answers = fit_answers(quiz, answers_as_sent(form))
+    asked = asked_in_next_attempt(user, quiz, attempts, cycle)
+    answers = fit_answers(quiz, answers_as_sent(form), asked)
     try:
-        validate(quiz, answers)
+        validate(quiz, answers, asked)
         errors = {}
     except AnswersInvalid as invalid:
         errors = {k: v for k, v in invalid.errors.items() if k}
-    return build_form(user, quiz, attempts, answers, errors, "Your answers were kept. Check them and submit.")
+    notice = "Your answers were kept. Check them and submit."
+    return build_form(user, quiz, attempts, cycle, answers, errors, notice)
+
+
+def asked_in_next_attempt(user: User, quiz: Quiz, attempts: list[QuizAttempt], cycle: int) -> list[str]:
+    return drawn_question_ids(quiz, attempt_seed(user.id, quiz.id, cycle, len(attempts) + 1))
 
 
 def public_questions(quiz: Quiz, seed: str) -> list[PublicQuestion]:
-    rng = random.Random(seed)
-    questions = []
-    for q in quiz.questions:
-        choices = [PublicChoice(c.id, c.html) for c in q.choices]
-        if quiz.shuffle:
-            rng.shuffle(choices)
-        questions.append(
-            PublicQuestion(q.id, q.type, q.input_type, q.prompt_html, q.details_html, choices, q.is_choice)
+    """The questions an attempt asks, as the form shows them: no answers, feedback or explanations."""
+    asked = quiz.asked(drawn_question_ids(quiz, seed))
+    orders = choice_orders(quiz, asked, seed)
+    return [
+        PublicQuestion(
+            q.id,
+            q.type,
+            q.input_type,
+            q.prompt_html,
+            q.details_html,
+            [PublicChoice(c.id, c.html) for c in orders[q.id]],
+            q.is_choice,
         )
-    return questions
+        for q in asked
+    ]
 
 
 def quiz_forms(user: User, course: Course, page: Page, overrides: dict[str, QuizForm] | None = None) -> dict:
@@ -126,7 +174,8 @@ def quiz_forms(user: User, course: Course, page: Page, overrides: dict[str, Quiz
     segments = page.blocks("quiz")
     if not segments:
         return forms
-    attempts = services.attempts_for(user, course.slug)
+    cycle = current_cycle(user.id, course.slug)
+    attempts = services.attempts_for(user, course.slug, cycle=cycle)
     payload = kept.take("quiz", request.path) or {}
     for segment in segments:
         quiz = segment.quiz
@@ -135,25 +184,42 @@ def quiz_forms(user: User, course: Course, page: Page, overrides: dict[str, Quiz
             continue
         mine = [a for a in attempts if a.quiz_id == quiz.id]
         kept_answers = payload.get("form") if payload.get("quiz") == quiz.id else None
-        forms[quiz.id] = kept_form(user, quiz, mine, kept_answers) if kept_answers else build_form(user, quiz, mine)
+        if kept_answers:
+            forms[quiz.id] = kept_form(user, quiz, mine, cycle, kept_answers)
+        else:
+            forms[quiz.id] = build_form(user, quiz, mine, cycle)
     return forms
 
 
-def build_form(user: User, quiz: Quiz, attempts: list[QuizAttempt], answers=None, errors=None, notice="") -> QuizForm:
+def form_again(user: User, course: Course, quiz: Quiz, answers: dict, errors: dict, notice: str = "") -> QuizForm:
+    """The form shown again after a submission that recorded nothing, with the answers that still fit."""
+    cycle = current_cycle(user.id, course.slug)
+    attempts = services.attempts_for(user, course.slug, quiz.id, cycle)
+    fitted = fit_answers(quiz, answers, asked_in_next_attempt(user, quiz, attempts, cycle))
+    return build_form(user, quiz, attempts, cycle, fitted, errors, notice)
+
+
+def build_form(
+    user: User, quiz: Quiz, attempts: list[QuizAttempt], cycle: int, answers=None, errors=None, notice=""
+) -> QuizForm:
+    """The form of the learner's next attempt at the current version of ``quiz``."""
     number = len(attempts) + 1
+    state = AttemptState(quiz, attempts, utcnow())
+    review = Review(services.attempt_quiz(state.last), state.last) if state.revealed and state.last else None
     return QuizForm(
         quiz_id=quiz.id,
         title=quiz.title,
         intro_html=quiz.intro_html,
-        questions=public_questions(quiz, f"{user.id}:{quiz.id}:{number}"),
+        questions=public_questions(quiz, attempt_seed(user.id, quiz.id, cycle, number)),
+        question_total=len(quiz.questions),
         version=quiz.version,
         number=number,
         pass_mark=quiz.pass_mark,
-        attempts_allowed=quiz.attempts,
-        attempts=attempts,
+        state=state,
         answers=answers or {},
         errors=errors or {},
         notice=notice,
+        review=review,
     )
 
 

@@ -39,3 +39,42 @@ def test_quiz_is_answered_graded_and_accessible(page):
 
     page.goto("/courses/example-course/attempts")
     assert_accessible(page, "the attempts page")
+
+
+def answer_wrongly(page, number: int) -> None:
+    page.goto(QUIZ_PAGE)
+    page.get_by_label("Green").check()
+    page.get_by_label("Carrot").check()
+    page.get_by_role("group", name="Water boils").get_by_label("False").check()
+    page.get_by_label("Your answer").fill("calm")
+    page.get_by_role("button", name="Submit answers").click()
+    page.wait_for_url(f"**/quizzes/practice-check/attempts/{number}")
+
+
+def test_answers_stay_hidden_until_the_last_attempt_and_the_pages_say_why(page):
+    """The example course offers credit: its quiz of three attempts shows the answers after a pass or the last."""
+    sign_up(page, "Sam Okafor", "sam@example.org")
+    answer_wrongly(page, 1)
+    assert page.get_by_role("heading", level=1).inner_text() == "Not passed yet"
+    assert "0 of 4 correct" in page.get_by_role("status").inner_text()
+    assert page.get_by_text("shown once you pass or have used your last attempt").is_visible()
+    assert page.get_by_text("Not quite").count() == 0 and page.get_by_text("Why").count() == 0
+    assert_accessible(page, "a quiz result before the answers are shown")
+    shot(page, "quiz-result-hidden")
+
+    answer_wrongly(page, 2)
+    answer_wrongly(page, 3)
+    assert page.get_by_text("Not quite").count() == 4
+    assert page.get_by_text("The right answer:").first.is_visible()
+    assert_accessible(page, "a quiz result with the answers shown")
+
+    page.goto(QUIZ_PAGE)
+    assert page.get_by_role("button", name="Submit answers").count() == 0
+    assert page.get_by_text("You have used all 3 attempts at this quiz without reaching the pass mark").is_visible()
+    review = page.locator("summary", has_text="The answers to your last attempt (attempt 3)")
+    assert not page.get_by_text("Air scatters blue light more than red light.").is_visible()  # folded
+    review.focus()
+    page.keyboard.press("Enter")
+    assert page.get_by_text("Air scatters blue light more than red light.").is_visible()
+    assert_accessible(page, "a quiz whose attempts are used, with its answers open")
+    shot(page, "quiz-used-up")

@@ -109,3 +109,14 @@ def options(page, selector: str) -> list[str]:
 def selected_option(page, selector: str) -> str | None:
     chosen = one(page, selector).select_one("option[selected]")
     return element_text(chosen) if chosen else None
+
+
+def table_rows(page, caption: str) -> list[list[str]]:
+    """The body rows of the table with this caption, each as the text of its cells."""
+    soup = parse(page)
+    for table in soup.select("table"):
+        found = table.find("caption")
+        if found is not None and element_text(found) == caption:
+            body = table.find("tbody") or table
+            return [[element_text(cell) for cell in row.find_all(["th", "td"])] for row in body.find_all("tr")]
+    raise AssertionError(f"no table has the caption {caption!r}")
