@@ -28,6 +28,7 @@ from courseware.health import bp as health_bp
 from courseware.jobs.cli import jobs_cli
 from courseware.jobs.worker import init_app as init_job_worker
 from courseware.learning.routes import bp as learning_bp
+from courseware.practice.routes import bp as practice_bp
 from courseware.quizzes.routes import bp as quizzes_bp
 from courseware.templating import init_templating
 from courseware.worksheets.routes import bp as worksheets_bp
@@ -74,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
         learning_bp,
         quizzes_bp,
         worksheets_bp,
+        practice_bp,
         certificates_bp,
         cohorts_bp,
         evaluations_bp,

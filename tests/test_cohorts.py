@@ -30,6 +30,7 @@ from courseware.models import (
     Enrolment,
     Organisation,
     PageProgress,
+    PracticeEntry,
     QuizAttempt,
     QuizVersion,
     User,
@@ -168,7 +169,8 @@ def member_rows(page: str) -> list[dict]:
         if header is None:  # "No member matches these filters."
             continue
         email = header.select_one(".muted")
-        role, school, status, percent, recorded, hours, activity, scores, certificate, shared = tr.select("td")
+        cells = tr.select("td")
+        role, school, status, percent, recorded, practice, hours, activity, scores, certificate, shared = cells
         rows.append(
             {
                 "name": element_text(header).removesuffix(element_text(email)).strip(),
@@ -178,6 +180,7 @@ def member_rows(page: str) -> list[dict]:
                 "status": status_of(status),
                 "percent": element_text(percent).removesuffix("%"),
                 "recorded": element_text(recorded),
+                "practice": element_text(practice),
                 "hours": element_text(hours).removesuffix(" h"),
                 "ledger_links": links(header),
                 "activity": element_text(activity),
@@ -743,6 +746,7 @@ CSV_HEADER = [
     "Progress %",
     "Pages read",
     "Reading minutes",
+    "Practice minutes",
     "Hours earned",
     "Last activity",
     "Completed",
@@ -981,7 +985,8 @@ def test_no_reminder_is_needed_when_everyone_is_done(app, world, leader_client, 
 
 
 def seed_members(cohort: Cohort, school: Organisation, count: int, prefix: str) -> None:
-    """``count`` members with progress, quiz attempts, shared entries and, for half, a certificate."""
+    """``count`` members with progress, quiz attempts, shared entries, a practice log past its cap and, for half,
+    a certificate."""
     from flask import current_app
 
     roster = "name,email,staff role,school\n" + "".join(
@@ -1027,6 +1032,12 @@ def seed_members(cohort: Cohort, school: Organisation, count: int, prefix: str) 
         insert(WorksheetEntry),
         [{"user_id": u, "course_slug": COURSE, "worksheet_id": "my-plan", "title": "My plan", "shared": True,
           "created_at": now, "updated_at": now} for u in user_ids],
+    )  # fmt: skip
+    db.session.execute(
+        insert(PracticeEntry),
+        [{"user_id": u, "course_slug": COURSE, "cycle": 1, "practice_id": "greet-at-the-door", "done_on": now.date(),
+          "minutes": 15, "tried": "Greeted at the door", "noticed": "Calmer starts", "attested_at": now,
+          "form_key": f"seed-{u:08d}-{n:08d}", "created_at": now} for u in user_ids for n in range(2)],
     )  # fmt: skip
     db.session.execute(
         insert(Certificate),
@@ -1078,6 +1089,7 @@ def test_the_dashboard_and_export_take_as_many_queries_for_500_members_as_for_10
     small_count, small_page = queries_for(leader_client, small_url)
     big_count, big_page = queries_for(leader_client, big_url)
     assert len(member_rows(text_of(small_page))) == 10 and len(member_rows(text_of(big_page))) >= 10
+    assert {r["practice"] for r in member_rows(text_of(big_page))} == {"20 min"}  # 30 logged, 20 count
     assert "500 active members" in text_of(big_page)
     assert small_count == big_count, (small_count, big_count)
     assert big_count <= 20
@@ -1087,4 +1099,6 @@ def test_the_dashboard_and_export_take_as_many_queries_for_500_members_as_for_10
     small_count, small_csv = queries_for(leader_client, small_url + ".csv")
     big_count, big_csv = queries_for(leader_client, big_url + ".csv")
     assert len(read_csv(small_csv.data)) == 11 and len(read_csv(big_csv.data)) == 501
+    header, *rows = read_csv(big_csv.data)
+    assert {row[header.index("Practice minutes")] for row in rows} == {"20"}
     assert small_count == big_count, (small_count, big_count)

@@ -85,7 +85,19 @@ def test_defaults(tmp_path):
         None,
     )
     assert (course.credit.hours, course.credit.credit_type, course.credit.ceu) == (0.0, "contact hours", 0.0)
-    assert course.completion == type(course.completion)(pass_mark=80, worksheets_required=False, min_seat_minutes=0)
+    assert course.completion == type(course.completion)(
+        pass_mark=80, worksheets_required=False, min_seat_minutes=0, active_time=0
+    )  # a course without credit requires no active time unless it says so
+
+
+def test_a_course_with_credit_requires_active_time_by_default(tmp_path):
+    course, _, problems = read(tmp_path, "title: Demo\ncredit:\n  hours: 1\n")
+    assert problems == [] and course.completion.active_time == 80
+    course, _, problems = read(tmp_path, "title: Demo\ncredit:\n  hours: 1\ncompletion:\n  active_time: 0\n")
+    assert [p.split(": ", 1)[1] for p in problems] == [
+        "'completion.active_time' may be 0 only for a course that offers no credit: a credit-bearing course "
+        "requires active time (the default is 80 %)"
+    ]
 
 
 def test_a_whole_number_version_is_text(tmp_path):

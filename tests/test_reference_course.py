@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from courseware import progress
 from courseware.courses import catalog, compile_course
 from courseware.extensions import db
 from courseware.models import Certificate
+from courseware.models.base import utcnow
 from tests.helpers.evaluation import finish_course
 from tests.helpers.seat_time import spend_minutes
 
@@ -47,6 +49,16 @@ def test_every_activity_declares_the_minutes_it_takes(course):
         for segment in page.segments:
             if segment.kind in ("quiz", "worksheet") or getattr(segment, "style", "") == "try-this":
                 assert segment.minutes, f"{page.key}: a {segment.kind} without minutes"
+
+
+def test_every_module_has_one_practice_in_school(course):
+    for module in course.modules:
+        practices = [seg.practice for page in module.pages for seg in page.blocks("practice")]
+        assert len(practices) == 1, module.slug
+        practice = practices[0]
+        assert 30 <= practice.minutes <= 60 and 1 <= practice.entry_max <= practice.minutes, module.slug
+        assert "<strong>Try this.</strong>" in practice.instructions_html, module.slug
+        assert "<strong>Notice this.</strong>" in practice.instructions_html, module.slug
 
 
 def test_every_question_has_feedback_and_an_explanation(course):
@@ -104,11 +116,30 @@ def test_a_learner_walks_through_every_page_quiz_and_worksheet_to_a_certificate(
         for module in course.modules:
             required = math.ceil(module.minutes * course.completion.active_time / 100)
             assert f"{module.title}: {required} more minutes of active time (0 of {required} recorded)" in home
-        # Spending it, minute by minute, through the heartbeats a learner's open page sends.
+        # Spending it: the practice in school, logged past its cap (only the cap counts), then the rest
+        # minute by minute, through the heartbeats a learner's open page sends.
         for module in course.modules:
             required = math.ceil(module.minutes * course.completion.active_time / 100)
-            first = module.pages[0]
-            spend_minutes(client, f"/courses/{SLUG}/{module.slug}/{first.slug}", required)
+            ((page, segment),) = [(p, seg) for p in module.pages for seg in p.blocks("practice")]
+            practice = segment.practice
+            url = f"/courses/{SLUG}/{module.slug}/{page.slug}"
+            logged = 0
+            while logged <= practice.minutes:
+                entry = {
+                    "done_on": utcnow().date().isoformat(),
+                    "minutes": str(practice.entry_max),
+                    "tried": "I tried the activity with the students I see each morning.",
+                    "noticed": "Two students who rarely speak answered me.",
+                    "attested": "yes",
+                }
+                response = client.submit(f"/courses/{SLUG}/practice/{practice.id}", entry, page=url)
+                assert response.status_code == 302, response.get_data(as_text=True)
+                logged += practice.entry_max
+            state = progress.progress_for(user, course)
+            assert state.module_practice_minutes(module) == practice.minutes < logged
+            assert state.module_minutes(module) == practice.minutes and not state.module_done(module)
+            spend_minutes(client, f"/courses/{SLUG}/{module.slug}/{module.pages[0].slug}", required - practice.minutes)
+            assert progress.progress_for(user, course).module_done(module), module.slug
         # The last step: the evaluation and the attestation.
         assert db.session.scalar(select(Certificate)) is None
         home = client.get(f"/courses/{SLUG}").get_data(as_text=True)

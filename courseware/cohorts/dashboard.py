@@ -1,6 +1,7 @@
 """The leaders' view of an assignment: every member's status, in a fixed number of queries.
 
-Nothing here reads what learners wrote, except the titles of entries they chose to share.
+Nothing here reads what learners wrote, except the titles of entries they chose to share: of practice
+logs, only the minutes that count.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 
 from courseware.courses import Course
 from courseware.extensions import db
@@ -19,6 +20,7 @@ from courseware.models import (
     Enrolment,
     Organisation,
     PageProgress,
+    PracticeEntry,
     QuizAttempt,
     User,
     WorksheetEntry,
@@ -49,6 +51,7 @@ class MemberRow:
     status: str = "not-started"
     pages: int = 0
     seconds: int = 0
+    practice_minutes: int = 0  # logged practice that counts: each block's log up to its cap
     percent: int = 0
     hours: float = 0
     last_activity: datetime | None = None
@@ -122,12 +125,14 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
     ).all():
         rows[user_id].shared.append((entry_id, title))
 
+    _count_practice(course, rows, cycles, cohort_users)
+
     total_pages = len(course.pages) or 1
     # The rule the learner's own course page follows, for this assignment's renewal period.
     months = min((m for m in (course.validity_months, assignment.renewal_months) if m), default=None)
     for row in rows.values():
         if completion_lapsed(row.completed_at, months, now):  # the new round of the course has not been started
-            row.pages, row.completed_at = 0, None
+            row.pages, row.practice_minutes, row.completed_at = 0, 0, None
         if row.certificate_cycle and row.certificate_cycle < cycles.get(row.user_id, 0):
             row.revoked = False  # revoked in an earlier cycle; the learner is taking the course again
         row.percent = min(100, round(100 * row.pages / total_pages))
@@ -146,6 +151,21 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
         schools=sorted({r.school for r in current if r.school}, key=str.lower),
         inactive=len(rows) - len(current),
     )
+
+
+def _count_practice(course: Course, rows: dict[int, MemberRow], cycles: dict[int, int], cohort_users: Select) -> None:
+    """Each member's practice minutes in their current cycle, as the progress rules count them: the
+    log of each block up to the block's cap (nothing for a block no longer in the course)."""
+    caps = {seg.practice.id: seg.practice.cap for page in course.pages for seg in page.blocks("practice")}
+    if not caps:
+        return
+    for user_id, cycle, practice_id, minutes in db.session.execute(
+        select(PracticeEntry.user_id, PracticeEntry.cycle, PracticeEntry.practice_id, func.sum(PracticeEntry.minutes))
+        .where(PracticeEntry.course_slug == course.slug, PracticeEntry.user_id.in_(cohort_users))
+        .group_by(PracticeEntry.user_id, PracticeEntry.cycle, PracticeEntry.practice_id)
+    ).all():
+        if cycle == cycles.get(user_id):
+            rows[user_id].practice_minutes += min(int(minutes), caps.get(practice_id, 0))
 
 
 def module_seconds(assignment: Assignment, course: Course) -> dict[int, dict[str, int]]:

@@ -20,14 +20,18 @@ def dashboard_csv(
     course: Course, rows: list[MemberRow], quiz_ids: list[str], by_module: dict[int, dict[str, int]]
 ) -> bytes:
     """The dashboard's rows, with each member's minutes of seat time in every module (``by_module``,
-    from :func:`courseware.cohorts.dashboard.module_seconds`)."""
+    from :func:`courseware.cohorts.dashboard.module_seconds`) and, in a course with practice, the
+    practice minutes that count (never what was written)."""
     modules = course.modules
+    practice = course.has_blocks("practice")
     header = ["Name", "Email", "Staff role", "School", "Status", "Progress %", "Pages read", "Reading minutes",
+              *(["Practice minutes"] if practice else []),
               "Hours earned", "Last activity", "Completed", "Certificate code",
               *[f"Best score: {q}" for q in quiz_ids],
               *[f"Minutes: {m.title}" for m in modules]]  # fmt: skip
     body = (
         (r.name, r.email, r.staff_role, r.school, LABELS[r.status], r.percent, r.pages, round(r.seconds / 60),
+         *([r.practice_minutes] if practice else []),
          f"{r.hours:g}", r.last_activity.date().isoformat() if r.last_activity else "",
          r.completed_at.date().isoformat() if r.completed_at else "", r.certificate_code or "",
          *[r.scores.get(q, "") for q in quiz_ids],

@@ -19,7 +19,8 @@ from courseware.courses.quiz import (
     QuizSettings,
 )
 
-# The share of each module's stated minutes a learner must really spend, in percent (docs/authoring.md).
+# The share of each module's stated minutes a learner must really spend in a course that offers credit,
+# in percent (docs/authoring.md). A course without credit requires none unless it says so.
 DEFAULT_ACTIVE_TIME = 80
 CREDIT_TYPES = {"contact hours", "ceu", "clock hours", "pdps"}
 TOP_KEYS = {
@@ -125,7 +126,12 @@ def read_course_yml(course_dir: Path, problems: ProblemList) -> tuple[Course, li
             completion, ("completion", "min_seat_minutes"), 0, minimum=0, maximum=100000, whole=True
         ),
         active_time=reader.number(
-            completion, ("completion", "active_time"), DEFAULT_ACTIVE_TIME, minimum=0, maximum=100, whole=True
+            completion,
+            ("completion", "active_time"),
+            DEFAULT_ACTIVE_TIME if course.credit.hours > 0 else 0,  # no credit: no time to vouch for
+            minimum=0,
+            maximum=100,
+            whole=True,
         ),
     )
     if course.credit.hours > 0 and course.completion.active_time == 0:

@@ -12,6 +12,7 @@ from courseware.models.evaluation import (
 )
 from courseware.models.job import Job, JobStatus
 from courseware.models.kept import KeptSubmission
+from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizVersion
 from courseware.models.user import PasswordReset, Role, User
@@ -38,6 +39,7 @@ __all__ = [
     "PageProgress",
     "PageVisit",
     "PasswordReset",
+    "PracticeEntry",
     "QuizAttempt",
     "QuizVersion",
     "Role",

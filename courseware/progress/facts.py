@@ -1,14 +1,23 @@
-"""Loading what a learner has done in a course: pages read, time, quizzes passed, worksheets done, and
-whether they have finished it with the evaluation and attestation."""
+"""Loading what a learner has done in a course: pages read, time, quizzes passed, worksheets done, practice
+logged, and whether they have finished it with the evaluation and attestation."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from courseware.courses import Course
 from courseware.courses.worksheet import is_filled
 from courseware.extensions import db
-from courseware.models import Attestation, Enrolment, PageProgress, QuizAttempt, User, WorksheetAnswer, WorksheetEntry
+from courseware.models import (
+    Attestation,
+    Enrolment,
+    PageProgress,
+    PracticeEntry,
+    QuizAttempt,
+    User,
+    WorksheetAnswer,
+    WorksheetEntry,
+)
 from courseware.progress.enrolments import find_enrolment
 from courseware.progress.rules import CourseProgress
 
@@ -27,6 +36,7 @@ def progress_for(user: User | None, course: Course, enrolment: Enrolment | None 
     worksheets = None
     if course.completion.worksheets_required and course.has_blocks("worksheet"):
         worksheets = done_worksheets(course, user.id)
+    practice = practice_minutes(user.id, course.slug, enrolment.cycle) if course.has_blocks("practice") else {}
     return CourseProgress(
         course,
         enrolment,
@@ -35,6 +45,7 @@ def progress_for(user: User | None, course: Course, enrolment: Enrolment | None 
         passed_quizzes=passed,
         done_worksheets=worksheets,
         page_seconds={row.page_key: row.seconds for row in rows},
+        practice_minutes=practice,
         finished=finished(course, enrolment),
     )
 
@@ -55,6 +66,17 @@ def finished(course: Course, enrolment: Enrolment) -> bool | None:
 def passed_quiz_ids(user_id: int, course_slug: str, cycle: int) -> set[str]:
     query = select(QuizAttempt.quiz_id).filter_by(user_id=user_id, course_slug=course_slug, cycle=cycle, passed=True)
     return set(db.session.scalars(query.distinct()))
+
+
+def practice_minutes(user_id: int, course_slug: str, cycle: int) -> dict[str, int]:
+    """Minutes logged in each practice block of the course in this cycle (before any cap)."""
+    rows = db.session.execute(
+        select(PracticeEntry.practice_id, func.sum(PracticeEntry.minutes))
+        .where(PracticeEntry.user_id == user_id, PracticeEntry.course_slug == course_slug)
+        .where(PracticeEntry.cycle == cycle)
+        .group_by(PracticeEntry.practice_id)
+    ).all()
+    return {practice_id: int(minutes) for practice_id, minutes in rows}
 
 
 def done_worksheets(course: Course, user_id: int) -> set[str]:

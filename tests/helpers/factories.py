@@ -11,6 +11,7 @@ returns what it made. Defaults describe the example course in tests/courses::
     factories.enrolment(ian, pages=["welcome/getting-started"])      # one page read, just now
     factories.quiz_attempt(ian, score=75)                             # practice-check, attempt 1
     factories.worksheet_answers(ian, "my-plan", {"plan-title": "Calmer mornings"}, shared=True)
+    factories.practice_entry(ian, minutes=15)                         # greet-at-the-door, done today
     certificate = factories.completed(cal)                            # every rule met, certificate issued
     factories.evaluation_response(ratings=5, cohorts=[cohort])        # an anonymous evaluation, "Strongly agree"
     factories.assignment(cohort, due_on=date(2030, 1, 31))
@@ -57,6 +58,7 @@ from courseware.models import (
     LeaderGrant,
     Organisation,
     PageProgress,
+    PracticeEntry,
     QuizAttempt,
     QuizVersion,
     Role,
@@ -314,6 +316,38 @@ def worksheet_answers(
         )
     db.session.commit()
     return entry
+
+
+def practice_entry(
+    person: User,
+    practice: str = "greet-at-the-door",
+    minutes: int = 15,
+    course: Course | str = COURSE,
+    cycle: int = 1,
+    done_on: date | None = None,
+    tried: str = "Greeted each student by name at the door.",
+    noticed: str = "Mornings started more calmly.",
+) -> PracticeEntry:
+    """One attested entry in the learner's practice log for the block, done on ``done_on`` (today)."""
+    compiled = course_of(course)
+    assert compiled.find_block("practice", practice) is not None, f"{compiled.slug} has no practice {practice!r}"
+    now = utcnow()
+    row = PracticeEntry(
+        user_id=person.id,
+        course_slug=compiled.slug,
+        cycle=cycle,
+        practice_id=practice,
+        done_on=done_on or now.date(),
+        minutes=minutes,
+        tried=tried,
+        noticed=noticed,
+        attested_at=now,
+        form_key=f"entry-{next(_numbers):010d}",
+        created_at=now,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
 
 
 FILLED = {
