@@ -22,6 +22,7 @@ from courseware.courses.cli import courses_cli
 from courseware.database import init_database
 from courseware.demo import demo_cli
 from courseware.errors import init_errors
+from courseware.evaluations.routes import bp as evaluations_bp
 from courseware.extensions import csrf, db, limiter, migrate
 from courseware.health import bp as health_bp
 from courseware.jobs.cli import jobs_cli
@@ -79,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
         practice_bp,
         certificates_bp,
         cohorts_bp,
+        evaluations_bp,
         admin_bp,
         health_bp,
     ):

@@ -21,6 +21,7 @@ from courseware.models import Certificate, Enrolment
 from courseware.models.base import utcnow
 from tests.conftest import EXAMPLE_COURSES
 from tests.helpers import factories
+from tests.helpers.evaluation import finish_course, finished
 from tests.helpers.html import table_rows
 from tests.helpers.seat_time import spend_minutes
 from tests.test_quizzes import RIGHT, answer
@@ -30,15 +31,17 @@ COURSE = "/courses/example-course"
 
 
 def complete(client, course=None) -> None:
-    """Read every page, spend the time each module requires and pass the quiz, over HTTP as a learner
-    does (the seat time is written directly: tests/test_seat_time.py feeds it through heartbeats). Where
-    completing the course is not what a test is about, ``factories.completed(user)`` sets up the same rows
-    without requests."""
+    """Read every page, spend the time each module requires, pass the quiz and, when the course asks for
+    them, finish it with the evaluation and attestation, over HTTP as a learner does (the seat time is
+    written directly: tests/test_seat_time.py feeds it through heartbeats). Where completing the course is
+    not what a test is about, ``factories.completed(user)`` sets up the same rows without requests."""
     course = course or catalog().get("example-course")
     for page in course.pages:
         client.get(f"{COURSE}/{page.module.slug}/{page.slug}")
     factories.seat_time(None, course)
     answer(client, RIGHT)
+    if course.evaluation is not None and not finished(client, course.slug):
+        assert finish_course(client, course.slug).status_code == 302
 
 
 def certificates() -> list[Certificate]:
@@ -86,7 +89,7 @@ def test_the_certificate_is_issued_at_the_moment_the_rules_are_met(learner_clien
     assert "Download my certificate" in home
 
 
-def test_the_last_page_read_completes_the_course(learner_client):
+def test_the_last_page_read_leaves_only_the_evaluation_and_finishing_issues_the_certificate(learner_client):
     course = catalog().get("example-course")
     answer(learner_client, RIGHT)  # the quiz is on the course's last page
     for page in course.pages[1:]:
@@ -95,7 +98,10 @@ def test_the_last_page_read_completes_the_course(learner_client):
     assert certificates() == []
     last = course.pages[0]
     html = learner_client.get(f"{COURSE}/{last.module.slug}/{last.slug}").get_data(as_text=True)
-    assert len(certificates()) == 1 and "Congratulations" in html
+    assert certificates() == [] and "Congratulations" not in html  # every rule is met but the last step
+    response = finish_course(learner_client)
+    assert response.status_code == 302 and response.location == COURSE
+    assert len(certificates()) == 1 and "Congratulations" in learner_client.get(COURSE).get_data(as_text=True)
 
 
 def test_required_worksheets_active_time_and_seat_time(editable, make_user, sign_in):
@@ -115,6 +121,8 @@ def test_required_worksheets_active_time_and_seat_time(editable, make_user, sign
     spend_minutes(client, f"{COURSE}/practice/check", 2)
     assert certificates() == []  # both modules' time is spent; the course asks for 4 minutes in all
     spend_minutes(client, f"{COURSE}/practice/check", 1)
+    assert certificates() == []  # every rule is met: the evaluation and attestation remain
+    finish_course(client)
     (certificate,) = certificates()
     assert certificate.user_id == user.id
 
@@ -158,10 +166,7 @@ def test_concurrent_completions_issue_exactly_one_certificate(app, learner, sign
     """Eight requests complete the course at the same moment; the database keeps one certificate."""
     client = app.test_client()
     sign_in(client, learner)
-    course = catalog().get("example-course")
-    for page in course.pages:
-        client.get(f"{COURSE}/{page.module.slug}/{page.slug}")
-    answer(client, RIGHT)
+    complete(client)
     db.session.execute(update(Enrolment).values(completed_at=None))
     db.session.execute(Certificate.__table__.delete())
     db.session.commit()

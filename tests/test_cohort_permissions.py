@@ -14,6 +14,7 @@ from courseware.cohorts import services
 from courseware.extensions import db
 from courseware.models import Cohort, LeaderGrant, Organisation, Role, User
 from courseware.models.base import utcnow
+from tests.helpers import factories
 from tests.helpers.html import element_text, one, texts_of
 from tests.test_cohorts import add_member, signed_in, text_of
 
@@ -59,6 +60,9 @@ def place(app, make_user) -> Place:
     leader = people["own_leader"]
     a_upload = services.store_upload(a, leader, "a.csv", ROSTER.decode()).id
     b_upload = services.store_upload(b, people["other_leader"], "b.csv", ROSTER.decode()).id
+    for cohort in (a, b):
+        for _ in range(3):  # enough for a leader to see the cohort's evaluation results
+            factories.evaluation_response(cohorts=[cohort])
     return Place(district, school, a, b, a_upload, b_upload, a_assignment, b_assignment, people)
 
 
@@ -74,6 +78,7 @@ class Route:
     cohort_specific: bool = True
     admin_only: bool = False
     upload: bool = False
+    organisation_specific: bool = False  # {district}'s: its leaders and admins only
 
     def url(self, place: Place, cohort: str = "a") -> str:
         grant = db.session.scalar(select(LeaderGrant.id).order_by(LeaderGrant.id.desc()).limit(1))
@@ -107,6 +112,27 @@ ROUTES = [
     Route("export", "GET", "/cohorts/{cohort}/assignments/{assignment}.csv"),
     Route("remind", "POST", "/cohorts/{cohort}/assignments/{assignment}/remind"),
     Route("certificates-zip", "GET", "/cohorts/{cohort}/assignments/{assignment}/certificates.zip"),
+    Route("evaluations", "GET", "/cohorts/{cohort}/evaluations"),
+    Route("evaluation-results", "GET", "/cohorts/{cohort}/evaluations/example-course"),
+    Route("evaluation-export", "GET", "/cohorts/{cohort}/evaluations/example-course.csv"),
+    *(
+        Route(name, "GET", path, cohort_specific=False, organisation_specific=True)
+        for name, path in [
+            ("organisation-evaluations", "/organisations/{district}/evaluations"),
+            ("organisation-evaluation-results", "/organisations/{district}/evaluations/example-course"),
+            ("organisation-evaluation-export", "/organisations/{district}/evaluations/example-course.csv"),
+        ]
+    ),
+    Route(
+        "admin-evaluation-results", "GET", "/admin/evaluations/example-course", cohort_specific=False, admin_only=True
+    ),
+    Route(
+        "admin-evaluation-export",
+        "GET",
+        "/admin/evaluations/example-course.csv",
+        cohort_specific=False,
+        admin_only=True,
+    ),
     Route("admin-organisations", "GET", "/admin/organisations", cohort_specific=False, admin_only=True),
     Route(
         "admin-create-organisation",
@@ -137,6 +163,8 @@ def expected(route: Route, actor: str) -> set[int]:
         return allowed if actor == "admin" else {403}
     if actor == "learner":
         return {403}
+    if route.organisation_specific and actor in {"own_leader", "other_leader"}:
+        return {404}  # they lead a cohort of the district, not the district
     if actor == "other_leader" and route.cohort_specific:
         return {404}
     if route.name == "create-form" and actor in {"own_leader", "other_leader"}:

@@ -16,6 +16,7 @@ from courseware.models.base import utcnow
 from courseware.practice.values import TEXT_MAX, read_entry
 from tests.conftest import PASSWORD
 from tests.helpers import factories
+from tests.helpers.evaluation import finish_course
 from tests.helpers.html import csrf_token, form_fields, links, one, text_of, texts_of
 from tests.test_architecture import recorded_statements, writes
 
@@ -311,29 +312,49 @@ def test_a_new_cycle_starts_with_an_empty_log(learner, learner_client):
 # --- completion --------------------------------------------------------------------------------------
 
 
-def test_logging_practice_can_complete_the_course(learner_client, learner):
-    course = catalog().get("example-course")
-    # Every page read and the quiz passed; the practice module has 17 of its 32 required minutes.
+def almost_done(learner, course) -> None:
+    """Every page read and the quiz passed; the practice module has 17 of its 32 required minutes."""
     seconds = {p.key: 0 for p in course.pages} | {
         "welcome/getting-started": 8 * 60,
         "welcome/progress": 8 * 60,
         "practice/trying-things-out": 17 * 60,
     }
-    factories.enrolment(learner, pages=None, seconds=seconds)
-    factories.quiz_attempt(learner, score=100)
+    factories.enrolment(learner, course, pages=None, seconds=seconds)
+    factories.quiz_attempt(learner, course=course, score=100)
     state = progress.progress_for(learner, course)
     assert not state.complete and state.missing() == ["Practice: 15 more minutes of active time (17 of 32 recorded)"]
 
-    log(learner_client, minutes="5")
+
+def test_logging_practice_can_complete_the_course(editable, make_user, sign_in):
+    """In a course without an evaluation (no credit, and active time asked for all the same): in a course
+    with one, finishing it is the learner's last action."""
+    app, folder = editable
+    yml = folder / "course.yml"
+    yml.write_text(yml.read_text().replace("hours: 1", "hours: 0") + "  active_time: 80\n")
+    learner = make_user()
+    client = app.test_client()
+    sign_in(client, learner)
+    almost_done(learner, catalog().get("example-course"))
+    log(client, minutes="5")
     assert db.session.scalar(select(Enrolment.completed_at)) is None
-    response = log(learner_client, minutes="10")
+    response = log(client, minutes="10")
     assert response.status_code == 302
     assert db.session.scalar(select(Enrolment.completed_at)) is not None
-    certificate = db.session.scalar(select(Certificate))
-    assert certificate is not None and certificate.user_id == learner.id
-    flashes = text_of(learner_client.get(PAGE), ".flashes")
+    flashes = text_of(client.get(PAGE), ".flashes")
     assert flashes.startswith("Congratulations: you completed “Example course”.")
     assert "Logged 10 minutes of “Greet students at the door”." in flashes
+
+
+def test_logging_the_last_practice_leaves_the_evaluation_then_the_certificate(learner_client, learner):
+    course = catalog().get("example-course")
+    almost_done(learner, course)
+    log(learner_client, minutes="15")
+    assert db.session.scalar(select(Enrolment.completed_at)) is None
+    assert progress.progress_for(learner, course).missing() == ["the course evaluation and your attestation"]
+    assert finish_course(learner_client).status_code == 302
+    certificate = db.session.scalar(select(Certificate))
+    assert certificate is not None and certificate.user_id == learner.id
+    assert text_of(learner_client.get(PAGE), ".flashes").startswith("Congratulations: you completed “Example course”.")
 
 
 # --- leaders see minutes, never words ----------------------------------------------------------------

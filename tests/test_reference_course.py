@@ -14,6 +14,7 @@ from courseware.demo import demo_provider
 from courseware.extensions import db
 from courseware.models import Certificate
 from courseware.models.base import utcnow
+from tests.helpers.evaluation import finish_course
 from tests.helpers.seat_time import spend_minutes
 
 MODULES = Path(__file__).resolve().parent.parent / "modules"
@@ -141,8 +142,13 @@ def test_a_learner_walks_through_every_page_quiz_and_worksheet_to_a_certificate(
             assert state.module_minutes(module) == practice.minutes and not state.module_done(module)
             spend_minutes(client, f"/courses/{SLUG}/{module.slug}/{module.pages[0].slug}", required - practice.minutes)
             assert progress.progress_for(user, course).module_done(module), module.slug
+        # The last step: the evaluation and the attestation.
+        assert db.session.scalar(select(Certificate)) is None
+        home = client.get(f"/courses/{SLUG}").get_data(as_text=True)
+        assert "Finish the course" in home and "the course evaluation and your attestation" in home
+        assert finish_course(client, SLUG, rating=5).status_code == 302
         certificate = db.session.scalar(select(Certificate))
-        assert certificate is not None, "no certificate after every page, quiz, worksheet and the time required"
+        assert certificate is not None, "no certificate after every page, quiz, worksheet, the time and the evaluation"
         assert (certificate.learner_name, certificate.hours, certificate.ceu) == ("Casey Morgan", 12, 1.2)
         plan = client.get(f"/courses/{SLUG}/action-plan").get_data(as_text=True)
         assert "A considered answer about my school." in plan and "Not answered yet" not in plan

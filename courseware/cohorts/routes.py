@@ -71,7 +71,8 @@ def _assignment(cohort: Cohort, assignment_id: int):
 def index():
     cohorts = access.visible_cohorts(current_user)
     counts = queries.active_member_counts(cohorts)
-    return render_template("cohorts/index.html", cohorts=cohorts, counts=counts)
+    organisations = access.led_organisations(current_user)
+    return render_template("cohorts/index.html", cohorts=cohorts, counts=counts, organisations=organisations)
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from courseware.courses.evaluation import read_evaluation
 from courseware.courses.model import CompletionRules, Course, Credit, Provider
 from courseware.courses.problems import ProblemList
 from courseware.courses.quiz import (
@@ -37,7 +38,7 @@ PLACEHOLDER_RE = re.compile(
 )
 TOP_KEYS = {
     "title", "summary", "audience", "version", "published", "credit", "provider",
-    "completion", "quizzes", "certificate", "modules",
+    "completion", "quizzes", "certificate", "evaluation", "modules",
 }  # fmt: skip
 SECTION_KEYS = {
     "credit": {"hours", "type", "ceu", "profiles", "learner_chooses"},
@@ -54,10 +55,10 @@ def placeholder(text: str) -> str | None:
     return match.group(0) if match else None
 
 
-def key_lines(text: str) -> dict[tuple, int]:
-    """Line number (from 1) of every mapping key and list item, by its path: {('credit', 'hours'): 7},
-    {('credit', 'profiles', 0): 9}."""
-    lines: dict[tuple, int] = {}
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Line number (from 1) of every mapping key and list entry, by its path: {('credit', 'hours'): 7},
+    {('evaluation', 'items', '0'): 12} for the first entry of a list."""
+    lines: dict[tuple[str, ...], int] = {}
 
     def walk(node, path):
         if isinstance(node, yaml.MappingNode):
@@ -66,9 +67,10 @@ def key_lines(text: str) -> dict[tuple, int]:
                 lines[here] = key.start_mark.line + 1
                 walk(value, here)
         elif isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                lines[(*path, index)] = item.start_mark.line + 1
-                walk(item, (*path, index))
+            for number, item in enumerate(node.value):
+                here = (*path, str(number))
+                lines[here] = item.start_mark.line + 1
+                walk(item, here)
 
     with contextlib.suppress(yaml.YAMLError):  # read_course_yml reports the YAML error itself
         walk(yaml.compose(text), ())
@@ -173,6 +175,8 @@ def read_course_yml(
             certificate, ("certificate", "validity_months"), None, minimum=1, maximum=120, whole=True
         )
 
+    course.evaluation = read_evaluation(data, course.offers_credit, reader.error)
+
     order = data.get("modules")
     if order is not None and (not isinstance(order, list) or not all(isinstance(m, str) for m in order)):
         reader.error(("modules",), "'modules' must be a list of module ids, such as '- understanding-trauma'")
@@ -216,7 +220,7 @@ class _Reader:
             return ()
         chosen: list[str] = []
         for index, key in enumerate(value):
-            where = ("credit", "profiles", index)
+            where = ("credit", "profiles", str(index))
             if key in chosen:
                 self.error(where, f"'credit.profiles' lists '{key}' twice")
             elif known is not None and key not in known:

@@ -91,6 +91,35 @@ class CompletionRules:
     active_time: int = 80
 
 
+# The five points every evaluation statement is rated on, from 1 to 5.
+LIKERT_SCALE = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree")
+
+
+@dataclass(frozen=True)
+class EvaluationItem:
+    """A statement the learner rates on the five-point scale, from strongly disagree (1) to strongly agree (5)."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CommentQuestion:
+    """An open question of the evaluation; answering it is optional."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The end-of-course evaluation and the statement the learner attests, asked before completion."""
+
+    items: tuple[EvaluationItem, ...]
+    comments: tuple[CommentQuestion, ...]
+    attestation: str
+
+
 @dataclass
 class Course:
     slug: str
@@ -106,6 +135,7 @@ class Course:
     quizzes: QuizSettings = field(default_factory=QuizSettings)
     certificate_design: str = "classic"
     validity_months: int | None = None
+    evaluation: Evaluation | None = None  # always set for a course that offers credit
     modules: list[Module] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # mistakes: the course is not served
     credit_problems: list[Problem] = field(default_factory=list)  # served, but no certificate is issued

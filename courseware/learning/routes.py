@@ -3,10 +3,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user, login_required
 
-from courseware import credit, progress
+from courseware import credit, kept, progress
 from courseware.certificates.services import current_certificate
+from courseware.courses import Course
 from courseware.courses import catalog as course_catalog
+from courseware.courses.model import LIKERT_SCALE, Evaluation
+from courseware.evaluations import services as evaluations
+from courseware.evaluations.answers import COMMENT_MAX, FinishForm, read_answers
+from courseware.extensions import csrf
 from courseware.learning import services
+from courseware.models import User
 from courseware.pages import announce, published_course, render_course_page, view_page
 
 bp = Blueprint("learning", __name__)
@@ -84,6 +90,61 @@ def page(slug: str, module: str, page: str):
     view = view_page(current_user._get_current_object(), course, found)
     announce(view.outcome)
     return render_course_page(course, found, view)
+
+
+@bp.get("/courses/<slug>/finish")
+@login_required
+def finish(slug: str):
+    """The last step: the evaluation and attestation, or, before it, what is still missing."""
+    course, evaluation = _course_with_evaluation(slug)
+    sent = (kept.take("evaluation", request.path) or {}).get("form", {})
+    values = {name: given[0] for name, given in sent.items() if isinstance(given, list) and given}
+    return _finish_page(course, current_user._get_current_object(), FinishForm(evaluation, values))
+
+
+@bp.post("/courses/<slug>/finish")
+@csrf.exempt  # checked below, so that answers sent with an expired form are kept rather than lost
+def submit_finish(slug: str):
+    course, evaluation = _course_with_evaluation(slug)
+    page_url = url_for("learning.finish", slug=slug)
+    expired = kept.keep_unless_signed_in("evaluation", slug, page_url, "answers", "check them and finish again.")
+    if expired is not None:
+        return expired
+    user = current_user._get_current_object()
+    answers, form = read_answers(evaluation, request.form)
+    if form.errors:
+        return _finish_page(course, user, form, 422)
+    try:
+        done = evaluations.finish(user, course, answers)
+    except evaluations.NotReady:
+        return _finish_page(course, user, form, 409)
+    if done.duplicate:
+        flash("You had already finished this course: your first evaluation and attestation stand.", "info")
+    elif not done.outcome.completed:
+        flash("Thank you: your evaluation and attestation are recorded.", "success")
+    announce(done.outcome)
+    return redirect(url_for("learning.course_home", slug=slug))
+
+
+def _course_with_evaluation(slug: str) -> tuple[Course, Evaluation]:
+    course = published_course(slug)
+    if course.evaluation is None:  # the course is completed without this step
+        abort(404)
+    return course, course.evaluation
+
+
+def _finish_page(course: Course, user: User, form: FinishForm, status: int = 200):
+    state = progress.progress_for(user, course)
+    attestation = evaluations.attestation_for(user, course) if state.finished else None
+    return render_template(
+        "learning/finish.html",
+        course=course,
+        progress=state,
+        attestation=attestation,
+        form=form,
+        scale=LIKERT_SCALE,
+        comment_max=COMMENT_MAX,
+    ), status
 
 
 @bp.post("/courses/<slug>/renew")

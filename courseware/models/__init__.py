@@ -3,6 +3,14 @@
 from courseware.models.certificate import Certificate
 from courseware.models.cohort import Assignment, Cohort, CohortMember, LeaderGrant, Organisation, RosterUpload
 from courseware.models.credit import CreditProvider, ProviderAsset
+from courseware.models.evaluation import (
+    Attestation,
+    EvaluationComment,
+    EvaluationRating,
+    EvaluationResponse,
+    EvaluationResponseCohort,
+    EvaluationResponseOrganisation,
+)
 from courseware.models.job import Job, JobStatus
 from courseware.models.kept import KeptSubmission
 from courseware.models.practice import PracticeEntry
@@ -14,11 +22,17 @@ from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, Workshe
 __all__ = [
     "AnswerConflict",
     "Assignment",
+    "Attestation",
     "Certificate",
     "Cohort",
     "CohortMember",
     "CreditProvider",
     "Enrolment",
+    "EvaluationComment",
+    "EvaluationRating",
+    "EvaluationResponse",
+    "EvaluationResponseCohort",
+    "EvaluationResponseOrganisation",
     "Job",
     "JobStatus",
     "KeptSubmission",

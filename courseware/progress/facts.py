@@ -1,4 +1,5 @@
-"""Loading what a learner has done in a course: pages read, time, quizzes passed, worksheets done, practice logged."""
+"""Loading what a learner has done in a course: pages read, time, quizzes passed, worksheets done, practice
+logged, and whether they have finished it with the evaluation and attestation."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from courseware.courses import Course
 from courseware.courses.worksheet import is_filled
 from courseware.extensions import db
 from courseware.models import (
+    Attestation,
     Enrolment,
     PageProgress,
     PracticeEntry,
@@ -44,7 +46,21 @@ def progress_for(user: User | None, course: Course, enrolment: Enrolment | None 
         done_worksheets=worksheets,
         page_seconds={row.page_key: row.seconds for row in rows},
         practice_minutes=practice,
+        finished=finished(course, enrolment),
     )
+
+
+def finished(course: Course, enrolment: Enrolment) -> bool | None:
+    """Whether the learner has attested this cycle (and so evaluated the course); None when the course
+    asks for neither. A cycle completed already counts as finished: its completion stands."""
+    if course.evaluation is None:
+        return None
+    if enrolment.completed_at is not None:
+        return True
+    attested = select(Attestation.id).filter_by(
+        user_id=enrolment.user_id, course_slug=enrolment.course_slug, cycle=enrolment.cycle
+    )
+    return db.session.scalar(attested.limit(1)) is not None
 
 
 def passed_quiz_ids(user_id: int, course_slug: str, cycle: int) -> set[str]:

@@ -7,7 +7,7 @@ and enrolments gain the credit profile chosen for them, and enrolments the momen
 was held back because the course's credit details were incomplete.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-11-29 08:50:08.112352
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010'
-down_revision = '0008'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.browser.test_evaluation import finish_in_browser
 from tests.browser.test_learner_journey import assert_accessible, shot, sign_up
 from tests.helpers import factories
 
@@ -31,6 +32,7 @@ def test_transcript_and_verification_are_accessible(page, live_server):
     page.get_by_label("Your answer").fill("regulation")
     page.get_by_role("button", name="Submit answers").click()
     page.wait_for_url(re.compile(r".*/attempts/1$"))
+    finish_in_browser(page)  # the last step: the evaluation and attestation
     assert "Congratulations" in page.get_by_role("status").first.inner_text()
 
     page.goto("/courses/example-course")

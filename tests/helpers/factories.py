@@ -13,13 +13,17 @@ returns what it made. Defaults describe the example course in tests/courses::
     factories.worksheet_answers(ian, "my-plan", {"plan-title": "Calmer mornings"}, shared=True)
     factories.practice_entry(ian, minutes=15)                         # greet-at-the-door, done today
     certificate = factories.completed(cal)                            # every rule met, certificate issued
+    factories.evaluation_response(ratings=5, cohorts=[cohort])        # an anonymous evaluation, "Strongly agree"
     factories.assignment(cohort, due_on=date(2030, 1, 31))
 
 ``completed`` records the facts that meet every completion rule of the course and then lets the
 app's own ``courseware.progress.settle`` complete the enrolment and issue the certificate, so the
 rows are the ones a learner's last action would leave, the queued job that renders the PDF among
-them. The certificate carries STUB_PDF as its kept PDF (which that job then leaves alone) unless
-``pdf=None`` is passed: then ``jobs.work()``, or the first download, renders the real one.
+them. When the course asks for an evaluation (every course with credit does), that last action is
+finishing it: the app's own ``courseware.evaluations.services.finish`` records the attestation and
+an evaluation rating every statement "Agree" (4), with no comments. The certificate carries STUB_PDF
+as its kept PDF (which that job then leaves alone) unless ``pdf=None`` is passed: then ``jobs.work()``,
+or the first download, renders the real one.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from werkzeug.security import generate_password_hash
 from courseware import progress
 from courseware.cohorts.services import new_join_code
 from courseware.courses import Course, catalog
+from courseware.evaluations.answers import Answers
+from courseware.evaluations.services import finish
 from courseware.extensions import db
 from courseware.models import (
     Assignment,
@@ -44,6 +50,11 @@ from courseware.models import (
     Cohort,
     CohortMember,
     Enrolment,
+    EvaluationComment,
+    EvaluationRating,
+    EvaluationResponse,
+    EvaluationResponseCohort,
+    EvaluationResponseOrganisation,
     LeaderGrant,
     Organisation,
     PageProgress,
@@ -57,6 +68,7 @@ from courseware.models import (
 )
 from courseware.models.base import utcnow
 from courseware.models.certificate import new_code
+from courseware.models.evaluation import new_response_id
 from courseware.progress.rules import add_months
 from tests.helpers.client import PASSWORD
 
@@ -391,6 +403,9 @@ def seat_time(person: User | None, course: Course | str = COURSE) -> None:
     db.session.commit()
 
 
+EVALUATION_RATING = 4  # "Agree": what ``completed`` answers to every statement of an evaluation
+
+
 def completed(
     person: User,
     course: Course | str = COURSE,
@@ -398,7 +413,8 @@ def completed(
     pdf: bytes | None = STUB_PDF,
 ) -> Certificate | None:
     """Every completion rule met at ``at`` (now): all pages read with the seat time required, every
-    quiz passed (100%), the required fields of every worksheet filled when the course requires them.
+    quiz passed (100%), the required fields of every worksheet filled when the course requires them,
+    and, when the course asks for one, the evaluation and attestation (every statement rated 4).
     The app then completes the enrolment and issues the certificate (None for a course without credit).
     """
     compiled = course_of(course)
@@ -411,7 +427,11 @@ def completed(
             for segment in page.blocks("worksheet"):
                 required = {f.id: _filled_value(f) for f in segment.worksheet.fields if f.required}
                 worksheet_answers(person, segment.worksheet.id, required, compiled)
-    outcome = progress.settle(person, compiled, row, now=at)
+    if compiled.evaluation is not None:
+        ratings = {item.id: EVALUATION_RATING for item in compiled.evaluation.items}
+        outcome = finish(person, compiled, Answers(ratings, {}, attested=True), now=at).outcome
+    else:
+        outcome = progress.settle(person, compiled, row, now=at)
     assert outcome.completed, f"the facts recorded do not complete {compiled.slug}"
     if outcome.certificate is not None and pdf is not None:
         outcome.certificate.pdf = pdf
@@ -458,3 +478,46 @@ def certificate(
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def evaluation_response(
+    course: Course | str = COURSE,
+    ratings: int | dict[str, int] = 4,
+    comments: dict[str, str] | None = None,
+    cohorts: Iterable[Cohort] = (),
+    on: date | None = None,
+    version: str | None = None,
+) -> EvaluationResponse:
+    """An anonymous evaluation of the course, as finishing it stores one: ``ratings`` is one rating for
+    every statement or {item id: rating}; ``comments`` {question id: text}; linked to ``cohorts`` and
+    their organisations; submitted ``on`` (today), for ``version`` (the course's own)."""
+    compiled = course_of(course)
+    assert compiled.evaluation is not None, f"{compiled.slug} asks for no evaluation"
+    items = {item.id: item.text for item in compiled.evaluation.items}
+    given = dict.fromkeys(items, ratings) if isinstance(ratings, int) else ratings
+    questions = {question.id: question.text for question in compiled.evaluation.comments}
+    response = EvaluationResponse(
+        id=new_response_id(),
+        course_slug=compiled.slug,
+        course_version=version or compiled.version,
+        submitted_on=on or utcnow().date(),
+    )
+    db.session.add(response)
+    db.session.flush()
+    for item_id, rating in given.items():
+        db.session.add(
+            EvaluationRating(response_id=response.id, item_id=item_id, statement=items[item_id], rating=rating)
+        )
+    for question_id, text in (comments or {}).items():
+        db.session.add(
+            EvaluationComment(
+                response_id=response.id, question_id=question_id, question=questions[question_id], text=text
+            )
+        )
+    groups = list(cohorts)
+    for group in groups:
+        db.session.add(EvaluationResponseCohort(response_id=response.id, cohort_id=group.id))
+    for organisation_id in {group.organisation_id for group in groups}:
+        db.session.add(EvaluationResponseOrganisation(response_id=response.id, organisation_id=organisation_id))
+    db.session.commit()
+    return response
