@@ -15,7 +15,9 @@ from flask import Flask, current_app, url_for
 from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
+from courseware import credit
 from courseware.courses import Course, catalog
+from courseware.demo import demo_provider
 from courseware.extensions import db
 from courseware.models import (
     Assignment,
@@ -117,12 +119,31 @@ def _admin() -> str:
 
 
 def _certificates(courses: list[Course], count: int) -> list[str]:
-    """Issued certificates whose PDF is not rendered yet, spread over learners and renewal cycles."""
+    """Issued certificates whose PDF is not rendered yet, spread over learners and renewal cycles, with
+    what the app prints on them now: the demo provider's details, logo and signature, and the course's
+    first credit profile."""
     course = next((c for c in courses if c.credit.hours), None)
     if course is None:
         return []
+    demo_provider()
+    provider = credit.provider_for(course)
+    profile = credit.all_profiles()[course.credit.profiles[0]] if course.credit.profiles else None
     user_ids = db.session.scalars(select(User.id).where(User.role == Role.LEARNER.value).order_by(User.id)).all()
     now = utcnow()
+    printed = credit.printed(profile, provider, course, now) if profile and provider else None
+    snapshot: dict[str, Any] = {
+        "provider_name": course.provider.name, "approval_number": course.provider.approval_number,
+        "provider_contact": course.provider.contact,
+    }  # fmt: skip
+    if printed is not None:
+        snapshot = {
+            "provider_name": printed.provider_name, "approval_number": printed.provider_number,
+            "provider_contact": printed.provider_contact, "credit_profile": printed.profile,
+            "credit_name": printed.credit_name, "credit_amount": printed.amount, "credit_unit": printed.unit,
+            "statement": printed.statement, "printed_lines": [list(line) for line in printed.lines],
+            "signatory_name": printed.signatory_name, "signatory_title": printed.signatory_title,
+            "signature_asset_id": printed.signature_asset_id, "logo_asset_id": printed.logo_asset_id,
+        }  # fmt: skip
     rows = []
     for i in range(count):
         user_id, cycle = user_ids[i % len(user_ids)], 1 + i // len(user_ids)
@@ -130,9 +151,7 @@ def _certificates(courses: list[Course], count: int) -> list[str]:
             "code": new_code(), "user_id": user_id, "course_slug": course.slug, "cycle": cycle, "generation": 0,
             "learner_name": f"Bench Learner {user_id}", "course_title": course.title, "course_version": course.version,
             "hours": course.credit.hours, "credit_type": course.credit.credit_type, "ceu": course.credit.ceu,
-            "provider_name": course.provider.name, "approval_number": course.provider.approval_number,
-            "provider_contact": course.provider.contact, "design": course.certificate_design,
-            "completed_at": now, "issued_at": now,
+            "design": course.certificate_design, "completed_at": now, "issued_at": now, **snapshot,
         })  # fmt: skip
     db.session.execute(insert(Certificate), rows)
     return [row["code"] for row in rows]

@@ -9,7 +9,7 @@ import logging
 from flask import Flask
 
 from courseware.credit.choice import chosen_profile
-from courseware.credit.issuing import Decision, Printed, decide, fill
+from courseware.credit.issuing import Decision, Printed, decide, fill, printed
 from courseware.credit.profiles import Profile, Profiles, all_profiles, load_profiles
 from courseware.credit.providers import ProviderDetails, find_provider, missing, provider_for
 
@@ -27,6 +27,7 @@ __all__ = [
     "init_app",
     "load_profiles",
     "missing",
+    "printed",
     "provider_for",
 ]
 
