@@ -34,6 +34,8 @@ class Place:
     a_assignment: int
     b_assignment: int
     people: dict[str, User]
+    a_member: int = 0
+    b_member: int = 0
 
 
 @pytest.fixture
@@ -53,7 +55,8 @@ def place(app, make_user) -> Place:
     services.grant_leader(people["own_leader"], cohort=a)
     services.grant_leader(people["other_leader"], cohort=b)
     services.grant_leader(people["organisation_leader"], organisation=district)
-    add_member(a, people["learner"], "Teacher", school)
+    a_member = add_member(a, people["learner"], "Teacher", school).id
+    b_member = add_member(b, make_user(name="Dee Districtstaff", email="dee@district.org"), "Clerk").id
     due = utcnow().date() + timedelta(days=30)
     a_assignment = services.assign(a, "example-course", due, None).id
     b_assignment = services.assign(b, "example-course", due, None).id
@@ -63,7 +66,7 @@ def place(app, make_user) -> Place:
     for cohort in (a, b):
         for _ in range(3):  # enough for a leader to see the cohort's evaluation results
             factories.evaluation_response(cohorts=[cohort])
-    return Place(district, school, a, b, a_upload, b_upload, a_assignment, b_assignment, people)
+    return Place(district, school, a, b, a_upload, b_upload, a_assignment, b_assignment, people, a_member, b_member)
 
 
 ACTORS = ["anonymous", "learner", "other_leader", "own_leader", "organisation_leader", "admin"]
@@ -86,6 +89,7 @@ class Route:
             cohort=getattr(place, cohort).id,
             upload=getattr(place, f"{cohort}_upload"),
             assignment=getattr(place, f"{cohort}_assignment"),
+            member=getattr(place, f"{cohort}_member"),
             district=place.district.id,
             school=place.school.id,
             grant=grant,
@@ -109,6 +113,7 @@ ROUTES = [
     Route("join-code", "POST", "/cohorts/{cohort}/join-code", (("action", "rotate"),)),
     Route("assign", "POST", "/cohorts/{cohort}/assignments", (("course", "example-course"), ("due_on", "2031-06-30"))),
     Route("dashboard", "GET", "/cohorts/{cohort}/assignments/{assignment}"),
+    Route("member-ledger", "GET", "/cohorts/{cohort}/assignments/{assignment}/members/{member}"),
     Route("export", "GET", "/cohorts/{cohort}/assignments/{assignment}.csv"),
     Route("remind", "POST", "/cohorts/{cohort}/assignments/{assignment}/remind"),
     Route("certificates-zip", "GET", "/cohorts/{cohort}/assignments/{assignment}/certificates.zip"),
@@ -376,3 +381,11 @@ def test_a_school_cannot_be_placed_under_a_school(app, place, sign_in):
     assert response.status_code == 302
     assert "A school belongs to a district" in text_of(admin.get("/admin/organisations"))
     assert db.session.scalar(select(Organisation).where(Organisation.name == "Annex")) is None
+
+
+def test_a_member_of_another_cohort_is_not_found_through_a_led_cohort(app, place, sign_in):
+    """The member's id is checked against the cohort in the address, not only the leader's grants."""
+    client = signed_in(app, sign_in, place.people["own_leader"])
+    own = f"/cohorts/{place.a.id}/assignments/{place.a_assignment}/members"
+    assert client.get(f"{own}/{place.a_member}").status_code == 200
+    assert client.get(f"{own}/{place.b_member}").status_code == 404
