@@ -494,7 +494,7 @@ def test_the_transcript_holds_an_hours_ledger_module_by_module(learner_client, l
     factories.seat_time(learner, course)  # 16 minutes on the two pages of text of the welcome module
     html = learner_client.get("/transcript").get_data(as_text=True)
     assert "Hours ledger" in html and "In progress." in html
-    assert "0.33 of 1 hours of credit earned" in html
+    assert "0.33 of 1 hour of credit earned" in html
     rows = {row[0]: row for row in table_rows(html, "Hours ledger of Example course, module by module")}
     assert rows["Welcome"] == ["Welcome", "20 min", "16 min", "16 min", "0 min", "0 min", "16 min", "0.33 h Done"]
     assert rows["Practice"][1:3] == ["40 min", "32 min"] and rows["Practice"][6] == "0 min (32 to go)"

@@ -246,3 +246,22 @@ def test_a_heartbeat_that_is_not_an_object_is_a_clear_400(learner_client):
             "/learning/heartbeat", data=body, content_type="application/json", headers={"X-CSRFToken": token}
         )
         assert response.status_code == 400, body
+
+
+def test_a_completed_course_without_credit_says_so_on_its_page_the_catalog_and_the_transcript(
+    editable, make_user, sign_in
+):
+    app, folder = editable
+    yml = folder / "course.yml"
+    yml.write_text(yml.read_text().replace("hours: 1", "hours: 0"))
+    client = app.test_client()
+    person = make_user()
+    sign_in(client, person)
+    factories.completed(person)
+    home = client.get("/courses/example-course").get_data(as_text=True)
+    assert "Course completed" in home and "It offers no credit, so there is no certificate" in home
+    assert "Review the course" in home and "Resume where I left off" not in home
+    catalog_page = client.get("/").get_data(as_text=True)
+    assert "Completed " in catalog_page and ">Resume<" not in catalog_page
+    transcript = client.get("/transcript").get_data(as_text=True)
+    assert "and 1 completed course without credit" in transcript

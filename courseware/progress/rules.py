@@ -37,6 +37,11 @@ class CourseProgress:
     def started(self) -> bool:
         return bool(self.visited)
 
+    @property
+    def completed(self) -> bool:
+        """The current cycle is recorded as completed (what the learner and their leaders are shown)."""
+        return self.enrolment is not None and getattr(self.enrolment, "completed_at", None) is not None
+
     def page_done(self, page: Page) -> bool:
         return page.key in self.visited
 
