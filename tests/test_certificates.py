@@ -395,6 +395,13 @@ def test_an_admin_revokes_a_certificate_with_a_reason(app, learner_client, learn
     response = admin.submit(
         f"/admin/certificates/{certificate.id}/revoke", {"reason": "Issued in error"}, page="/admin/certificates"
     )
+    assert db.session.get(Certificate, certificate.id).revoked_at is None  # not confirmed: nothing changes
+    assert "revoking cannot be undone" in admin.get(response.location).get_data(as_text=True)
+    response = admin.submit(
+        f"/admin/certificates/{certificate.id}/revoke",
+        {"reason": "Issued in error", "confirm": "yes"},
+        page="/admin/certificates",
+    )
     assert response.status_code == 302
     page, data = verify(admin, certificate.code)
     assert data.json["status"] == "revoked" and data.json["revoked_reason"] == "Issued in error"

@@ -85,6 +85,8 @@ def revoke(certificate_id: int):
     reason = " ".join(request.form.get("reason", "").split())
     if not reason or len(reason) > 500:
         flash("Give a reason for revoking (at most 500 characters): it is shown on the verification page.", "error")
+    elif request.form.get("confirm") != "yes":
+        flash("Tick the box to confirm: revoking cannot be undone. Nothing has changed.", "error")
     elif certificate.revoked_at is not None:
         flash("This certificate was already revoked.", "info")
     else:
