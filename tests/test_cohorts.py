@@ -168,23 +168,27 @@ def member_rows(page: str) -> list[dict]:
         header = tr.select_one('th[scope="row"]')
         if header is None:  # "No member matches these filters."
             continue
-        email = header.select_one(".muted")
-        cells = tr.select("td")
-        role, school, status, percent, recorded, practice, hours, activity, scores, certificate, shared = cells
+        status, progress, hours, scores, certificate, shared = tr.select("td")
+
+        def part(cell, name: str) -> str:
+            found = cell.select_one(f".member-table__{name}")
+            return element_text(found) if found is not None else ""
+
         rows.append(
             {
-                "name": element_text(header).removesuffix(element_text(email)).strip(),
-                "email": element_text(email),
-                "role": element_text(role),
-                "school": element_text(school),
+                "name": element_text(header.select_one("a")),
+                "email": part(header, "email"),
+                "role": part(header, "role"),
+                "school": part(header, "school"),
                 "status": status_of(status),
-                "percent": element_text(percent).removesuffix("%"),
-                "recorded": element_text(recorded),
-                "practice": element_text(practice),
+                "percent": part(progress, "percent").removesuffix("%"),
+                "recorded": part(progress, "time").removesuffix(" recorded"),
+                "practice": part(progress, "practice").removesuffix(" practice counted"),
                 "hours": element_text(hours).removesuffix(" h"),
                 "ledger_links": links(header),
-                "activity": element_text(activity),
-                "scores": texts_of(scores, ".score"),
+                "activity": part(status, "activity").removeprefix("Last active "),
+                "scores": [element_text(s).split(" ")[-1] for s in scores.select(".score")],
+                "score_labels": texts_of(scores, ".score__label"),
                 "certificate": element_text(certificate),
                 "certificate_links": links(certificate),
                 "shared": element_text(shared),
@@ -751,7 +755,7 @@ CSV_HEADER = [
     "Last activity",
     "Completed",
     "Certificate code",
-    "Best score: practice-check",
+    "Best score: Module 2",
     "Minutes: Welcome",
     "Minutes: Practice",
 ]
@@ -773,13 +777,13 @@ def test_the_csv_export(world, staff, leader_client, assigned):
     assert cal["Email"] == "cal@district.org" and cal["Status"] == "Completed"
     assert (cal["Progress %"], cal["Hours earned"], cal["Certificate code"]) == ("100", "1", code)
     assert cal["Completed"] == utcnow().date().isoformat()
-    assert cal["Best score: practice-check"] == "100"
+    assert cal["Best score: Module 2"] == "100"
     assert (cal["Minutes: Welcome"], cal["Minutes: Practice"]) == ("16", "32")  # the time each module requires
     ian = by_name["Ian Inprogress"]
-    assert (ian["Status"], ian["Best score: practice-check"], ian["Certificate code"]) == ("In progress", "75", "")
+    assert (ian["Status"], ian["Best score: Module 2"], ian["Certificate code"]) == ("In progress", "75", "")
     assert (ian["Staff role"], ian["School"]) == ("Counselor", "Washington Middle")
     nia = by_name["Nia Notstarted"]
-    assert (nia["Status"], nia["Progress %"], nia["Last activity"], nia["Best score: practice-check"]) == (
+    assert (nia["Status"], nia["Progress %"], nia["Last activity"], nia["Best score: Module 2"]) == (
         "Not started",
         "0",
         "",

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, case, func, select
 
 from courseware.courses import Course
+from courseware.courses.quiz import Quiz
 from courseware.extensions import db
 from courseware.models import (
     Assignment,
@@ -166,6 +167,20 @@ def _count_practice(course: Course, rows: dict[int, MemberRow], cycles: dict[int
     ).all():
         if cycle == cycles.get(user_id):
             rows[user_id].practice_minutes += min(int(minutes), caps.get(practice_id, 0))
+
+
+def quiz_labels(course: Course) -> list[tuple[Quiz, str]]:
+    """Each quiz of the course with the name leaders know it by: its module, and its title where a
+    module has more than one quiz ("Module 2", "Module 3: Warm-up")."""
+    found = [(m, seg.quiz) for m in course.modules for page in m.pages for seg in page.blocks("quiz")]
+    per_module: dict[str, int] = {}
+    for module, _ in found:
+        per_module[module.slug] = per_module.get(module.slug, 0) + 1
+    labels = []
+    for module, quiz in found:
+        label = f"Module {course.modules.index(module) + 1}"
+        labels.append((quiz, f"{label}: {quiz.title}" if per_module[module.slug] > 1 else label))
+    return labels
 
 
 def module_seconds(assignment: Assignment, course: Course) -> dict[int, dict[str, int]]:

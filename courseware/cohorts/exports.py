@@ -11,13 +11,14 @@ from sqlalchemy import select
 from courseware.certificates.services import pdf_bytes
 from courseware.cohorts.dashboard import LABELS, MemberRow
 from courseware.courses import Course
+from courseware.courses.quiz import Quiz
 from courseware.extensions import db
 from courseware.models import Certificate
 from courseware.spreadsheet import csv_bytes
 
 
 def dashboard_csv(
-    course: Course, rows: list[MemberRow], quiz_ids: list[str], by_module: dict[int, dict[str, int]]
+    course: Course, rows: list[MemberRow], quizzes: list[tuple[Quiz, str]], by_module: dict[int, dict[str, int]]
 ) -> bytes:
     """The dashboard's rows, with each member's minutes of seat time in every module (``by_module``,
     from :func:`courseware.cohorts.dashboard.module_seconds`) and, in a course with practice, the
@@ -27,14 +28,14 @@ def dashboard_csv(
     header = ["Name", "Email", "Staff role", "School", "Status", "Progress %", "Pages read", "Reading minutes",
               *(["Practice minutes"] if practice else []),
               "Hours earned", "Last activity", "Completed", "Certificate code",
-              *[f"Best score: {q}" for q in quiz_ids],
+              *[f"Best score: {label}" for _, label in quizzes],
               *[f"Minutes: {m.title}" for m in modules]]  # fmt: skip
     body = (
         (r.name, r.email, r.staff_role, r.school, LABELS[r.status], r.percent, r.pages, round(r.seconds / 60),
          *([r.practice_minutes] if practice else []),
          f"{r.hours:g}", r.last_activity.date().isoformat() if r.last_activity else "",
          r.completed_at.date().isoformat() if r.completed_at else "", r.certificate_code or "",
-         *[r.scores.get(q, "") for q in quiz_ids],
+         *[r.scores.get(quiz.id, "") for quiz, _ in quizzes],
          *[by_module.get(r.user_id, {}).get(m.slug, 0) // 60 for m in modules])
         for r in rows
     )  # fmt: skip

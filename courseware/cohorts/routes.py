@@ -241,7 +241,7 @@ def assignment(cohort_id: int, assignment_id: int):
     rows = dashboard.select_rows(board, **filters)
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
-    quizzes = [seg.quiz for page in course.pages for seg in page.blocks("quiz")]
+    quizzes = dashboard.quiz_labels(course)
     return render_template(
         "cohorts/dashboard.html",
         cohort=cohort,
@@ -281,10 +281,10 @@ def member_ledger(cohort_id: int, assignment_id: int, member_id: int):
 def export(cohort_id: int, assignment_id: int):
     cohort, assignment, course, board = _board(cohort_id, assignment_id)
     rows = dashboard.select_rows(board, **_filters())
-    quiz_ids = [seg.quiz.id for page in course.pages for seg in page.blocks("quiz")]
+    quizzes = dashboard.quiz_labels(course)
     filename = f"{course.slug}-{cohort.id}-{assignment.due_on.isoformat()}.csv"
     return (
-        exports.dashboard_csv(course, rows, quiz_ids, dashboard.module_seconds(assignment, course)),
+        exports.dashboard_csv(course, rows, quizzes, dashboard.module_seconds(assignment, course)),
         200,
         {
             "Content-Type": "text/csv; charset=utf-8",

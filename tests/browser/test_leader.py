@@ -95,9 +95,15 @@ def test_a_leader_uploads_a_roster_assigns_a_course_and_follows_progress(page, d
     assert table.get_by_role("row", name=re.compile("Ben Brooks")).get_by_text("Washington Middle").is_visible()
     assert_accessible(page, "the dashboard")
     shot(page, "dashboard")
+    for width, height in ((1280, 900), (390, 844)):  # a laptop and a phone: the page never scrolls sideways
+        page.set_viewport_size({"width": width, "height": height})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"the dashboard is wider than {width}px"
+        shot(page, f"dashboard-{width}")
+    assert_accessible(page, "the dashboard on a phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_label("Staff role").select_option("Teacher")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_role("button", name="Show").click()
     page.wait_for_url(re.compile(r".*role=Teacher.*"))
     names = [cell.split("\n")[0].strip() for cell in table.locator("tbody th[scope=row]").all_inner_texts()]
     assert names == ["Ana Alvarez"]
