@@ -16,7 +16,7 @@ from courseware.models import Certificate, Cohort, CohortMember, Job, PasswordRe
 from courseware.models.base import utcnow
 from tests.conftest import PASSWORD
 from tests.helpers import factories
-from tests.helpers.html import texts_of
+from tests.helpers.html import element_text, one, table_rows, texts_of
 from tests.test_cohorts import (
     World,
     add_member,
@@ -151,6 +151,8 @@ def test_the_preview_counts_every_kind_of_row_and_explains_each_problem(world, l
     assert now["dan@district.org"].school_id == world.school.id  # school names match in any case
     assert now["cara@district.org"].active  # not deactivated: the box was not ticked
     assert "finn@district.org" not in users() and "nameless@district.org" not in users()
+    again = leader_client.get(url).get_data(as_text=True)  # the preview, opened again after applying
+    assert "This roster was applied on" in again and "Nothing has changed yet." not in again
 
 
 def district_staff(world, user):
@@ -166,7 +168,12 @@ def test_the_preview_says_who_will_be_invited(world, leader_client, make_user):
         leader_client, world.cohort.id, "name,email\nPat Existing,pat@district.org\nNew Person,new@district.org\n"
     )
     assert preview_counts(page)["New"] == 2
-    assert "1 of the new people have no account yet" in page
+    assert "1 of the new people has no account yet" in page
+    assert "2 new people" in element_text(one(page, "#new-title"))
+    assert [row[:2] for row in table_rows(page, "People the roster adds")] == [
+        ["Pat Existing", "pat@district.org"],
+        ["New Person", "new@district.org"],
+    ]
 
 
 def test_a_roster_upload_for_another_cohort_is_not_found(world, leader_client):
