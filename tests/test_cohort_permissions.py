@@ -111,7 +111,12 @@ ROUTES = [
     Route("preview-roster", "GET", "/cohorts/{cohort}/roster/{upload}"),
     Route("apply-roster", "POST", "/cohorts/{cohort}/roster/{upload}"),
     Route("join-code", "POST", "/cohorts/{cohort}/join-code", (("action", "rotate"),)),
-    Route("assign", "POST", "/cohorts/{cohort}/assignments", (("course", "example-course"), ("due_on", "2031-06-30"))),
+    Route(
+        "assign",
+        "POST",
+        "/cohorts/{cohort}/assignments",
+        (("course", "example-course"), ("due_on", "2031-06-30"), ("replace_existing", "yes")),
+    ),
     Route("dashboard", "GET", "/cohorts/{cohort}/assignments/{assignment}"),
     Route("member-ledger", "GET", "/cohorts/{cohort}/assignments/{assignment}/members/{member}"),
     Route("export", "GET", "/cohorts/{cohort}/assignments/{assignment}.csv"),

@@ -203,12 +203,11 @@ def status_counts(page: str) -> dict[str, int]:
     return {status_of(li): int(element_text(li.select_one("strong"))) for li in parse(page).select(".status-counts li")}
 
 
-def assign(client, cohort_id: int, due_on, course: str = COURSE, renewal_months: str = ""):
-    return client.submit(
-        f"/cohorts/{cohort_id}/assignments",
-        {"course": course, "due_on": due_on.isoformat(), "renewal_months": renewal_months},
-        page="/",
-    )
+def assign(client, cohort_id: int, due_on, course: str = COURSE, renewal_months: str = "", replace_existing=""):
+    data = {"course": course, "due_on": due_on.isoformat(), "renewal_months": renewal_months}
+    if replace_existing:
+        data["replace_existing"] = replace_existing
+    return client.submit(f"/cohorts/{cohort_id}/assignments", data, page="/")
 
 
 def dashboard_url(cohort_id: int, assignment_id: int) -> str:
@@ -411,13 +410,22 @@ def test_assigning_a_course_and_changing_its_due_date(world, leader_client):
     assert "The course is assigned" in page and due.strftime("%-d %B %Y") in page
 
     later = due + timedelta(days=10)
-    response = assign(leader_client, world.cohort.id, later, renewal_months="12")
+    response = assign(leader_client, world.cohort.id, later, renewal_months="12")  # a change: asked first
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Change the assignment?" in page and "already assigned" in page
+    assert due.strftime("%-d %B %Y") in page and later.strftime("%-d %B %Y") in page and "every 12 months" in page
+    assert the_assignment(world.cohort).due_on == due  # nothing changed yet
+    response = assign(leader_client, world.cohort.id, later, renewal_months="12", replace_existing="yes")
     assert response.status_code == 302 and response.location == dashboard_url(world.cohort.id, assignment.id)
     assert db.session.scalar(select(func.count(Assignment.id))) == 1
     assignment = the_assignment(world.cohort)
     assert (assignment.due_on, assignment.renewal_months) == (later, 12)
     show = text_of(leader_client.get(f"/cohorts/{world.cohort.id}"))
     assert f"due {later.strftime('%-d %B %Y')}" in show and "renewed every 12 months" in show
+    response = assign(leader_client, world.cohort.id, later, renewal_months="12")  # the same again: nothing to ask
+    assert response.status_code == 302
+    assert "nothing has changed" in text_of(leader_client.get(response.location))
 
 
 @pytest.mark.parametrize(
@@ -513,7 +521,7 @@ def test_the_dashboard_shows_every_status(world, staff, leader_client, assigned)
     assert (rows["Ian Inprogress"]["role"], rows["Ian Inprogress"]["school"]) == ("Counselor", "Washington Middle")
     assert "3 active members" in page
 
-    response = assign(leader_client, world.cohort.id, utcnow().date() - timedelta(days=1))
+    response = assign(leader_client, world.cohort.id, utcnow().date() - timedelta(days=1), replace_existing="yes")
     assert response.location == url  # the same assignment, now past its due date
     page = text_of(leader_client.get(url))
     assert {r["name"]: r["status"] for r in member_rows(page)} == {

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
@@ -37,3 +37,5 @@ class AssignmentForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=60, message="Use a number of months from 1 to 60.")],
         description="Leave empty for a course taken once. 12 makes it annual training.",
     )
+    # Set by the confirmation page shown when the course is already assigned to the cohort.
+    replace_existing = HiddenField(default="")

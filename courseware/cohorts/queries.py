@@ -23,6 +23,10 @@ def assignment_of(cohort: Cohort, assignment_id: int) -> Assignment | None:
     return assignment if assignment is not None and assignment.cohort_id == cohort.id else None
 
 
+def assignment_for_course(cohort: Cohort, course_slug: str) -> Assignment | None:
+    return db.session.scalar(select(Assignment).filter_by(cohort_id=cohort.id, course_slug=course_slug))
+
+
 def member_of(cohort: Cohort, member_id: int) -> tuple[CohortMember, User] | None:
     """A member of this cohort (active or not) and their account; None for anyone else."""
     row = db.session.execute(

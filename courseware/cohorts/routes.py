@@ -216,6 +216,19 @@ def assign(cohort_id: int):
     cohort = _cohort(cohort_id)
     form = _assignment_form(request.form)
     if form.validate_on_submit() and form.due_on.data is not None:
+        existing = queries.assignment_for_course(cohort, text(form.course))
+        changes = existing is not None and (existing.due_on, existing.renewal_months) != (
+            form.due_on.data,
+            form.renewal_months.data,
+        )
+        if existing is not None and not changes:
+            flash("The course is already assigned with this due date and renewal: nothing has changed.", "info")
+            return redirect(url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=existing.id))
+        if changes and form.replace_existing.data != "yes":
+            title = catalog().get(existing.course_slug).title if catalog().get(existing.course_slug) else ""
+            return render_template(
+                "cohorts/confirm_assignment.html", cohort=cohort, existing=existing, form=form, title=title
+            )
         assignment = services.assign(cohort, text(form.course), form.due_on.data, form.renewal_months.data)
         flash("The course is assigned. Members see it first on their home page, with its due date.", "success")
         return redirect(url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=assignment.id))

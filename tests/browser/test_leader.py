@@ -109,6 +109,16 @@ def test_a_leader_uploads_a_roster_assigns_a_course_and_follows_progress(page, d
     assert names == ["Ana Alvarez"]
     assert_accessible(page, "the filtered dashboard")
 
+    page.goto(f"/cohorts/{cohort_id}")  # assigning the course again asks before changing it
+    page.get_by_label("Course", exact=True).select_option(label="Example course")
+    page.get_by_label("Due date").fill((due + timedelta(days=7)).isoformat())
+    page.get_by_role("button", name="Assign").click()
+    page.get_by_role("heading", level=1, name="Change the assignment?").wait_for()
+    assert_accessible(page, "the confirmation before changing an assignment")
+    page.get_by_role("button", name="Change the assignment").click()
+    page.wait_for_url(re.compile(rf".*/cohorts/{cohort_id}/assignments/\d+$"))
+    assert (due + timedelta(days=7)).strftime("%-d %B %Y") in page.locator(".lede").inner_text()
+
     page.goto(f"/cohorts/{cohort_id}")
     page.get_by_label("Roster file (CSV)").set_input_files(
         {
