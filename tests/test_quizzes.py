@@ -15,7 +15,7 @@ from courseware.models import QuizAttempt, QuizVersion
 from courseware.quizzes.grading import normalise
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
 from tests.helpers import factories
-from tests.helpers.html import csrf_token, form_fields
+from tests.helpers.html import csrf_token, form_fields, texts_of
 
 QUIZ_PAGE = "/courses/example-course/practice/check"
 SUBMIT = "/courses/example-course/quizzes/practice-check"
@@ -282,6 +282,14 @@ def test_bad_answers_get_a_clear_message_and_store_nothing(learner_client, chang
     assert attempts() == []
     if "q-sky" in data and data["q-sky"] == "blue":
         assert 'value="blue" id="quiz-practice-check-sky-blue" checked' in html  # what was chosen is kept
+
+
+def test_the_error_summary_names_each_question_by_its_number(learner_client):
+    data = {k: v for k, v in RIGHT.items() if k not in ("q-sky", "q-fruits")}
+    html = answer(learner_client, data).get_data(as_text=True)
+    summary = texts_of(html, ".error-summary li")
+    assert len(summary) == 2 and all(line.startswith("Question ") for line in summary)
+    assert len(set(summary)) == 2  # two questions, two different lines
 
 
 def test_a_tampered_attempt_number_is_refused(learner_client):
