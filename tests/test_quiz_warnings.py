@@ -181,3 +181,13 @@ def test_the_reference_course_quizzes_give_nothing_away():
     course = compile_course(MODULES / "compassionate-schools")
     assert course.problems == []
     assert course.warnings == []
+
+
+def test_a_short_answer_question_whose_id_holds_an_accepted_answer_is_flagged():
+    telling = Question("mtss-abbreviation", SHORT_ANSWER, "Which abbreviation?", answers=["MTSS", "M.T.S.S."])
+    assert messages(quiz_warnings(quiz(telling))) == [
+        "the question id 'mtss-abbreviation' contains 'mtss', an accepted answer, and learners can see ids in the "
+        "page: use an id that names the question's subject"
+    ]
+    neutral = Question("tiered-support-abbreviation", SHORT_ANSWER, "Which abbreviation?", answers=["MTSS"])
+    assert quiz_warnings(quiz(neutral)) == []

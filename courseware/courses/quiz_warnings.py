@@ -114,6 +114,14 @@ def _telling_question_id(question: Question) -> QuizWarning | None:
             f"the question id '{question.id}' speaks of right or wrong answers, and learners can see ids in "
             "the page: use an id that names the question's subject",
         )
+    for answer in question.answers:  # a short-answer question: its accepted answers
+        given = slugify(answer)
+        if given != "page" and _contains(question.id, given):
+            return QuizWarning(
+                question.id,
+                f"the question id '{question.id}' contains '{given}', an accepted answer, and learners can "
+                "see ids in the page: use an id that names the question's subject",
+            )
     right = [c for c in question.choices if c.correct]
     wrong = [c for c in question.choices if not c.correct]
     for choice in right:
