@@ -111,14 +111,21 @@ def reset_password(token: str):
         return render_template("accounts/reset_invalid.html"), 410
     form = ResetPasswordForm()
     form.extra_inputs = [reset.user.email, reset.user.name]
+    first_password = not reset.user.has_password
+    if first_password:
+        form.password.label.text = "Password"
     if form.validate_on_submit():
         user = services.reset_password(token, text(form.password))
         if user is None:
             return render_template("accounts/reset_invalid.html"), 410
         login_user(user)
-        flash("Your password is changed, and every other session is signed out.", "success")
+        if first_password:
+            flash(f"Welcome, {user.name}! Your password is set and you are signed in.", "success")
+        else:
+            flash("Your password is changed, and every other session is signed out.", "success")
         return redirect(url_for("learning.catalog"))
-    return render_template("accounts/reset_password.html", form=form), 422 if form.errors else 200
+    page = render_template("accounts/reset_password.html", form=form, first_password=first_password)
+    return page, 422 if form.errors else 200
 
 
 @bp.route("/account", methods=["GET", "POST"])

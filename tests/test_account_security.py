@@ -1,0 +1,140 @@
+"""Accounts under attack: links that outlive a change of email or password, lock-outs, telling
+which accounts exist, and settings that would be unsafe in production."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from courseware.accounts import services
+from courseware.extensions import db
+from courseware.models import PasswordReset
+from courseware.models.base import utcnow
+from tests.conftest import PASSWORD
+from tests.test_jobs import queued_emails
+
+NEW_PASSWORD = "copper-meadow-falcon-77"
+OTHER_PASSWORD = "granite-willow-parsnip-31"
+
+
+def reset_link(kind: str = "password-reset") -> str:
+    body = queued_emails(kind)[-1].body
+    match = re.search(r"http://localhost(/reset-password/[\w-]+)", body)
+    assert match, body
+    return match.group(1)
+
+
+def invited(make_user, email: str = "new.teacher@example.org"):
+    """A person a roster added: no password yet, and an invitation link (as the roster stores it)."""
+    person = make_user(name="Nia Banks", email=email)
+    person.password_hash = "!"
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PasswordReset(
+            user=person,
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            expires_at=utcnow() + timedelta(days=14),
+        )
+    )
+    db.session.commit()
+    return person, f"/reset-password/{token}"
+
+
+def assert_link_is_dead(app, link: str, person) -> None:
+    client = app.test_client()
+    assert client.get(link).status_code == 410
+    response = client.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, page="/forgot-password")
+    assert response.status_code == 410
+    db.session.refresh(person)
+    assert not person.check_password(NEW_PASSWORD)
+
+
+# --- 1. links end when the email or the password changes ---------------------------------------
+
+
+def test_a_reset_link_sent_to_the_old_email_ends_when_the_email_changes(app, client, learner, sign_in):
+    client.submit("/forgot-password", {"email": learner.email})
+    link = reset_link()
+    owner = app.test_client()
+    sign_in(owner, learner)
+    response = owner.submit(
+        "/account",
+        {"form": "profile", "profile-name": learner.name, "profile-email": "jordan.r@example.org",
+         "profile-current": PASSWORD},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert_link_is_dead(app, link, learner)
+
+
+def test_a_reset_link_sent_before_a_password_change_ends_with_it(app, client, learner, sign_in):
+    client.submit("/forgot-password", {"email": learner.email})
+    link = reset_link()
+    owner = app.test_client()
+    sign_in(owner, learner)
+    response = owner.submit(
+        "/account",
+        {"form": "password", "password-current": PASSWORD, "password-password": OTHER_PASSWORD,
+         "password-confirm": OTHER_PASSWORD},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert_link_is_dead(app, link, learner)
+
+
+def test_a_password_or_email_set_by_an_admin_or_a_command_ends_every_open_link(app, client, make_user):
+    first, second = make_user(), make_user()
+    client.submit("/forgot-password", {"email": first.email})
+    first_link = reset_link()
+    client.submit("/forgot-password", {"email": second.email})
+    second_link = reset_link()
+    # What an admin page or a command does: change the row through the ORM and commit.
+    first.set_password(OTHER_PASSWORD)
+    second.email = "moved@example.org"
+    db.session.commit()
+    assert_link_is_dead(app, first_link, first)
+    assert_link_is_dead(app, second_link, second)
+
+
+def test_using_a_reset_link_ends_the_others(app, client, learner):
+    client.submit("/forgot-password", {"email": learner.email})
+    first = reset_link()
+    client.submit("/forgot-password", {"email": learner.email})
+    second = reset_link()
+    assert client.submit(second, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
+    assert app.test_client().get(first).status_code == 410
+
+
+def test_an_invitation_ends_when_the_invited_address_is_changed(app, make_user):
+    person, link = invited(make_user)
+    services.update_profile(person, person.name, "corrected@example.org")
+    assert_link_is_dead(app, link, person)
+
+
+def test_saving_the_same_email_and_name_leaves_the_links_open(app, client, learner):
+    client.submit("/forgot-password", {"email": learner.email})
+    link = reset_link()
+    services.update_profile(learner, "Jordan R. Rivera", learner.email)
+    assert app.test_client().get(link).status_code == 200
+
+
+# --- 4. an invited person's first password ---------------------------------------------------------
+
+
+def test_an_invited_person_choosing_a_first_password_is_welcomed_not_told_it_changed(app, make_user):
+    _, link = invited(make_user)
+    client = app.test_client()
+    page = client.get(link).get_data(as_text=True)
+    assert "Choose your password" in page and "new password" not in page
+    response = client.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "Welcome, Nia Banks! Your password is set and you are signed in." in text
+    assert "Your password is changed" not in text and "every other session" not in text
+
+
+def test_a_reset_of_an_existing_password_still_says_it_changed(app, client, learner):
+    client.submit("/forgot-password", {"email": learner.email})
+    link = reset_link()
+    assert "Choose a new password" in client.get(link).get_data(as_text=True)
+    response = client.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, follow_redirects=True)
+    assert "Your password is changed, and every other session is signed out." in response.get_data(as_text=True)
