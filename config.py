@@ -58,7 +58,9 @@ class Config:
         # Rate limits: in-process by default; redis://127.0.0.1:6379 at scale.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-        self.SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+        # Failed sign-ins only: per account and address together, and per address (password spraying).
+        self.SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per 15 minutes")
+        self.SIGN_IN_ADDRESS_RATE_LIMIT = os.environ.get("SIGN_IN_ADDRESS_RATE_LIMIT", "100 per 15 minutes")
         self.RATELIMIT_HEADERS_ENABLED = True
 
         self.RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per hour")  # reset emails per address

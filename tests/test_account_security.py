@@ -138,3 +138,59 @@ def test_a_reset_of_an_existing_password_still_says_it_changed(app, client, lear
     assert "Choose a new password" in client.get(link).get_data(as_text=True)
     response = client.submit(link, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}, follow_redirects=True)
     assert "Your password is changed, and every other session is signed out." in response.get_data(as_text=True)
+
+
+# --- 2. no lock-out of the owner, no refusal of a school signing in together ----------------------
+
+
+def from_address(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_an_attacker_failing_from_one_address_does_not_lock_the_owner_out_of_another(make_app, make_user):
+    app = make_app()  # the default limits
+    with app.app_context():
+        owner = make_user()
+        attacker = from_address(app, "203.0.113.7")
+        codes = [
+            attacker.submit("/sign-in", {"email": owner.email, "password": f"guess-{n}-wrong-x"}).status_code
+            for n in range(30)
+        ]
+        assert codes[:10] == [422] * 10 and set(codes[10:]) == {429}
+        # Even the right password is refused from the attacker's address now ...
+        assert attacker.submit("/sign-in", {"email": owner.email, "password": PASSWORD}).status_code == 429
+        # ... but the owner, at school, signs in.
+        at_school = from_address(app, "198.51.100.20")
+        assert at_school.submit("/sign-in", {"email": owner.email, "password": PASSWORD}).status_code == 302
+
+
+def test_a_whole_school_signs_in_from_one_address(make_app, make_user):
+    app = make_app()  # the default limits
+    with app.app_context():
+        staff = [make_user() for _ in range(150)]
+        codes = []
+        for n, person in enumerate(staff):
+            client = from_address(app, "198.51.100.20")
+            if n % 10 == 0:  # one in ten mistypes first
+                assert client.submit("/sign-in", {"email": person.email, "password": "mistyped-x"}).status_code == 422
+            codes.append(client.submit("/sign-in", {"email": person.email, "password": PASSWORD}).status_code)
+        assert codes == [302] * 150
+
+
+def test_password_spraying_from_one_address_is_stopped(make_app, make_user):
+    app = make_app(SIGN_IN_ADDRESS_RATE_LIMIT="20 per 15 minutes")
+    with app.app_context():
+        people = [make_user() for _ in range(25)]
+        sprayer = from_address(app, "203.0.113.7")
+        codes = [
+            sprayer.submit("/sign-in", {"email": p.email, "password": "Summer2025!school"}).status_code for p in people
+        ]
+        assert codes[:20] == [422] * 20 and set(codes[20:]) == {429}
+        assert (
+            from_address(app, "198.51.100.20")
+            .submit("/sign-in", {"email": people[-1].email, "password": PASSWORD})
+            .status_code
+            == 302
+        )

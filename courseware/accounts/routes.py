@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from courseware.accounts import services
@@ -39,8 +40,19 @@ def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
-def _submitted_email() -> str:
-    return "sign-in:" + (request.form.get("email") or "").strip().lower()
+def _sign_in_address_limit() -> str:
+    return current_app.config["SIGN_IN_ADDRESS_RATE_LIMIT"]
+
+
+def _account_and_address() -> str:
+    """Failed sign-ins are counted per account *and* network address: someone guessing a colleague's
+    password from their own machine is stopped without locking the colleague out of theirs."""
+    return f"sign-in:{get_remote_address()}:{services.normalise_email(request.form.get('email') or '')}"
+
+
+def _failed(response: Response) -> bool:
+    """Only refused sign-ins count: a school signing in together from one address is never stopped."""
+    return response.status_code == 422
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -61,8 +73,8 @@ def sign_up():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_submitted_email)
+@limiter.limit(_sign_in_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_account_and_address, deduct_when=_failed)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(_safe_next(url_for("learning.catalog")))
