@@ -8,9 +8,14 @@ import re
 import secrets
 from datetime import timedelta
 
+import pytest
+from sqlalchemy import select
+
+from config import ProductionConfig, config_from_env
+from courseware import create_app
 from courseware.accounts import services
 from courseware.extensions import db
-from courseware.models import PasswordReset
+from courseware.models import PasswordReset, User
 from courseware.models.base import utcnow
 from tests.conftest import PASSWORD
 from tests.test_jobs import queued_emails
@@ -194,3 +199,84 @@ def test_password_spraying_from_one_address_is_stopped(make_app, make_user):
             .status_code
             == 302
         )
+
+
+# --- 5. settings that fail safe ------------------------------------------------------------------
+
+GOOD_KEY = "4f1c0e9a7b3d2e8f6a5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a"
+
+
+@pytest.fixture
+def production_env(monkeypatch):
+    """Settings a production server could start with; each test spoils one of them."""
+    for name in ("FLASK_DEBUG", "RATELIMIT_SINGLE_PROCESS", "RATELIMIT_ENABLED"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COURSEWARE_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
+    monkeypatch.setenv("PUBLIC_URL", "https://training.district.org")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://cache.internal:6379")
+    assert isinstance(config_from_env(), ProductionConfig)
+    return monkeypatch
+
+
+@pytest.mark.parametrize(
+    "key", ["dev", "changeme", "secret", "dev-only-not-secret", "test-secret-key", "ChangeMe", "a" * 31, "short"]
+)
+def test_production_refuses_a_short_or_well_known_secret_key(production_env, key):
+    production_env.setenv("SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match=r"SECRET_KEY .*(well-known|at least 32 characters)"):
+        config_from_env()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["training.district.org", "http://training.district.org", "ftp://training.district.org", "https://", "/courses"],
+)
+def test_production_refuses_a_public_url_that_is_not_absolute_https(production_env, url):
+    production_env.setenv("PUBLIC_URL", url)
+    with pytest.raises(RuntimeError, match="PUBLIC_URL must be an absolute https:// address"):
+        config_from_env()
+
+
+@pytest.mark.parametrize("url", ["http://localhost:8000", "http://127.0.0.1", "https://training.district.org/"])
+def test_production_accepts_https_and_plain_http_on_this_machine(production_env, url):
+    production_env.setenv("PUBLIC_URL", url)
+    assert url == config_from_env().PUBLIC_URL
+
+
+def test_production_refuses_rate_limits_kept_in_one_process_unless_told_there_is_one(production_env):
+    production_env.delenv("RATELIMIT_STORAGE_URI")
+    with pytest.raises(RuntimeError, match=r"RATELIMIT_STORAGE_URI .*RATELIMIT_SINGLE_PROCESS=1"):
+        config_from_env()
+    production_env.setenv("RATELIMIT_STORAGE_URI", "memory://")
+    with pytest.raises(RuntimeError, match="several workers"):
+        config_from_env()
+    production_env.setenv("RATELIMIT_SINGLE_PROCESS", "1")
+    assert config_from_env().RATELIMIT_STORAGE_URI == "memory://"
+    production_env.setenv("RATELIMIT_SINGLE_PROCESS", "0")
+    production_env.setenv("RATELIMIT_ENABLED", "false")  # no limits, nothing to share
+    config_from_env()
+
+
+def test_without_courseware_env_the_app_is_production_and_refuses_a_missing_key(production_env):
+    production_env.delenv("COURSEWARE_ENV")
+    assert isinstance(config_from_env(), ProductionConfig) and config_from_env().DEBUG is False
+    production_env.delenv("SECRET_KEY")
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be set"):
+        create_app()
+
+
+def test_production_refuses_to_start_with_debug_on(production_env):
+    production_env.setenv("FLASK_DEBUG", "1")  # what `flask --debug run` sets
+    with pytest.raises(RuntimeError, match="debug on"):
+        create_app()
+
+
+def test_demo_seed_refuses_outside_development(make_app):
+    for env_name in ("production", "test"):
+        app = make_app(ENV_NAME=env_name)
+        with app.app_context():
+            result = app.test_cli_runner().invoke(args=["demo", "seed"])
+            assert result.exit_code != 0
+            assert "runs only with COURSEWARE_ENV=development" in result.output
+            assert db.session.scalar(select(User).where(User.email == "admin@example.org")) is None
