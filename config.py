@@ -77,7 +77,10 @@ class Config:
         self.SIGN_IN_ADDRESS_RATE_LIMIT = os.environ.get("SIGN_IN_ADDRESS_RATE_LIMIT", "100 per 15 minutes")
         self.RATELIMIT_HEADERS_ENABLED = True
 
-        self.RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per hour")  # reset emails per address
+        self.RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per hour")  # reset emails per email address
+        # Per network address: a school's staff may all use the forms from one address.
+        self.RESET_ADDRESS_RATE_LIMIT = os.environ.get("RESET_ADDRESS_RATE_LIMIT", "60 per hour")
+        self.SIGN_UP_RATE_LIMIT = os.environ.get("SIGN_UP_RATE_LIMIT", "200 per hour")
         self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "60 per minute")
         # The address printed on certificates and in their QR codes, e.g. https://training.district.org
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")

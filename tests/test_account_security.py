@@ -280,3 +280,67 @@ def test_demo_seed_refuses_outside_development(make_app):
             assert result.exit_code != 0
             assert "runs only with COURSEWARE_ENV=development" in result.output
             assert db.session.scalar(select(User).where(User.email == "admin@example.org")) is None
+
+
+# --- 3. the same answer whether or not an account exists -----------------------------------------
+
+
+def without_csrf(response, email: str = "") -> tuple[int, str]:
+    """Status and page, without the CSRF tokens (new on every page) and with the email typed made the same."""
+    body = re.sub(r'name="csrf_token"[^>]*value="[^"]*"', "", response.get_data(as_text=True))
+    body = re.sub(r'<meta name="csrf-token" content="[^"]*">', "", body)
+    return response.status_code, body.replace(email, "someone@example.org") if email else body
+
+
+def test_sign_in_answers_the_same_for_an_account_a_missing_one_and_an_invited_one(app, make_user):
+    make_user(email="known@example.org")
+    invited(make_user, email="invited@example.org")
+    answers = {
+        email: without_csrf(
+            app.test_client().submit("/sign-in", {"email": email, "password": "wrong-password-x"}), email
+        )
+        for email in ("known@example.org", "nobody@example.org", "invited@example.org")
+    }
+    first = answers["known@example.org"]
+    assert first[0] == 422 and "do not match an account" in first[1]
+    assert answers["nobody@example.org"] == first and answers["invited@example.org"] == first
+
+
+def test_every_sign_in_runs_one_full_password_check(app, make_user, monkeypatch):
+    make_user(email="known@example.org")
+    invited(make_user, email="invited@example.org")
+    checked = []
+    real = services.check_password_hash
+    monkeypatch.setattr(services, "check_password_hash", lambda stored, pw: checked.append(stored) or real(stored, pw))
+    for email in ("known@example.org", "nobody@example.org", "invited@example.org"):
+        checked.clear()
+        assert services.authenticate(email, "wrong-password-x") is None
+        assert len(checked) == 1 and checked[0].startswith("pbkdf2:sha256:1000$"), (email, checked)
+    checked.clear()
+    assert services.authenticate("known@example.org", PASSWORD) is not None and len(checked) == 1
+
+
+def test_forgot_password_answers_the_same_for_an_account_a_missing_one_and_an_invited_one(app, make_user):
+    make_user(email="known@example.org")
+    invited(make_user, email="invited@example.org")
+    answers = [without_csrf(app.test_client().submit("/forgot-password", {"email": "someone@example.org"}))]
+    for email in ("known@example.org", "nobody@example.org", "invited@example.org"):
+        status, body = without_csrf(app.test_client().submit("/forgot-password", {"email": email}), email)
+        assert status == 200 and body == answers[0][1]
+
+
+def test_sign_up_and_forgot_password_are_limited_per_network_address(make_app):
+    app = make_app(SIGN_UP_RATE_LIMIT="3 per hour", RESET_ADDRESS_RATE_LIMIT="3 per hour")
+    with app.app_context():
+        client = from_address(app, "203.0.113.7")
+        codes = [client.submit("/forgot-password", {"email": f"p{n}@example.org"}).status_code for n in range(4)]
+        assert codes == [200, 200, 200, 429]
+        codes = [
+            client.submit(
+                "/sign-up", {"name": "Pat Lee", "email": f"p{n}@x.org", "password": "short", "confirm": "short"}
+            ).status_code
+            for n in range(4)
+        ]
+        assert codes == [422, 422, 422, 429]
+        other = from_address(app, "198.51.100.20")
+        assert other.submit("/forgot-password", {"email": "p9@example.org"}).status_code == 200

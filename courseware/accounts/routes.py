@@ -55,7 +55,12 @@ def _failed(response: Response) -> bool:
     return response.status_code == 422
 
 
+def _sign_up_limit() -> str:
+    return current_app.config["SIGN_UP_RATE_LIMIT"]
+
+
 @bp.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit(_sign_up_limit, methods=["POST"])
 def sign_up():
     if current_user.is_authenticated:
         return redirect(url_for("learning.catalog"))
@@ -106,7 +111,12 @@ def _reset_email() -> str:
     return "reset:" + (request.form.get("email") or "").strip().lower()
 
 
+def _reset_address_limit() -> str:
+    return current_app.config["RESET_ADDRESS_RATE_LIMIT"]
+
+
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_reset_address_limit, methods=["POST"])
 @limiter.limit(_reset_limit, methods=["POST"], key_func=_reset_email)
 def forgot_password():
     form = ForgotPasswordForm()
