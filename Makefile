@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
+# `make run` is development; unset, COURSEWARE_ENV means production (see README, Configuration).
+export COURSEWARE_ENV ?= development
 CI_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # `make test` spreads the tests over one process per CPU (pytest-xdist); PYTEST_WORKERS=0 runs them in one.
 PYTEST_WORKERS ?= auto

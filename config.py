@@ -8,8 +8,22 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
+
+
+# Keys that are published (in examples, tutorials and this code) or guessed first: never a production key.
+WELL_KNOWN_SECRET_KEYS = frozenset(
+    {
+        "dev", "development", "dev-only-not-secret", "test", "test-secret-key", "secret", "secret-key",
+        "secret_key", "secretkey", "changeme", "change-me", "change_me", "changethis", "change-this",
+        "replace-me", "your-secret-key", "my-secret-key", "super-secret", "supersecret", "password",
+        "flask", "courseware", "default", "insecure", "not-secret", "xxx",
+    }
+)  # fmt: skip
+SECRET_KEY_MIN_LENGTH = 32
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -58,10 +72,15 @@ class Config:
         # Rate limits: in-process by default; redis://127.0.0.1:6379 at scale.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
-        self.SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+        # Failed sign-ins only: per account and address together, and per address (password spraying).
+        self.SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per 15 minutes")
+        self.SIGN_IN_ADDRESS_RATE_LIMIT = os.environ.get("SIGN_IN_ADDRESS_RATE_LIMIT", "100 per 15 minutes")
         self.RATELIMIT_HEADERS_ENABLED = True
 
-        self.RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per hour")  # reset emails per address
+        self.RESET_RATE_LIMIT = os.environ.get("RESET_RATE_LIMIT", "5 per hour")  # reset emails per email address
+        # Per network address: a school's staff may all use the forms from one address.
+        self.RESET_ADDRESS_RATE_LIMIT = os.environ.get("RESET_ADDRESS_RATE_LIMIT", "60 per hour")
+        self.SIGN_UP_RATE_LIMIT = os.environ.get("SIGN_UP_RATE_LIMIT", "200 per hour")
         self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "60 per minute")
         # The address printed on certificates and in their QR codes, e.g. https://training.district.org
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
@@ -109,15 +128,41 @@ class ProductionConfig(Config):
 
     def __init__(self) -> None:
         super().__init__()
-        if not self.SECRET_KEY:
-            raise RuntimeError("SECRET_KEY must be set in production (see README, Configuration).")
-        if not self.PUBLIC_URL:
-            raise RuntimeError(
-                "PUBLIC_URL must be set in production: links in emails and on certificates are built from it "
-                "(see README, Configuration)."
-            )
+        # One process (a single gunicorn worker) may keep rate limits in its own memory; say so explicitly.
+        self.RATELIMIT_SINGLE_PROCESS = _bool("RATELIMIT_SINGLE_PROCESS", False)
+        problem = unsafe_production_setting(self)
+        if problem:
+            raise RuntimeError(f"Courseware will not start in production: {problem} (see README, Configuration).")
         self.SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+
+
+def unsafe_production_setting(config: Config) -> str | None:
+    """What makes these settings unsafe to serve the public with, or None."""
+    key = config.SECRET_KEY or ""
+    if not key:
+        return "SECRET_KEY must be set"
+    if key.strip().lower() in WELL_KNOWN_SECRET_KEYS:
+        return "SECRET_KEY is a well-known value that anyone could sign sessions with; generate one"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters long; generate one"
+    if not config.PUBLIC_URL:
+        return "PUBLIC_URL must be set: links in emails and on certificates are built from it"
+    url = urlsplit(config.PUBLIC_URL)
+    local = (url.hostname or "") in LOCAL_HOSTS
+    if not url.hostname or url.scheme not in {"https", "http"} or (url.scheme == "http" and not local):
+        return (
+            f"PUBLIC_URL must be an absolute https:// address, such as https://training.district.org; got "
+            f"{config.PUBLIC_URL!r} (http:// is allowed only for localhost and 127.0.0.1)"
+        )
+    in_memory = config.RATELIMIT_ENABLED and config.RATELIMIT_STORAGE_URI.startswith("memory://")
+    if in_memory and not getattr(config, "RATELIMIT_SINGLE_PROCESS", False):
+        return (
+            "rate limits would be counted in each process's memory, so several workers would each allow the "
+            "full limit; set RATELIMIT_STORAGE_URI to a shared store (redis://host:6379), or "
+            "RATELIMIT_SINGLE_PROCESS=1 if exactly one process serves the site"
+        )
+    return None
 
 
 class TestConfig(Config):
@@ -143,9 +188,18 @@ CONFIGS = {
 
 
 def config_from_env() -> Config:
-    """The configuration named by COURSEWARE_ENV (development by default)."""
-    name = os.environ.get("COURSEWARE_ENV", "development")
+    """The configuration named by COURSEWARE_ENV. Unset, it is production, which refuses to start
+    without real settings: a server someone forgot to configure never runs with debug on and a
+    published key. ``make run`` sets COURSEWARE_ENV=development."""
+    name = os.environ.get("COURSEWARE_ENV") or "production"
+    if name not in CONFIGS:
+        raise RuntimeError(f"COURSEWARE_ENV must be one of {', '.join(CONFIGS)}; got {name!r}")
     try:
         return CONFIGS[name]()
-    except KeyError:
-        raise RuntimeError(f"COURSEWARE_ENV must be one of {', '.join(CONFIGS)}; got {name!r}") from None
+    except RuntimeError as exc:
+        if os.environ.get("COURSEWARE_ENV"):
+            raise
+        raise RuntimeError(
+            f"{exc} COURSEWARE_ENV is not set, so these are production settings; on your own machine, "
+            "set COURSEWARE_ENV=development."
+        ) from None

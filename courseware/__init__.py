@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from flask.helpers import get_debug_flag
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, Config, config_from_env
@@ -42,6 +43,11 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
         config = config_from_env()
     elif isinstance(config, type):
         config = config()
+    if config.ENV_NAME == "production" and (config.DEBUG or get_debug_flag()):
+        raise RuntimeError(
+            "Courseware will not start in production with debug on (FLASK_DEBUG or --debug): the debugger shows "
+            "code and settings to anyone. Use COURSEWARE_ENV=development on your own machine."
+        )
     app = Flask(__name__, instance_path=str(config.INSTANCE_PATH), instance_relative_config=False)
     app.config.from_object(config)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -53,6 +54,11 @@ S235 30 250 50 S280 45 292 30" fill="none" stroke="#1b2a5e" stroke-width="3" str
 @demo_cli.command("seed")
 def seed() -> None:
     """Create the demo learner, leader and admin (leaving existing accounts as they are)."""
+    if current_app.config["ENV_NAME"] != "development":
+        raise click.ClickException(
+            f"`flask demo seed` runs only with COURSEWARE_ENV=development (this is {current_app.config['ENV_NAME']}): "
+            "it makes an admin and other accounts whose passwords are printed here and in the README."
+        )
     for role, name, email, password in DEMO_ACCOUNTS:
         if services.find_user_by_email(email) is None:
             services.register(name, email, password, role=role)

@@ -117,7 +117,7 @@ def test_each_profile_prints_what_it_requires(app, make_user, tmp_path, key, des
 
 
 def test_the_demo_seed_sets_up_a_fictional_provider_the_reference_course_names(make_app):
-    app = make_app(COURSES_DIR=MODULES)
+    app = make_app(COURSES_DIR=MODULES, ENV_NAME="development")  # the demo runs in development only
     with app.app_context():
         result = app.test_cli_runner().invoke(args=["demo", "seed"])
         assert result.exit_code == 0, result.output

@@ -981,6 +981,7 @@ def test_the_in_process_worker_is_on_in_development_only(monkeypatch):
     monkeypatch.delenv("JOBS_IN_PROCESS_WORKER", raising=False)
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.setenv("PUBLIC_URL", "https://training.example.org")
+    monkeypatch.setenv("RATELIMIT_SINGLE_PROCESS", "1")
     assert config.DevelopmentConfig().JOBS_IN_PROCESS_WORKER is True
     assert config.ProductionConfig().JOBS_IN_PROCESS_WORKER is False
     assert config.TestConfig().JOBS_IN_PROCESS_WORKER is False

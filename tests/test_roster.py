@@ -227,7 +227,7 @@ def test_applying_creates_accounts_without_a_password_and_invites_them(app, worl
 
     path = invitation_path(ana)
     form = client.get(path)
-    assert form.status_code == 200 and "Choose a new password" in text_of(form)
+    assert form.status_code == 200 and "Choose your password" in text_of(form)
     response = client.submit(path, {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 302 and response.location == "/"
     assert "Ana Alvarez" in text_of(client.get("/account"))

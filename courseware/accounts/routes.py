@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from courseware.accounts import services
@@ -39,11 +40,27 @@ def _sign_in_limit() -> str:
     return current_app.config["SIGN_IN_RATE_LIMIT"]
 
 
-def _submitted_email() -> str:
-    return "sign-in:" + (request.form.get("email") or "").strip().lower()
+def _sign_in_address_limit() -> str:
+    return current_app.config["SIGN_IN_ADDRESS_RATE_LIMIT"]
+
+
+def _account_and_address() -> str:
+    """Failed sign-ins are counted per account *and* network address: someone guessing a colleague's
+    password from their own machine is stopped without locking the colleague out of theirs."""
+    return f"sign-in:{get_remote_address()}:{services.normalise_email(request.form.get('email') or '')}"
+
+
+def _failed(response: Response) -> bool:
+    """Only refused sign-ins count: a school signing in together from one address is never stopped."""
+    return response.status_code == 422
+
+
+def _sign_up_limit() -> str:
+    return current_app.config["SIGN_UP_RATE_LIMIT"]
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit(_sign_up_limit, methods=["POST"])
 def sign_up():
     if current_user.is_authenticated:
         return redirect(url_for("learning.catalog"))
@@ -61,8 +78,8 @@ def sign_up():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"])
-@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_submitted_email)
+@limiter.limit(_sign_in_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_sign_in_limit, methods=["POST"], key_func=_account_and_address, deduct_when=_failed)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(_safe_next(url_for("learning.catalog")))
@@ -94,7 +111,12 @@ def _reset_email() -> str:
     return "reset:" + (request.form.get("email") or "").strip().lower()
 
 
+def _reset_address_limit() -> str:
+    return current_app.config["RESET_ADDRESS_RATE_LIMIT"]
+
+
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_reset_address_limit, methods=["POST"])
 @limiter.limit(_reset_limit, methods=["POST"], key_func=_reset_email)
 def forgot_password():
     form = ForgotPasswordForm()
@@ -111,14 +133,21 @@ def reset_password(token: str):
         return render_template("accounts/reset_invalid.html"), 410
     form = ResetPasswordForm()
     form.extra_inputs = [reset.user.email, reset.user.name]
+    first_password = not reset.user.has_password
+    if first_password:
+        form.password.label.text = "Password"
     if form.validate_on_submit():
         user = services.reset_password(token, text(form.password))
         if user is None:
             return render_template("accounts/reset_invalid.html"), 410
         login_user(user)
-        flash("Your password is changed, and every other session is signed out.", "success")
+        if first_password:
+            flash(f"Welcome, {user.name}! Your password is set and you are signed in.", "success")
+        else:
+            flash("Your password is changed, and every other session is signed out.", "success")
         return redirect(url_for("learning.catalog"))
-    return render_template("accounts/reset_password.html", form=form), 422 if form.errors else 200
+    page = render_template("accounts/reset_password.html", form=form, first_password=first_password)
+    return page, 422 if form.errors else 200
 
 
 @bp.route("/account", methods=["GET", "POST"])

@@ -23,9 +23,9 @@ from courseware.models.base import utcnow
 from courseware.urls import external_url
 
 
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    return generate_password_hash(secrets.token_urlsafe(16))
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 class EmailTaken(Exception):
@@ -54,11 +54,14 @@ def register(name: str, email: str, password: str, role: str = Role.LEARNER) -> 
 
 def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
-    if user is None:
-        # Spend the time a real check takes, so a missing account is not told apart by timing.
-        check_password_hash(_dummy_hash(), password)
-        return None
-    if not user.check_password(password) or not user.is_active:
+    usable = user is not None and user.has_password
+    # Every sign-in runs one full password check, against a stand-in hash when there is no account or
+    # the account has no password yet (an invitation not used): the answer takes as long either way.
+    stored = (
+        user.password_hash if user is not None and usable else _dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])
+    )
+    matches = check_password_hash(stored, password)
+    if user is None or not usable or not matches or not user.is_active:
         return None
     return user
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, String, event, inspect
+from sqlalchemy.orm import InstanceState, Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from courseware.extensions import Model
@@ -50,6 +50,11 @@ class User(UserMixin, Model):
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
 
+    @property
+    def has_password(self) -> bool:
+        """False for an invited person who has not chosen a password yet (their hash is "!")."""
+        return not self.password_hash.startswith("!")
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
@@ -76,3 +81,20 @@ class PasswordReset(Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="resets")
+
+
+@event.listens_for(Session, "before_flush")
+def _end_links_on_new_credentials(session: Session, flush_context, instances) -> None:
+    """A change of a user's email or password ends every link still open for them (reset links and
+    invitations): a link mailed to an old address, or sent before the password changed, must not
+    set a password afterwards. Whatever makes the change (the profile, a reset, an admin, a command)
+    goes through here."""
+    for user in session.dirty:
+        if not isinstance(user, User):
+            continue
+        state: InstanceState[User] = inspect(user)
+        if state.attrs.email.history.has_changes() or state.attrs.password_hash.history.has_changes():
+            now = utcnow()
+            for reset in user.resets:
+                if reset.used_at is None and reset not in session.new:  # not one made with the change
+                    reset.used_at = now
