@@ -224,8 +224,9 @@ def assign(cohort_id: int):
         if existing is not None and not changes:
             flash("The course is already assigned with this due date and renewal: nothing has changed.", "info")
             return redirect(url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=existing.id))
-        if changes and form.replace_existing.data != "yes":
-            title = catalog().get(existing.course_slug).title if catalog().get(existing.course_slug) else ""
+        if existing is not None and changes and form.replace_existing.data != "yes":
+            found = catalog().get(existing.course_slug)
+            title = found.title if found is not None else ""
             return render_template(
                 "cohorts/confirm_assignment.html", cohort=cohort, existing=existing, form=form, title=title
             )
