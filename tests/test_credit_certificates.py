@@ -161,3 +161,18 @@ def test_a_certificate_issued_before_profiles_prints_as_it_did(app, make_user, t
     assert "Date completed" not in text
     info = app.test_client().get(f"/verify/{certificate.code}.json").json
     assert info["profile"] is None and info["provider"]["approval_number"] == "OLD-1"
+
+
+@pytest.mark.parametrize("design", ["classic", "district"])
+def test_a_unit_prints_as_written_in_the_singular_and_the_plural(app, make_user, tmp_path, design):
+    northfield()
+    example = catalog().get("example-course")
+    for key, hours, unit, wrong in (
+        ("ma-pdp", 12, "12 PDPs", "PDPS"),
+        ("contact-hours", 1, "1 contact hour", "1 contact hours"),
+    ):
+        credit = replace(example.credit, hours=hours, profiles=(key,))
+        course = replace(example, credit=credit, provider=Provider(key="northfield"), certificate_design=design)
+        certificate = issue(make_user(email=f"robin-{key}-{design}@example.org"), course)
+        text = pdf_text(certificate_services.store_pdf(certificate), tmp_path)
+        assert unit in text and wrong not in text, (design, key)  # the unit's case is kept, and its number
