@@ -4,7 +4,7 @@
   character reaches a route, the database or a page.
 - JSON is refused with a clear 400 when nested more than ``MAX_JSON_DEPTH`` deep (before it is
   parsed) or when a string holds a lone surrogate; its strings are scrubbed like a form's.
-- ``<int:...>`` in an address matches 0 to 2**63 - 1, what a database id can be: a larger number
+- ``<int:...>`` in an address matches 0 to 2**31 - 1, what a database id can be: a larger number
   is a 404, never an overflow.
 - An address with a control character in it is a 404.
 """
@@ -22,7 +22,7 @@ from courseware import text
 from courseware.errors import ClearBadRequest
 
 MAX_JSON_DEPTH = 32
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _JSON_BRACKET = re.compile(rb"[\[\]{}]")
 _CONTROL_IN_PATH = re.compile("[\x00-\x1f\x7f]")

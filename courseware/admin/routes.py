@@ -128,11 +128,12 @@ def set_credit_profile(organisation_id: int):
 @admin_required
 def create_organisation():
     name = clean_text(request.form.get("name", ""))
-    parent_id = form_id(request.form.get("parent_id"))
+    chosen = request.form.get("parent_id", "").strip()
+    parent_id = form_id(chosen)
     parent = cohort_queries.organisation(parent_id)
     if not name or len(name) > 200:
         flash("Give the organisation a name of at most 200 characters.", "error")
-    elif parent_id and (parent is None or parent.parent_id is not None):
+    elif chosen and (parent is None or parent.parent_id is not None):
         flash("A school belongs to a district: choose one of the districts.", "error")
     else:
         cohort_services.create_organisation(name, parent)

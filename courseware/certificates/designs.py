@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import segno
 from flask import current_app
