@@ -25,6 +25,7 @@ from courseware.demo import demo_cli
 from courseware.errors import init_errors
 from courseware.evaluations.routes import bp as evaluations_bp
 from courseware.extensions import csrf, db, limiter, migrate
+from courseware.guard import init_guard
 from courseware.health import bp as health_bp
 from courseware.jobs.cli import jobs_cli
 from courseware.jobs.worker import init_app as init_job_worker
@@ -56,6 +57,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    init_guard(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_job_handlers(app)

@@ -6,7 +6,8 @@ import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DataError, IntegrityError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from courseware.extensions import db
 
@@ -18,11 +19,27 @@ MESSAGES = {
     403: ("You do not have access to this page", "If you think you should, ask the person who runs your training."),
     404: ("We could not find that page", "It may have moved, or the link may be mistyped."),
     405: ("That action is not available here", "Go back and use the buttons on the page."),
+    409: (
+        "Someone else changed this at the same moment",
+        "Nothing you sent was saved. Reload the page to see the current state, and try again.",
+    ),
     410: ("This link is no longer valid", "It has expired or has already been used."),
     413: ("That upload is too large", "Choose a smaller file and try again."),
+    422: (
+        "Something in that form could not be saved",
+        "A value was too large or not in the expected form. Go back, check what you entered, and try again.",
+    ),
     429: ("Too many attempts", "Please wait a minute before trying again."),
     500: ("Something went wrong on our side", "The problem has been logged. Please try again in a moment."),
 }
+
+
+class ClearBadRequest(BadRequest):
+    """A 400 that says what was wrong with the request."""
+
+    def __init__(self, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.title, self.detail = title, detail
 
 
 def wants_json() -> bool:
@@ -54,11 +71,28 @@ def init_errors(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if isinstance(error, ClearBadRequest):
+            return render_error(error.code, error.title, error.detail)
         response = render_error(error.code)
         allowed = getattr(error, "valid_methods", None)  # a MethodNotAllowed names the methods that are
         if error.code == 405 and allowed:
             response.headers["Allow"] = ", ".join(allowed)
         return response
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        """A backstop: the known races answer with their own message before they get here."""
+        log.warning("Integrity error on %s %s: %s", request.method, request.path, error.orig)
+        db.session.rollback()
+        return render_error(409)
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def data_error(error: Exception):
+        """A backstop for a value the database cannot hold (forms check their values before)."""
+        log.warning("Value refused by the database on %s %s: %s", request.method, request.path, error)
+        db.session.rollback()
+        return render_error(422)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 
 from flask import Flask
 
+from courseware.text import isolated, plain_line
+
 
 def duration(minutes: int) -> str:
     hours, rest = divmod(int(minutes), 60)
@@ -45,3 +47,5 @@ def init_templating(app: Flask) -> None:
     app.add_template_filter(duration)
     app.add_template_filter(seat_time)
     app.add_template_filter(number)
+    app.add_template_filter(isolated, "bdi")  # user-provided short text, isolated in HTML
+    app.add_template_filter(plain_line, "plain")  # the same where markup cannot go: PDFs, titles, options

@@ -5,14 +5,12 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from courseware.accounts.passwords import MAX_LENGTH, password_problem
+from courseware.text import CleanText
 
 
 def _clean_name(form, field) -> None:
-    field.data = " ".join((field.data or "").split())
     if not field.data:
         raise ValidationError("Enter your name as it should appear on your certificates.")
-    if any(ord(ch) < 32 for ch in field.data):
-        raise ValidationError("Your name cannot contain control characters.")
 
 
 def _strong_password(form, field) -> None:
@@ -27,6 +25,7 @@ def email_field(label: str = "Email") -> EmailField:
     return EmailField(
         label,
         validators=[
+            CleanText(),
             DataRequired("Enter your email address."),
             Length(max=254, message="An email address has at most 254 characters."),
             Email("Enter an email address like name@school.org.", check_deliverability=False),
@@ -39,7 +38,7 @@ def email_field(label: str = "Email") -> EmailField:
 def name_field() -> StringField:
     return StringField(
         "Full name",
-        validators=[_clean_name, Length(max=300, message="Use at most 300 characters.")],
+        validators=[CleanText(), _clean_name, Length(max=300, message="Use at most 300 characters.")],
         description="As it should appear on your certificates.",
         render_kw={"autocomplete": "name"},
     )

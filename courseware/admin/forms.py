@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from courseware.courses.course_yml import PROVIDER_KEY_RE, placeholder
 from courseware.credit import Profile
 from courseware.credit.images import MAX_BYTES, size_text
+from courseware.text import CleanText
 
 
 def _one_line(value: Any) -> Any:
@@ -27,7 +28,7 @@ def _no_placeholder(form, field) -> None:
 
 
 def _text(label: str, limit: int, description: str = "", required: str = "") -> StringField:
-    validators: list[Any] = [DataRequired(required)] if required else [Optional()]
+    validators: list[Any] = [CleanText(), DataRequired(required) if required else Optional()]
     validators += [Length(max=limit, message=f"Use at most {limit} characters."), _no_placeholder]
     return StringField(label, validators=validators, filters=[_one_line], description=description)
 
@@ -36,6 +37,7 @@ class ProviderForm(FlaskForm):
     key = StringField(
         "Key",
         validators=[
+            CleanText(),
             DataRequired("Give the provider a key, such as riverside-pd."),
             Length(max=50, message="Use at most 50 characters."),
             Regexp(

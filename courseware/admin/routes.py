@@ -20,9 +20,10 @@ from courseware.credit.images import MAX_BYTES, ImageRejected, check_image, too_
 from courseware.credit.providers import details_of, provider_missing
 from courseware.credit.waiting import waiting_courses
 from courseware.errors import render_error
-from courseware.forms import add_error, text
+from courseware.forms import add_error, form_id, text
 from courseware.models import CreditProvider, Job, JobStatus
 from courseware.models.base import utcnow
+from courseware.text import clean as clean_text
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -82,7 +83,7 @@ def revoke(certificate_id: int):
     certificate = certificate_services.find_by_id(certificate_id)
     if certificate is None:
         abort(404)
-    reason = " ".join(request.form.get("reason", "").split())
+    reason = clean_text(request.form.get("reason", ""))
     if not reason or len(reason) > 500:
         flash("Give a reason for revoking (at most 500 characters): it is shown on the verification page.", "error")
     elif request.form.get("confirm") != "yes":
@@ -128,12 +129,13 @@ def set_credit_profile(organisation_id: int):
 @bp.post("/organisations")
 @admin_required
 def create_organisation():
-    name = " ".join(request.form.get("name", "").split())
-    parent_id = request.form.get("parent_id", type=int)
+    name = clean_text(request.form.get("name", ""))
+    chosen = request.form.get("parent_id", "").strip()
+    parent_id = form_id(chosen)
     parent = cohort_queries.organisation(parent_id)
     if not name or len(name) > 200:
         flash("Give the organisation a name of at most 200 characters.", "error")
-    elif parent_id and (parent is None or parent.parent_id is not None):
+    elif chosen and (parent is None or parent.parent_id is not None):
         flash("A school belongs to a district: choose one of the districts.", "error")
     else:
         cohort_services.create_organisation(name, parent)
@@ -147,7 +149,7 @@ def grant_leader():
     user = find_user_by_email(request.form.get("email", ""))
     target = request.form.get("target", "")
     kind, _, raw_id = target.partition(":")
-    target_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() else None
+    target_id = form_id(raw_id)
     organisation = cohort_queries.organisation(target_id) if kind == "organisation" else None
     cohort = cohort_queries.cohort(target_id) if kind == "cohort" else None
     led = organisation or cohort

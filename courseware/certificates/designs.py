@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import segno
 from flask import current_app
@@ -19,6 +20,7 @@ from markupsafe import Markup
 from courseware.credit import fill
 from courseware.models import Certificate
 from courseware.pdf import render_pdf
+from courseware.text import plain_line
 
 DESIGN_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -77,7 +79,7 @@ def values(
     qr = segno.make(verify_url, error="m")
     date = "%-d %B %Y"
     images = images or {}
-    return {
+    printed: dict[str, Any] = {
         "lang": "en",
         "title": f"Certificate: {certificate.course_title}",
         "name": certificate.learner_name,
@@ -109,6 +111,12 @@ def values(
         "signatory_title": certificate.signatory_title or "",
         "signature_src": images.get("signature", ""),
         "logo_src": images.get("logo", ""),
+    }
+    # Names and titles stored before bidirectional controls were refused print in their own order.
+    printed["lines"] = [(plain_line(label), plain_line(value)) for label, value in printed_lines(certificate)]
+    return {
+        key: plain_line(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+        for key, value in printed.items()
     }
 
 

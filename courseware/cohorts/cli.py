@@ -44,7 +44,12 @@ def import_roster(cohort_id: int, file: Path, deactivate_missing: bool, dry_run:
     if plan.new_accounts and not current_app.config.get("PUBLIC_URL"):
         click.echo(f"Note: PUBLIC_URL is not set, so invitation links point at {base}.", err=True)
     with current_app.test_request_context(base_url=base), click.progressbar(length=total, label="Applying") as bar:
-        result = services.apply_roster(cohort, text, deactivate_missing, None, progress=bar.update)
+        try:
+            result = services.apply_roster(cohort, text, deactivate_missing, None, progress=bar.update)
+        except services.RosterConflict:
+            raise click.ClickException(
+                "Another roster added some of the same people at the same moment; nothing was applied. Run it again."
+            ) from None
     click.echo(
         f"Applied: {result.added} added ({result.invited} invited), {result.updated} updated, "
         f"{result.unchanged} unchanged, {result.deactivated} deactivated."

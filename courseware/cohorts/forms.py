@@ -5,11 +5,17 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from courseware.text import CleanText
+
 
 class CohortForm(FlaskForm):
     name = StringField(
         "Cohort name",
-        validators=[DataRequired("Give the cohort a name."), Length(max=200, message="Use at most 200 characters.")],
+        validators=[
+            CleanText(),
+            DataRequired("Give the cohort a name."),
+            Length(max=200, message="Use at most 200 characters."),
+        ],
         description="For example “Lincoln Elementary, all staff 2026-27”.",
     )
     organisation = SelectField("Organisation", coerce=int, validators=[DataRequired("Choose an organisation.")])

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 
+from courseware.text import clean, scrub
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 COLUMNS = {
@@ -55,6 +57,11 @@ def _header_key(text: str) -> str:
 
 
 def decode(data: bytes) -> str:
+    """The file's text, without control characters (tab and line endings stay)."""
+    return scrub(_decode(data))
+
+
+def _decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise RosterUnreadable(
             f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it, or upload fewer columns."
@@ -124,7 +131,7 @@ def parse(text: str, schools: dict[str, int]) -> ParsedRoster:
 
 def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
     index = columns.get(name)
-    return " ".join(cells[index].split()) if index is not None and index < len(cells) else ""
+    return clean(cells[index]) if index is not None and index < len(cells) else ""
 
 
 def _row(

@@ -169,7 +169,15 @@ def apply_roster(cohort_id: int, upload_id: int):
     if upload.applied_at is not None:
         flash("This roster was already applied. To change the cohort again, upload the file again.", "info")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))
-    result = services.apply_upload(cohort, upload, form.deactivate_missing.data, current_user._get_current_object())
+    try:
+        result = services.apply_upload(cohort, upload, form.deactivate_missing.data, current_user._get_current_object())
+    except services.RosterConflict:
+        flash(
+            "Another roster added some of the same people at the same moment, so nothing from this one was "
+            "applied. Check the preview below and apply it again.",
+            "error",
+        )
+        return redirect(url_for("cohorts.preview_roster", cohort_id=cohort.id, upload_id=upload.id))
     if result is None:
         flash("This roster was already applied.", "info")
         return redirect(url_for("cohorts.show", cohort_id=cohort.id))

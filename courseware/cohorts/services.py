@@ -202,13 +202,29 @@ class RosterResult:
     skipped: int
 
 
+class RosterConflict(Exception):
+    """Another roster added some of the same people at the same moment: nothing of this one was applied."""
+
+
 def apply_roster(
     cohort: Cohort, text: str, deactivate_missing: bool, invited_by: User | None, progress=None
 ) -> RosterResult:
     """Apply a roster in one transaction: new people get an account and an invitation, existing
     accounts are linked, changed rows are updated and, when asked, people missing from the file are
-    deactivated (never deleted). Applying the same file again changes nothing."""
+    deactivated (never deleted). Applying the same file again changes nothing. When another roster
+    adds some of the same people at the same moment, everything is rolled back and RosterConflict
+    raised: applying it again then links the accounts the other one created. Commits."""
     plan = plan_roster(cohort, text)
+    try:
+        return _apply_plan(cohort, plan, deactivate_missing, invited_by, progress)
+    except IntegrityError:
+        db.session.rollback()
+        raise RosterConflict from None
+
+
+def _apply_plan(
+    cohort: Cohort, plan: RosterPlan, deactivate_missing: bool, invited_by: User | None, progress
+) -> RosterResult:
     now = utcnow()
     tick = progress or (lambda n: None)
     created = _create_accounts(plan.new_accounts, now)
@@ -325,7 +341,7 @@ def remind(assignment: Assignment, course_title: str, rows, leader: User) -> int
 
 def apply_upload(cohort: Cohort, upload: RosterUpload, deactivate_missing: bool, leader: User) -> RosterResult | None:
     """Apply an uploaded roster once: claimed in the same transaction, so that a second click or a
-    replay finds it applied (None). Commits."""
+    replay finds it applied (None). RosterConflict leaves it unapplied. Commits."""
     claimed = affected(
         db.session.execute(
             update(RosterUpload)

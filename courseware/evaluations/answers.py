@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from courseware.courses.model import LIKERT_SCALE, Evaluation
+from courseware.text import clean, scrub
 
 COMMENT_MAX = 2000  # characters of one answer to an open question
 RATINGS = {str(value): value for value in range(1, len(LIKERT_SCALE) + 1)}
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # kept: tab, line feed, carriage return
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,7 @@ def comment_field(question_id: str) -> str:
 
 
 def clean_comment(text: str) -> str:
-    return CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return clean(scrub(text), multiline=True).strip()
 
 
 def read_answers(evaluation: Evaluation, form: Mapping[str, str]) -> tuple[Answers, FinishForm]:

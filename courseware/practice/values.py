@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from courseware.courses.practice import Practice
+from courseware.text import clean as clean_text
+from courseware.text import scrub
 
 TEXT_MAX = 2000  # characters in "what I tried" and "what I noticed": a short log, not an essay
 FIELDS = ("done_on", "minutes", "tried", "noticed")  # the fields typed, shown again as they were
@@ -52,7 +54,8 @@ def read_entry(form, practice: Practice, started: date, today: date, renewal: bo
 
 
 def _text(value: object) -> str:
-    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else ""
+    """Typed text as it is kept: lone surrogates (which no browser sends) become U+FFFD."""
+    return clean_text(scrub(value), multiline=True) if isinstance(value, str) else ""
 
 
 def _date(raw: str, started: date, today: date, renewal: bool, errors: dict[str, str]) -> date | None:

@@ -6,6 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from courseware.courses.quiz import MULTIPLE, SHORT_ANSWER, SHORT_ANSWER_MAX, Quiz
+from courseware.text import clean, scrub
 
 
 def normalise(text: str) -> str:
@@ -55,7 +56,7 @@ def answers_from_form(quiz: Quiz, form, asked: list[str] | None = None) -> dict[
     for question in questions:
         key = f"q-{question.id}"
         if question.type == SHORT_ANSWER:
-            answers[question.id] = (form.get(key) or "").strip()
+            answers[question.id] = clean(scrub(form.get(key) or ""))
         else:
             values = [v for v in form.getlist(key) if v]
             answers[question.id] = values

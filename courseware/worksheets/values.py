@@ -16,6 +16,8 @@ from courseware.courses.worksheet import (
     TABLE_ROWS_MAX,
     Field,
 )
+from courseware.text import TextProblem
+from courseware.text import clean as clean_text
 
 
 class ValueInvalid(ValueError):
@@ -49,7 +51,10 @@ def clean(field: Field, value: object) -> object:
         return _clean_table(field, value)
     if not isinstance(value, str):
         raise ValueInvalid("This answer could not be read. Reload the page and try again.")
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        text = clean_text(value, multiline=True)
+    except TextProblem as problem:
+        raise ValueInvalid(str(problem)) from None
     if field.type == CHOICE:
         if text and field.option(text) is None:
             raise ValueInvalid("That is not one of the options. Reload the page and choose again.")
@@ -79,7 +84,10 @@ def _clean_table(field: Field, value: object) -> list[list[str]]:
             raise ValueInvalid("This table could not be read. Reload the page and try again.")
         if any(len(cell) > CELL_MAX for cell in row):
             raise ValueInvalid(f"Each cell holds at most {CELL_MAX:,} characters.")
-        rows.append([cell.replace("\r\n", "\n").strip() for cell in row])
+        try:
+            rows.append([clean_text(cell, multiline=True).strip() for cell in row])
+        except TextProblem as problem:
+            raise ValueInvalid(str(problem)) from None
     while rows and not any(rows[-1]):
         rows.pop()  # blank rows at the end are not kept
     return rows
