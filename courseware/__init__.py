@@ -30,6 +30,7 @@ from courseware.jobs.worker import init_app as init_job_worker
 from courseware.learning.routes import bp as learning_bp
 from courseware.practice.routes import bp as practice_bp
 from courseware.quizzes.routes import bp as quizzes_bp
+from courseware.security import init_security
 from courseware.templating import init_templating
 from courseware.worksheets.routes import bp as worksheets_bp
 
@@ -66,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     init_login(app)
+    init_security(app)
     profiles = credit.init_app(app)
     designs = available_designs(app.config["CERTIFICATES_DIR"])
     courses.init_app(app, designs=designs, profiles=sorted(profiles), profile_problems=profiles.problems)
