@@ -8,7 +8,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, Config, config_from_env
-from courseware import courses, credit
+from courseware import courses, credit, kept
 from courseware.accounts.cli import users_cli
 from courseware.accounts.routes import bp as accounts_bp
 from courseware.accounts.sessions import init_login
@@ -68,6 +68,7 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_login(app)
     init_security(app)
+    kept.init_app(app)
     profiles = credit.init_app(app)
     designs = available_designs(app.config["CERTIFICATES_DIR"])
     courses.init_app(app, designs=designs, profiles=sorted(profiles), profile_problems=profiles.problems)

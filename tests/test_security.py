@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 from flask import url_for
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
+from courseware import kept
 from courseware.certificates import services as certificates
-from courseware.extensions import db
-from courseware.models import Certificate
+from courseware.extensions import csrf, db
+from courseware.models import Certificate, KeptSubmission
 from courseware.security import CONTENT_SECURITY_POLICY
+from tests.helpers.client import sign_in_directly
+from tests.test_architecture import recorded_statements, writes
 from tests.test_cohorts import FIRST_PAGE, assigned, leader_client, staff, world  # noqa: F401 (fixtures used by name)
 
 EXPECTED = {
@@ -129,3 +133,118 @@ def test_no_page_holds_an_inline_script_style_or_event_handler(learner_client, r
             assert "style" not in tag.attrs, (url, str(tag)[:200])
             assert not [name for name in tag.attrs if name.startswith("on")], (url, str(tag)[:200])
         assert not soup.find_all("style"), url
+
+
+# --- cross-site posts: no session cookie, nothing kept -----------------------------------------------
+
+PLANTED = "Planted by another site"
+WORKSHEET_PAGE = "/courses/example-course/practice/wrapping-up"
+WORKSHEET_SAVE = "/courses/example-course/worksheets/my-plan"
+EXEMPT_POSTS = {
+    "worksheets.save": (
+        WORKSHEET_SAVE,
+        {"has-first-try": "1", "rev-first-try": "0", "f-first-try": PLANTED},
+    ),
+    "quizzes.submit": (
+        "/courses/example-course/quizzes/practice-check",
+        {"version": "1", "number": "1", "q-sky": PLANTED},
+    ),
+    "practice.log": ("/courses/example-course/practice/greet-at-the-door", {"minutes": "15", "tried": PLANTED}),
+    "learning.submit_finish": ("/courses/example-course/finish", {"comment-improve": PLANTED}),
+}
+
+
+def forged_token(app, user_id: int) -> str:
+    return URLSafeTimedSerializer("another-secret", salt=kept.SALT).dumps(user_id)
+
+
+def kept_rows() -> list[KeptSubmission]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(KeptSubmission)))
+
+
+def test_every_csrf_exempt_endpoint_is_known_here(app):
+    def exempt(endpoint: str) -> bool:
+        view = app.view_functions[endpoint]
+        return f"{view.__module__}.{view.__name__}" in csrf._exempt_views
+
+    assert {rule.endpoint for rule in app.url_map.iter_rules() if exempt(rule.endpoint)} == set(EXEMPT_POSTS)
+
+
+def test_a_post_without_cookies_sets_no_cookie_and_stores_nothing(app, learner):
+    """A cross-site form post arrives without the person's cookies (SameSite=Lax). Whatever it
+    sends, to any form, with no keep token or a forged one, it is not kept and signs nobody out."""
+    posts = [url for url, _ in EXEMPT_POSTS.values()]
+    posts += [
+        rule.rule for rule in app.url_map.iter_rules() if "POST" in rule.methods and not rule.arguments
+    ]  # every other form too (sign-out, heartbeats, ...)
+    posts.append(WORKSHEET_SAVE + "/fields/first-try")  # the autosave JSON
+    bodies = dict(EXEMPT_POSTS.values())
+    for url in posts:
+        data = bodies.get(url, {})
+        for token in (None, "not-a-token", forged_token(app, learner.id)):
+            client = app.test_client()  # no cookies at all
+            with recorded_statements() as seen:
+                response = client.post(url, data={**data, **({"keep_token": token} if token else {})})
+            assert response.status_code < 500, (url, response.status_code)
+            assert "Set-Cookie" not in response.headers, (url, response.headers.get("Set-Cookie"))
+            assert writes(seen) == [], url
+    assert kept_rows() == []
+
+
+def test_planted_text_is_never_offered_to_the_signed_in_person(app, learner_client, learner):
+    attacker = app.test_client()
+    attacker.post(WORKSHEET_SAVE, data=EXEMPT_POSTS["worksheets.save"][1])
+    assert PLANTED not in learner_client.get(WORKSHEET_PAGE).get_data(as_text=True)
+
+
+# --- kept forms: only a real person's, capped, rate limited ------------------------------------------
+
+
+def expired_post(app, user, url: str, page: str, data: dict):
+    """``user`` opened ``page`` while signed in, the session ended, then the form was sent."""
+    client = app.test_client()
+    sign_in_directly(client, user)
+    shown = client.get(page).get_data(as_text=True)
+    token = BeautifulSoup(shown, "html.parser").select_one("input[name=keep_token]")["value"]
+    client.delete_cookie("session")
+    return client, client.post(url, data={**data, "keep_token": token})
+
+
+def test_a_form_of_an_expired_session_is_kept_for_its_author_only(app, learner, make_user):
+    fields = {"has-first-try": "1", "rev-first-try": "0", "f-first-try": "Mine, written before it ended"}
+    client, response = expired_post(app, learner, WORKSHEET_SAVE, WORKSHEET_PAGE, fields)
+    assert response.status_code == 302 and "kept=text" in response.location
+    assert "Set-Cookie" not in response.headers
+    assert "your text will be waiting for you" in client.get(response.location).get_data(as_text=True)
+    assert [row.user_id for row in kept_rows()] == [learner.id]
+
+    other = app.test_client()
+    sign_in_directly(other, make_user(email="someone.else@example.org"))
+    assert "Mine, written before it ended" not in other.get(WORKSHEET_PAGE).get_data(as_text=True)
+    sign_in_directly(client, learner)
+    assert "Mine, written before it ended</textarea>" in client.get(WORKSHEET_PAGE).get_data(as_text=True)
+    assert kept_rows() == []  # handed back once
+
+
+def test_one_kept_form_per_person_and_form_and_a_size_cap(app, learner):
+    for text in ("first", "second"):
+        fields = {"has-first-try": "1", "rev-first-try": "0", "f-first-try": text}
+        expired_post(app, learner, WORKSHEET_SAVE, WORKSHEET_PAGE, fields)
+    assert [row.payload["form"]["f-first-try"] for row in kept_rows()] == [["second"]]
+
+    huge = {"has-first-try": "1", "rev-first-try": "0", "f-first-try": "x" * (kept.MAX_KEPT_CHARACTERS + 1)}
+    client, response = expired_post(app, learner, WORKSHEET_SAVE, WORKSHEET_PAGE, huge)
+    assert "kept=none" in response.location
+    assert "too large to keep" in client.get(response.location).get_data(as_text=True)
+    assert kept_rows() == []  # "second" was handed back when the page was opened again; nothing else kept
+
+
+def test_kept_forms_are_rate_limited_per_address(make_app, make_user):
+    app = make_app(KEPT_RATE_LIMIT="3 per hour")
+    with app.app_context():
+        people = [make_user(email=f"person{n}@example.org") for n in range(4)]
+        fields = {"has-first-try": "1", "rev-first-try": "0", "f-first-try": "text"}
+        answers = [expired_post(app, person, WORKSHEET_SAVE, WORKSHEET_PAGE, fields)[1] for person in people]
+        assert ["kept=text" in a.location for a in answers] == [True, True, True, False]
+        assert len(kept_rows()) == 3

@@ -18,6 +18,7 @@ from courseware.extensions import db
 from courseware.models import AnswerConflict, WorksheetAnswer, WorksheetEntry
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
 from tests.helpers import factories
+from tests.helpers.html import csrf_token
 
 PAGE = "/courses/example-course/practice/wrapping-up"
 SAVE = "/courses/example-course/worksheets/my-plan"
@@ -258,10 +259,11 @@ def test_autosave_needs_csrf_and_a_session(app, learner_client):
 def test_a_form_posted_after_the_session_ended_keeps_the_text(app, learner):
     client = app.test_client()
     client.submit("/sign-in", {"email": learner.email, "password": PASSWORD})
-    token = client.csrf_token(PAGE)
+    shown = client.get(PAGE).get_data(as_text=True)
+    token, keep_token = csrf_token(shown), re.search(r'name="keep_token" value="([^"]+)"', shown)[1]
     client.delete_cookie("session")
-    response = client.post(SAVE, data={"csrf_token": token, "has-first-try": "1", "rev-first-try": "0",
-                                       "f-first-try": "Written before the session ended"})  # fmt: skip
+    fields = {"has-first-try": "1", "rev-first-try": "0", "f-first-try": "Written before the session ended"}
+    response = client.post(SAVE, data={"csrf_token": token, "keep_token": keep_token, **fields})
     assert response.status_code == 302 and "/sign-in" in response.location
     assert answers() == []
     client.submit("/sign-in?next=" + PAGE, {"email": learner.email, "password": PASSWORD})
