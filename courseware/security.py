@@ -3,7 +3,10 @@ anything personal, and no session cookie set by a state-changing request that ar
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import hashlib
+import hmac
+
+from flask import Flask, Response, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
@@ -72,6 +75,16 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def storage_owner() -> str:
+    """An opaque, stable name for the signed-in person, under which the browser keeps unsaved
+    worksheet text (autosave.js); never the email, and meaningless without SECRET_KEY."""
+    if not current_user.is_authenticated:
+        return ""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, f"storage:{current_user.id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def init_security(app: Flask) -> None:
     app.session_interface = SessionInterface()
     app.after_request(add_security_headers)
+    app.add_template_global(storage_owner)

@@ -222,6 +222,18 @@ def test_a_stale_save_from_a_second_tab_never_overwrites_newer_text(learner_clie
     assert list(db.session.scalars(select(AnswerConflict))) == []
 
 
+def test_stale_text_sent_again_keeps_one_copy_per_field(learner_client):
+    """A reload of an old page sends its text again: one conflict box, holding the latest copy."""
+    autosave(learner_client, "first-try", "Saved text")
+    autosave(learner_client, "first-try", "Newer saved text", revision=1)
+    for copy in ("Old page, first send", "Old page, sent again after a reload"):
+        assert autosave(learner_client, "first-try", copy, revision=1).status_code == 409
+    (conflict,) = db.session.scalars(select(AnswerConflict))
+    assert conflict.value == "Old page, sent again after a reload"
+    html = learner_client.get(PAGE).get_data(as_text=True)
+    assert html.count("changed in another window") == 1 and "saved answer is in the field above" in html
+
+
 def test_a_stale_form_post_keeps_both_versions(learner_client):
     autosave(learner_client, "first-try", "Saved by autosave")
     response = post_form(learner_client, {**FULL, "f-first-try": "Typed on an old page"})
