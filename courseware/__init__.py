@@ -9,7 +9,7 @@ from flask.helpers import get_debug_flag
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, Config, config_from_env
-from courseware import courses, credit
+from courseware import courses, credit, kept
 from courseware.accounts.cli import users_cli
 from courseware.accounts.routes import bp as accounts_bp
 from courseware.accounts.sessions import init_login
@@ -32,6 +32,7 @@ from courseware.jobs.worker import init_app as init_job_worker
 from courseware.learning.routes import bp as learning_bp
 from courseware.practice.routes import bp as practice_bp
 from courseware.quizzes.routes import bp as quizzes_bp
+from courseware.security import init_security
 from courseware.templating import init_templating
 from courseware.worksheets.routes import bp as worksheets_bp
 
@@ -74,6 +75,8 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     init_login(app)
+    init_security(app)
+    kept.init_app(app)
     profiles = credit.init_app(app)
     designs = available_designs(app.config["CERTIFICATES_DIR"])
     courses.init_app(app, designs=designs, profiles=sorted(profiles), profile_problems=profiles.problems)

@@ -211,7 +211,10 @@ def test_concurrent_submissions_record_one_attestation_one_evaluation_and_one_ce
 
 def test_an_expired_session_keeps_the_answers_for_after_sign_in(client, learner, sign_in):
     ready(learner)
-    response = client.post(FINISH, data=answers(2, improve="Kept across sign-in"))
+    sign_in(client, learner)
+    keep_token = one(parse(client.get(FINISH)), "input[name=keep_token]")["value"]
+    client.delete_cookie("session")  # the session expired while the learner was answering
+    response = client.post(FINISH, data={**answers(2, improve="Kept across sign-in"), "keep_token": keep_token})
     assert response.status_code == 302 and "/sign-in" in response.location
     sign_in(client, learner)
     page = parse(client.get(FINISH))

@@ -61,7 +61,15 @@ def test_the_block_shows_the_activity_and_an_empty_log(learner_client):
     assert text_of(block, ".practice__status") == "0 of 20 minutes counted toward this module's time."
     assert block.select(".practice-log") == []
     fields = form_fields(block, "form.practice__form")
-    assert set(fields) == {"csrf_token", "form_key", "done_on", "minutes", "tried", "noticed"}  # nothing ticked
+    assert set(fields) == {
+        "csrf_token",
+        "keep_token",
+        "form_key",
+        "done_on",
+        "minutes",
+        "tried",
+        "noticed",
+    }  # nothing ticked
     assert text_of(block, f"label[for='{BLOCK[1:]}-attested']") == (
         "I did this activity myself, and the minutes are my own."
     )
@@ -224,9 +232,10 @@ def test_the_date_allows_a_day_of_slack_for_time_zones():
 def test_an_entry_sent_after_the_session_ended_is_kept(app, learner):
     client = app.test_client()
     client.submit("/sign-in", {"email": learner.email, "password": PASSWORD})
-    token = client.csrf_token(PAGE)
+    shown = form_fields(one(client.get(PAGE).get_data(as_text=True), BLOCK), "form.practice__form")
     client.delete_cookie("session")
-    response = client.post(LOG, data={**entry(tried="Written before the session ended"), "csrf_token": token})
+    data = {**entry(tried="Written before the session ended"), "csrf_token": shown["csrf_token"]}
+    response = client.post(LOG, data={**data, "keep_token": shown["keep_token"]})
     assert response.status_code == 302 and "/sign-in" in response.location
     assert entries() == []
     client.submit("/sign-in?next=" + PAGE, {"email": learner.email, "password": PASSWORD})

@@ -432,8 +432,8 @@ def test_a_form_kept_over_a_sign_in_keeps_the_draw_and_order(course_app, make_us
     form = form_fields(html, "form.quiz__form")
     client.delete_cookie("session")  # the session expired while the learner was answering
     asked = list(before)
-    data = {"version": form["version"], "number": "1", "csrf_token": token, **right(asked)}
-    response = client.post(SUBMIT, data=data)
+    data = {"version": form["version"], "number": "1", "csrf_token": token, "keep_token": form["keep_token"]}
+    response = client.post(SUBMIT, data={**data, **right(asked)})
     assert response.status_code == 302 and "/sign-in" in response.location
     client.submit("/sign-in?next=" + PAGE, {"email": user.email, "password": PASSWORD})
     html = page(client)

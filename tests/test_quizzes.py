@@ -374,9 +374,10 @@ def test_a_submit_after_the_session_expired_keeps_the_answers(app, learner):
     token = csrf_token(html)
     client.submit("/sign-in", {"email": learner.email, "password": PASSWORD})
     page = client.get(QUIZ_PAGE).get_data(as_text=True)
-    version = hidden(page, "version")
+    version, keep_token = hidden(page, "version"), hidden(page, "keep_token")
     client.delete_cookie("session")  # the session expired while the learner was answering
-    response = client.post(SUBMIT, data={"version": version, "number": "1", "csrf_token": token, **RIGHT})
+    data = {"version": version, "number": "1", "csrf_token": token, "keep_token": keep_token, **RIGHT}
+    response = client.post(SUBMIT, data=data)
     assert response.status_code == 302 and "/sign-in?next=" in response.location
     assert attempts() == []
     response = client.submit("/sign-in?next=" + QUIZ_PAGE, {"email": learner.email, "password": PASSWORD})

@@ -18,6 +18,7 @@ from courseware.extensions import db
 from courseware.models import AnswerConflict, WorksheetAnswer, WorksheetEntry
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
 from tests.helpers import factories
+from tests.helpers.html import csrf_token
 
 PAGE = "/courses/example-course/practice/wrapping-up"
 SAVE = "/courses/example-course/worksheets/my-plan"
@@ -221,6 +222,18 @@ def test_a_stale_save_from_a_second_tab_never_overwrites_newer_text(learner_clie
     assert list(db.session.scalars(select(AnswerConflict))) == []
 
 
+def test_stale_text_sent_again_keeps_one_copy_per_field(learner_client):
+    """A reload of an old page sends its text again: one conflict box, holding the latest copy."""
+    autosave(learner_client, "first-try", "Saved text")
+    autosave(learner_client, "first-try", "Newer saved text", revision=1)
+    for copy in ("Old page, first send", "Old page, sent again after a reload"):
+        assert autosave(learner_client, "first-try", copy, revision=1).status_code == 409
+    (conflict,) = db.session.scalars(select(AnswerConflict))
+    assert conflict.value == "Old page, sent again after a reload"
+    html = learner_client.get(PAGE).get_data(as_text=True)
+    assert html.count("changed in another window") == 1 and "saved answer is in the field above" in html
+
+
 def test_a_stale_form_post_keeps_both_versions(learner_client):
     autosave(learner_client, "first-try", "Saved by autosave")
     response = post_form(learner_client, {**FULL, "f-first-try": "Typed on an old page"})
@@ -258,10 +271,11 @@ def test_autosave_needs_csrf_and_a_session(app, learner_client):
 def test_a_form_posted_after_the_session_ended_keeps_the_text(app, learner):
     client = app.test_client()
     client.submit("/sign-in", {"email": learner.email, "password": PASSWORD})
-    token = client.csrf_token(PAGE)
+    shown = client.get(PAGE).get_data(as_text=True)
+    token, keep_token = csrf_token(shown), re.search(r'name="keep_token" value="([^"]+)"', shown)[1]
     client.delete_cookie("session")
-    response = client.post(SAVE, data={"csrf_token": token, "has-first-try": "1", "rev-first-try": "0",
-                                       "f-first-try": "Written before the session ended"})  # fmt: skip
+    fields = {"has-first-try": "1", "rev-first-try": "0", "f-first-try": "Written before the session ended"}
+    response = client.post(SAVE, data={"csrf_token": token, "keep_token": keep_token, **fields})
     assert response.status_code == 302 and "/sign-in" in response.location
     assert answers() == []
     client.submit("/sign-in?next=" + PAGE, {"email": learner.email, "password": PASSWORD})

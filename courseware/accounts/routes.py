@@ -100,7 +100,9 @@ def sign_out():
     services.sign_out_everywhere(current_user._get_current_object())
     logout_user()
     flash("You are signed out on every device.", "success")
-    return redirect(url_for("accounts.sign_in"))
+    response = redirect(url_for("accounts.sign_in"))
+    response.headers["Clear-Site-Data"] = '"storage"'  # unsaved text this browser kept (docs/security.md)
+    return response
 
 
 def _reset_limit() -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseware.extensions import Model
@@ -10,16 +10,18 @@ from courseware.models.base import UTCDateTime, utcnow
 
 
 class KeptSubmission(Model):
-    """A form that arrived after its session expired, kept until its author signs in again.
+    """A form that arrived after its author's session expired, kept until they sign in again.
 
-    Only a random key to it travels in the (signed) session cookie; nothing is recorded in
-    the learner's name until they are signed in and submit it again.
+    It belongs to the person named by the signed keep token the form carried (courseware/kept.py),
+    one per form and person, and is handed back only to them, once they are signed in. Nothing is
+    recorded in their name until they submit it again.
     """
 
     __tablename__ = "kept_submissions"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "target"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(32), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     target: Mapped[str] = mapped_column(String(300))
     payload: Mapped[dict] = mapped_column(JSON)

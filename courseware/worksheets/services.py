@@ -103,8 +103,15 @@ def save_field(
             db.session.refresh(answer)
             return Saved.of(answer)
         db.session.refresh(answer)
-    conflict = AnswerConflict(answer_id=answer.id, value=value, based_on=based_on or 0)
-    db.session.add(conflict)
+    # One copy per answer: text sent again from the same old page (a reload, a retry) replaces it.
+    conflict = db.session.scalar(
+        select(AnswerConflict).where(AnswerConflict.answer_id == answer.id).order_by(AnswerConflict.id.desc())
+    )
+    if conflict is None:
+        conflict = AnswerConflict(answer_id=answer.id, value=value, based_on=based_on or 0)
+        db.session.add(conflict)
+    else:
+        conflict.value, conflict.based_on = value, based_on or 0
     db.session.flush()
     return Saved.of(answer, conflict)
 

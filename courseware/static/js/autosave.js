@@ -8,10 +8,27 @@
   var csrf = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
   var unsaved = 0;
   var DELAY = 800;
+  // Kept text belongs to the signed-in person: it is stored under their opaque id, and text kept
+  // under anyone else's (a shared computer, a sign-out in another tab) is removed unseen.
+  var ownerMeta = document.querySelector('meta[name="storage-owner"]');
+  var owner = ownerMeta ? ownerMeta.getAttribute("content") : "";
+  var PREFIX = "courseware:";
 
   function store() {
+    if (!owner) return null;
     try { return window.localStorage; } catch (e) { return null; }
   }
+
+  (function forgetOthers() {
+    var s;
+    try { s = window.localStorage; } catch (e) { return; }
+    if (!s) return;
+    var mine = PREFIX + owner + ":";
+    for (var i = s.length - 1; i >= 0; i--) {
+      var name = s.key(i);
+      if (name && name.indexOf(PREFIX) === 0 && (!owner || name.indexOf(mine) !== 0)) s.removeItem(name);
+    }
+  })();
 
   function valueOf(field) {
     var type = field.getAttribute("data-type");
@@ -50,7 +67,7 @@
 
   Array.prototype.forEach.call(forms, function (form) {
     var url = form.getAttribute("data-autosave");
-    var key = "courseware:" + form.getAttribute("data-worksheet") + ":";
+    var key = PREFIX + owner + ":" + form.getAttribute("data-worksheet") + ":";
     var status = form.querySelector("[data-autosave-status]");
 
     function say(text) { status.textContent = text; }
@@ -106,7 +123,9 @@
               say("Saved at " + at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) +
                   (body.completed ? ". You have completed the course: your certificate is ready on the course page." : ""));
             } else if (response.status === 409) {
-              stopped = true; markDirty(false);
+              // The server keeps this text as a copy beside the saved answer: the choice is made
+              // there, so this browser's copy is not sent again.
+              stopped = true; markDirty(false); forget();
               say("This answer was changed in another window. Both versions are kept: reload the page to choose one.");
             } else if (response.status === 401 || response.status === 400) {
               stopped = true;
@@ -137,7 +156,9 @@
       // Text typed before a failed save or an expired session comes back and is saved now.
       var s = store();
       var pending = s && s.getItem(storageKey);
-      if (pending) {
+      if (pending && field.querySelector(".conflict")) {
+        forget(); // both versions are on the page already; the learner chooses between them
+      } else if (pending) {
         try {
           var kept = JSON.parse(pending);
           if (JSON.stringify(kept.value) !== JSON.stringify(valueOf(field))) {
