@@ -12,11 +12,13 @@
 """
 
 from courseware.jobs.core import (
+    GiveUp,
     Handler,
     RetryResult,
     WorkReport,
     backoff,
     counts,
+    current_job_id,
     enqueue,
     enqueue_many,
     find,
@@ -33,6 +35,7 @@ from courseware.models.job import Job, JobStatus
 
 __all__ = [
     "EMAIL_SEND",
+    "GiveUp",
     "Handler",
     "Job",
     "JobStatus",
@@ -40,6 +43,7 @@ __all__ = [
     "WorkReport",
     "backoff",
     "counts",
+    "current_job_id",
     "email_payload",
     "enqueue",
     "enqueue_email",

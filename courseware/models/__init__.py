@@ -11,7 +11,7 @@ from courseware.models.evaluation import (
     EvaluationResponseCohort,
     EvaluationResponseOrganisation,
 )
-from courseware.models.job import Job, JobStatus
+from courseware.models.job import DeliveryState, EmailDelivery, Job, JobStatus
 from courseware.models.kept import KeptSubmission
 from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
@@ -27,6 +27,8 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "CreditProvider",
+    "DeliveryState",
+    "EmailDelivery",
     "Enrolment",
     "EvaluationComment",
     "EvaluationRating",
