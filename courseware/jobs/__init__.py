@@ -21,16 +21,24 @@ from courseware.jobs.core import (
     current_job_id,
     enqueue,
     enqueue_many,
+    enqueue_unless_held,
     find,
     handler,
     jobs_in,
+    keys_since,
     new_worker_id,
     purge_done,
     registered,
     retry,
     work,
 )
-from courseware.jobs.emails import EMAIL_SEND, email_payload, enqueue_email, enqueue_emails
+from courseware.jobs.emails import (
+    EMAIL_SEND,
+    email_payload,
+    enqueue_email,
+    enqueue_email_unless_held,
+    enqueue_emails,
+)
 from courseware.models.job import Job, JobStatus
 
 __all__ = [
@@ -47,11 +55,14 @@ __all__ = [
     "email_payload",
     "enqueue",
     "enqueue_email",
+    "enqueue_email_unless_held",
     "enqueue_emails",
     "enqueue_many",
+    "enqueue_unless_held",
     "find",
     "handler",
     "jobs_in",
+    "keys_since",
     "new_worker_id",
     "purge_done",
     "registered",

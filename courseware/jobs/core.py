@@ -232,6 +232,33 @@ def _row(
     }
 
 
+def enqueue_unless_held(kind: str, payload: dict[str, Any], *, key: str, run_at: datetime | None = None) -> int | None:
+    """Add a job with ``key`` unless a queued or running job holds the key: the new job's id, or None.
+    The caller commits. Of transactions adding the same key at once, one adds it (PostgreSQL makes the
+    others wait for it, then add nothing)."""
+    if not isinstance(key, str) or not 1 <= len(key) <= KEY_LENGTH:
+        raise ValueError(f"key must be 1 to {KEY_LENGTH} characters")
+    row = {**_row(kind, payload, run_at, None, utcnow()), "dedupe_key": key}
+    dialect = db.session.get_bind().dialect.name
+    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        upsert(Job)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=[Job.dedupe_key], index_where=ACTIVE_CONDITION)
+        .returning(Job.id)
+    )
+    return db.session.execute(statement).scalar_one_or_none()
+
+
+def keys_since(prefix: str, since: datetime) -> set[str]:
+    """The keys starting with ``prefix`` of the jobs queued since ``since`` that are not dead."""
+    _require_aware(since)
+    query = select(Job.dedupe_key).where(
+        Job.dedupe_key.startswith(prefix, autoescape=True), Job.created_at >= since, Job.status != DEAD
+    )
+    return {key for key in db.session.scalars(query) if key is not None}
+
+
 def _enqueue_once(row: dict[str, Any]) -> Job:
     """Insert unless a queued or running job has the key; either way return the job that has it."""
     dialect = db.session.get_bind().dialect.name

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from courseware.extensions import db
-from courseware.jobs.core import GiveUp, current_job_id, enqueue, enqueue_many, handler
+from courseware.jobs.core import GiveUp, current_job_id, enqueue, enqueue_many, enqueue_unless_held, handler
 from courseware.mail import send_mail
 from courseware.models.base import utcnow
 from courseware.models.job import DeliveryState, EmailDelivery, Job
@@ -91,6 +91,12 @@ def enqueue_email(
 ) -> Job:
     """Queue one email; the caller commits, with the change that calls for the mail."""
     return enqueue(EMAIL_SEND, email_payload(to, subject, body, kind), run_at=run_at, key=key)
+
+
+def enqueue_email_unless_held(to: str, subject: str, body: str, kind: str, *, key: str) -> bool:
+    """Queue one email unless a queued or running email job holds ``key``: whether it was queued.
+    The caller commits."""
+    return enqueue_unless_held(EMAIL_SEND, email_payload(to, subject, body, kind), key=key) is not None
 
 
 def enqueue_emails(messages: Iterable[tuple[str, str, str, str]]) -> int:
