@@ -15,7 +15,7 @@ from courseware.models.job import DeliveryState, EmailDelivery, Job, JobStatus
 from courseware.models.kept import KeptSubmission
 from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
-from courseware.models.quiz import QuizAttempt, QuizVersion
+from courseware.models.quiz import QuizAttempt, QuizShown, QuizVersion
 from courseware.models.user import PasswordReset, Role, User
 from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, WorksheetEntry
 
@@ -46,6 +46,7 @@ __all__ = [
     "PracticeEntry",
     "ProviderAsset",
     "QuizAttempt",
+    "QuizShown",
     "QuizVersion",
     "Role",
     "RosterUpload",
