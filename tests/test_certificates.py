@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from courseware import jobs, progress
 from courseware.courses import catalog
 from courseware.extensions import db
-from courseware.models import Certificate, Enrolment
+from courseware.models import Certificate, Enrolment, Job, User
 from courseware.models.base import utcnow
 from tests.conftest import EXAMPLE_COURSES
 from tests.helpers import factories
@@ -381,6 +381,63 @@ def test_a_corrected_name_gives_a_replacement(learner_client, learner):
     assert verify(learner_client, new.code)[1].json["status"] == "valid"
     text = pdf_text(learner_client.get(f"/certificates/{new.code}.pdf").data)
     assert "Replacement" in text and old.display_code in text and "Jordan A. Rivera" in text
+
+
+@pytest.mark.postgres_only
+def test_concurrent_name_changes_leave_one_current_certificate(app, learner_client, learner):
+    """Eight name changes arrive at once and their replacements are issued by workers running at once:
+    no request fails, one certificate per course and cycle stays current, the transcript counts it once."""
+    factories.completed(learner)
+    html = learner_client.get("/account").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    cookie = learner_client.get_cookie("session").value
+    barrier = threading.Barrier(8)
+    statuses: list[int] = []
+
+    def rename(n: int) -> None:
+        with app.app_context():
+            client = app.test_client()
+            client.set_cookie("session", cookie)
+            form = {"form": "profile", "profile-name": f"Jordan Rivera {n}", "profile-email": learner.email}
+            barrier.wait()
+            statuses.append(client.post("/account", data={**form, "csrf_token": token}).status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=rename, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses) == [302] * 8
+    workers = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with app.app_context():
+                workers.wait()
+                while jobs.work(limit=1).processed:
+                    pass
+                db.session.remove()
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failures, failures
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Job.id)).where(Job.status != "done")) == 0
+    current = db.session.scalars(select(Certificate).where(Certificate.replaced_by_id.is_(None))).all()
+    (certificate,) = current
+    assert certificate.learner_name == db.session.get(User, learner.id).name
+    chain = {c.replaces_id for c in certificates() if c.replaces_id}
+    assert len(chain) == len(certificates()) - 1  # each replacement replaces a different certificate
+    transcript = learner_client.get("/transcript").get_data(as_text=True)
+    summary = f">{certificate.hours:g}</span> hour{'s' if certificate.hours != 1 else ''} earned in 1 completed course<"
+    assert summary in transcript
 
 
 def test_an_admin_revokes_a_certificate_with_a_reason(app, learner_client, learner, make_user, sign_in):

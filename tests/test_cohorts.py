@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
+import threading
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from courseware.models import (
     Cohort,
     CohortMember,
     Enrolment,
+    Job,
     Organisation,
     PageProgress,
     PracticeEntry,
@@ -947,7 +950,10 @@ def test_reminders_go_to_active_members_not_done_exactly_once(make_app, smtp_ser
         leader = signed_in(app, sign_in, world.leader)
         url = dashboard_url(world.cohort.id, assignment.id)
         assert "Remind those not done (3)" in text_of(leader.get(url))
-        response = leader.submit(url + "/remind", page=url)
+        confirm = text_of(leader.get(url + "/remind"))
+        assert "Send 3 reminder emails?" in confirm
+        assert queued_emails("reminder") == []  # the confirmation page sends nothing
+        response = leader.submit(url + "/remind", {"confirm": "yes"}, page=url + "/remind")
         assert response.status_code == 302 and response.location == url
         assert "3 reminders are on the way to everyone not done." in text_of(leader.get(url))
         assert smtp_server.refused == 0 and smtp_server.received == []  # queued, not sent
@@ -987,10 +993,97 @@ def test_no_reminder_is_needed_when_everyone_is_done(app, world, leader_client, 
     factories.completed(cal)
     services.assign(world.cohort, COURSE, utcnow().date() + timedelta(days=7), None)
     url = dashboard_url(world.cohort.id, the_assignment(world.cohort).id)
-    response = leader_client.submit(url + "/remind", page=url)
+    assert "No reminder to send" in text_of(leader_client.get(url + "/remind"))
+    response = leader_client.submit(url + "/remind", {"confirm": "yes"}, page=url + "/remind")
     assert response.status_code == 302
-    assert "Everyone has completed the course: no reminder was needed." in text_of(leader_client.get(url))
+    assert "No reminder was sent" in text_of(leader_client.get(url))
     assert queued_emails("reminder") == []
+
+
+def _remind_setup(world, make_user, count: int = 3) -> str:
+    for n in range(count):
+        add_member(world.cohort, make_user(name=f"Member {n}", email=f"member{n}@district.org"), "Teacher")
+    services.assign(world.cohort, COURSE, utcnow().date() + timedelta(days=7), None)
+    return dashboard_url(world.cohort.id, the_assignment(world.cohort).id)
+
+
+def test_a_reminder_is_sent_only_once_the_leader_confirms_it(app, world, leader_client, make_user):
+    url = _remind_setup(world, make_user)
+    response = leader_client.submit(url + "/remind", page=url)  # an old form, or a replayed post
+    assert response.status_code == 302 and response.location == url + "/remind"
+    assert queued_emails("reminder") == []
+    assert "Send 3 reminder emails?" in text_of(leader_client.get(response.location))
+
+
+def test_pressing_remind_twenty_times_sends_one_reminder_per_member_per_day(app, world, leader_client, make_user):
+    url = _remind_setup(world, make_user)
+    for _ in range(20):
+        leader_client.submit(url + "/remind", {"confirm": "yes"}, page=url + "/remind")
+    assert len(queued_emails("reminder")) == 3
+    assert jobs.work() == jobs.WorkReport(done=3)
+    confirm = text_of(leader_client.get(url + "/remind"))
+    assert "No reminder to send" in confirm and "3 members had a reminder in the last 24 hours" in confirm
+    leader_client.submit(url + "/remind", {"confirm": "yes"}, page=url + "/remind")
+    assert len(queued_emails("reminder")) == 3
+    # A day later, those still not done may be reminded again.
+    db.session.execute(update(Job).values(created_at=utcnow() - timedelta(hours=25)))
+    db.session.commit()
+    assert "Send 3 reminder emails?" in text_of(leader_client.get(url + "/remind"))
+    leader_client.submit(url + "/remind", {"confirm": "yes"}, page=url + "/remind")
+    assert len(queued_emails("reminder")) == 6
+
+
+@pytest.mark.postgres_only
+def test_twenty_simultaneous_reminders_queue_one_per_member(app, world, leader_client, make_user):
+    url = _remind_setup(world, make_user, count=5)
+    token = leader_client.csrf_token(url + "/remind")
+    cookie = leader_client.get_cookie("session").value
+    barrier = threading.Barrier(20)
+    statuses: list[int] = []
+
+    def press() -> None:
+        with app.app_context():
+            client = app.test_client()
+            client.set_cookie("session", cookie)
+            barrier.wait()
+            statuses.append(client.post(url + "/remind", data={"confirm": "yes", "csrf_token": token}).status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=press) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [302] * 20
+    assert Counter(m.to_address for m in queued_emails("reminder")) == Counter(
+        {f"member{n}@district.org": 1 for n in range(5)}
+    )
+
+
+def test_a_member_who_never_chose_a_password_is_reminded_with_a_link_to_choose_one(
+    app, world, leader_client, make_user
+):
+    url = _remind_setup(world, make_user, count=1)
+    invited = make_user(name="Ivy Invited", email="ivy@district.org")
+    invited.password_hash = services.UNCHOSEN_HASH  # as a roster upload creates it
+    db.session.commit()
+    add_member(world.cohort, invited, "Teacher")
+    confirm = text_of(leader_client.get(url + "/remind"))
+    assert "Send 2 reminder emails?" in confirm and "1 of them never chose a password" in confirm
+    leader_client.submit(url + "/remind", {"confirm": "yes"}, page=url + "/remind")
+    by_address = {m.to_address: m for m in queued_emails("reminder")}
+    assert "Pick up where you left off" in by_address["member0@district.org"].body
+    body = by_address["ivy@district.org"].body
+    assert "Pick up where you left off" not in body and "You have not chosen a password yet" in body
+    link = re.search(r"http://localhost(/reset-password/[\w-]+)", body)
+    assert link is not None
+    visitor = app.test_client()
+    page = visitor.get(link.group(1))
+    assert page.status_code == 200
+    response = visitor.submit(
+        link.group(1), {"password": "a-new-password-for-ivy-7", "confirm": "a-new-password-for-ivy-7"}
+    )
+    assert response.status_code == 302
 
 
 # --- the number of SQL queries does not grow with the cohort ------------------------------------

@@ -27,7 +27,7 @@ from courseware import jobs
 from courseware.extensions import db
 from courseware.jobs.core import LEASE_EXPIRED, backoff
 from courseware.jobs.worker import in_process_worker
-from courseware.models import Job, User
+from courseware.models import EmailDelivery, Job, User
 from courseware.models.base import utcnow
 from tests import job_handlers
 from tests.conftest import CSRF_META
@@ -575,6 +575,87 @@ def test_a_temporary_smtp_failure_is_retried_and_every_message_arrives_once(smtp
     assert [(_job(i).status, _job(i).attempts, _job(i).finished_at) for i in ids] == [("done", 2, later)] * 5
     assert jobs.work(now=later + timedelta(hours=1)) == WorkReport()
     assert len(handler.received) == 5
+
+
+class Killed(BaseException):
+    """The worker's process dies here: nothing after this point runs and nothing is handed back."""
+
+
+def _die_without_handing_back(monkeypatch) -> None:
+    """A killed worker hands nothing back: its job stays running until its lease ends."""
+    monkeypatch.setattr(jobs.core, "_release", lambda *args: None)
+
+
+def test_a_worker_killed_between_the_server_accepting_a_message_and_marking_it_done_never_resends_it(
+    smtp_app, smtp_server, monkeypatch
+):
+    handler, _ = smtp_server
+    handler.accepting = True
+    ids = _queue_emails(5)
+    _die_without_handing_back(monkeypatch)
+
+    def kill_at_the_third_done_mark(conn, cursor, statement, parameters, context, executemany):
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        if statement.startswith("UPDATE jobs SET status") and "done" in values and len(handler.received) == 3:
+            raise Killed
+
+    event.listen(db.engine, "before_cursor_execute", kill_at_the_third_done_mark)
+    now = utcnow()
+    try:
+        with pytest.raises(Killed):
+            jobs.work(now=now)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", kill_at_the_third_done_mark)
+    assert [_job(i).status for i in ids] == ["done", "done", "running", "queued", "queued"]
+    # Another worker takes the job once its lease has ended: the server has the message, so it is not sent again.
+    assert jobs.work(now=now + timedelta(minutes=10)) == WorkReport(done=3)
+    assert handler.recipients() == Counter({f"teacher{n}@example.org": 1 for n in range(5)})
+    assert [_job(i).status for i in ids] == ["done"] * 5
+    assert db.session.get_one(EmailDelivery, ids[2]).state == "sent"
+
+
+def test_a_worker_killed_while_the_server_takes_a_message_leaves_it_dead_for_an_admin_not_resent(
+    smtp_app, smtp_server, monkeypatch
+):
+    handler, _ = smtp_server
+    handler.accepting = True
+    ids = _queue_emails(5)
+    _die_without_handing_back(monkeypatch)
+    send = jobs.emails.send_mail
+
+    def killed_as_the_server_accepts(to, subject, body):
+        message = send(to, subject, body)
+        if len(handler.received) == 3:
+            raise Killed  # before the worker heard the server's answer, as far as anyone can tell
+        return message
+
+    monkeypatch.setattr(jobs.emails, "send_mail", killed_as_the_server_accepts)
+    now = utcnow()
+    with pytest.raises(Killed):
+        jobs.work(now=now)
+    monkeypatch.setattr(jobs.emails, "send_mail", send)
+    assert jobs.work(now=now + timedelta(minutes=10)) == WorkReport(done=2, dead=1)
+    assert handler.recipients() == Counter({f"teacher{n}@example.org": 1 for n in range(5)})
+    uncertain = _job(ids[2])
+    assert uncertain.status == "dead" and uncertain.attempts == 2 and "not sent again" in uncertain.last_error
+    assert db.session.get_one(EmailDelivery, ids[2]).state == "uncertain"
+    # An admin who has checked the mail server's log retries it: that is a deliberate second message.
+    assert jobs.retry([ids[2]], now=now + timedelta(minutes=20)).requeued == 1
+    assert jobs.work(now=now + timedelta(minutes=20)) == WorkReport(done=1)
+    assert handler.recipients()["teacher2@example.org"] == 2
+    db.session.expire_all()
+    assert db.session.get_one(EmailDelivery, ids[2]).state == "sent"
+
+
+def test_a_message_the_server_refused_leaves_no_mark_and_is_retried(smtp_app, smtp_server):
+    handler, _ = smtp_server
+    (job_id,) = _queue_emails(1)
+    now = utcnow()
+    assert jobs.work(now=now) == WorkReport(failed=1)
+    assert db.session.get(EmailDelivery, job_id) is None
+    handler.accepting = True
+    assert jobs.work(now=now + timedelta(minutes=2)) == WorkReport(done=1)
+    assert handler.recipients() == Counter({"teacher0@example.org": 1})
 
 
 def test_email_is_tried_twelve_times_over_about_twenty_hours_then_dead(unreachable_app):

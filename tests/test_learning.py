@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
 from courseware import progress
 from courseware.courses import catalog
 from courseware.extensions import db
 from courseware.models import Enrolment, PageProgress, PageVisit
+from courseware.models.base import utcnow
 from tests.helpers import factories
 from tests.helpers.html import attribute
 
@@ -136,10 +139,12 @@ def test_seat_time_ignores_idle_gaps_and_is_capped_per_visit(app, learner_client
         total += beat(learner, token, now)
     assert total == app.config["SEAT_TIME_CAP_SECONDS"] == 1200
     assert db.session.scalar(select(PageProgress.seconds)) == 1200
-    # A new visit of the same page may earn time again.
+    # A new visit of the same page may earn time again (opened at the test's clock, not the real one).
     token2 = _visit_token(learner_client)
     visit2 = db.session.scalar(select(PageVisit).where(PageVisit.token == token2))
-    assert beat(learner, token2, visit2.last_beat_at + timedelta(seconds=30)) == 30
+    visit2.last_beat_at = now
+    db.session.commit()
+    assert beat(learner, token2, now + timedelta(seconds=30)) == 30
     assert db.session.scalar(select(PageProgress.seconds)) == 1230
 
 
@@ -237,6 +242,46 @@ def test_tabs_of_one_course_share_one_clock(learner_client, learner):
     start = enrolment.last_activity_at
     credited = [beat(learner, token, start + timedelta(seconds=30)) for token in tokens]
     assert sum(credited) == 30
+
+
+@pytest.mark.postgres_only
+def test_concurrent_heartbeats_never_earn_more_than_the_time_that_passed(app, learner_client):
+    """Twelve tabs of one learner send their heartbeats at the same moment: together they earn no more
+    than the wall-clock time since the tabs were opened, not twelve times it."""
+    pages = [FIRST, SECOND, LAST]
+    tokens = [_visit_token(learner_client, pages[i % 3]) for i in range(12)]
+    # The tabs were opened five seconds ago (the clock is moved rather than waited for).
+    opened = utcnow() - timedelta(seconds=5)
+    db.session.execute(update(PageVisit).values(started_at=opened, last_beat_at=opened))
+    db.session.execute(update(Enrolment).values(last_activity_at=opened))
+    db.session.commit()
+    headers = {"X-CSRFToken": learner_client.csrf_token("/"), "Accept": "application/json"}
+    cookie = learner_client.get_cookie("session").value
+    barrier = threading.Barrier(12)
+    responses: list[tuple[int, int]] = []
+
+    def heartbeat(token: str) -> None:
+        with app.app_context():
+            client = app.test_client()
+            client.set_cookie("session", cookie)
+            barrier.wait()
+            response = client.post("/learning/heartbeat", json={"visit": token}, headers=headers)
+            responses.append((response.status_code, response.json["credited"]))
+            db.session.remove()
+
+    threads = [threading.Thread(target=heartbeat, args=(token,)) for token in tokens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = (utcnow() - opened).total_seconds()
+    assert [status for status, _ in responses] == [200] * 12
+    db.session.expire_all()
+    credited = sum(seconds for _, seconds in responses)
+    enrolment = db.session.scalar(select(Enrolment))
+    assert 5 <= credited <= elapsed
+    assert enrolment.seconds == credited == sum(db.session.scalars(select(PageProgress.seconds)))
+    assert sum(db.session.scalars(select(PageVisit.seconds))) == credited
 
 
 def test_a_heartbeat_that_is_not_an_object_is_a_clear_400(learner_client):

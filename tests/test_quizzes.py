@@ -368,6 +368,40 @@ def test_an_attempt_is_graded_against_the_version_the_learner_saw(editable, make
     assert "Correct" in result and "100%" in result
 
 
+def test_a_form_naming_a_version_not_shown_for_the_attempt_is_refused(editable, make_user, sign_in):
+    """A learner cannot choose which stored version grades them: only the version last shown to them for
+    the attempt counts, and after the author fixes the key, the fixed version grades every new attempt."""
+    app, folder = editable
+    module = folder / "02-practice.md"
+    early = app.test_client()
+    sign_in(early, make_user())
+    old = hidden(early.get(QUIZ_PAGE).get_data(as_text=True), "version")
+    # The author fixes the answer key: green is the right answer now.
+    module.write_text(module.read_text().replace("- [ ] Green", "- [x] Green").replace("- [x] Blue", "- [ ] Blue"))
+
+    # A learner who only ever saw the fixed version sends a form naming the old one (stored, as others saw it).
+    late = app.test_client()
+    sign_in(late, make_user())
+    html = late.get(QUIZ_PAGE).get_data(as_text=True)
+    assert hidden(html, "version") != old
+    forged = late.post(SUBMIT, data={"version": old, "number": "1", "csrf_token": csrf_token(html), **RIGHT})
+    page = forged.get_data(as_text=True)
+    assert forged.status_code == 422 and "Nothing was recorded" in page
+    assert form_fields(page, "form.quiz__form")["q-sky"] == "blue"  # the answers are kept
+    assert attempts() == []
+
+    # The learner who saw the old version, then opened the quiz again, was shown the fixed one for attempt 1.
+    html = early.get(QUIZ_PAGE).get_data(as_text=True)
+    fixed = hidden(html, "version")
+    refused = early.post(SUBMIT, data={"version": old, "number": "1", "csrf_token": csrf_token(html), **RIGHT})
+    assert refused.status_code == 422 and "Nothing was recorded" in refused.get_data(as_text=True)
+    assert attempts() == []
+    graded = early.post(SUBMIT, data={"version": fixed, "number": "1", "csrf_token": csrf_token(html), **RIGHT})
+    assert graded.status_code == 302
+    (attempt,) = attempts()
+    assert attempt.quiz_version.version == fixed and attempt.score < 100  # blue is wrong in the fixed key
+
+
 def test_a_submit_after_the_session_expired_keeps_the_answers(app, learner):
     client = app.test_client()
     html = client.get("/sign-in").get_data(as_text=True)
@@ -432,18 +466,25 @@ def test_question_details_keep_their_paragraphs_and_choice_ids_are_checked(tmp_p
 
 
 def test_an_older_version_cannot_bring_back_older_rules(editable, make_user, sign_in):
-    """A version string kept from an easier edition is graded with today's pass mark and attempt limit."""
+    """A version shown before the rules changed is graded with today's pass mark and attempt limit, and
+    only for the attempt it was shown for."""
     app, folder = editable
     module = folder / "02-practice.md"
     client = app.test_client()
     sign_in(client, make_user())
     module.write_text(module.read_text().replace("    attempts: 3\n", "    attempts: 3\n    pass_mark: 0\n"))
-    old = hidden(client.get(QUIZ_PAGE).get_data(as_text=True), "version")
+    html = client.get(QUIZ_PAGE).get_data(as_text=True)
+    old, token = hidden(html, "version"), csrf_token(html)
     module.write_text(module.read_text().replace("    pass_mark: 0\n", ""))
-    token = client.csrf_token(QUIZ_PAGE)
     wrong = {"q-sky": "green", "q-fruits": ["carrot"], "q-boiling": "false", "q-calm-state": "no idea"}
-    for number in (1, 2, 3):
-        client.post(SUBMIT, data={"version": old, "number": str(number), "csrf_token": token, **wrong})
+    client.post(SUBMIT, data={"version": old, "number": "1", "csrf_token": token, **wrong})
+    assert [(a.score, a.passed) for a in attempts()] == [(0, False)]
+    refused = client.post(SUBMIT, data={"version": old, "number": "2", "csrf_token": token, **wrong})
+    assert refused.status_code == 422 and "Nothing was recorded" in refused.get_data(as_text=True)
+    current = hidden(refused.get_data(as_text=True), "version")
+    for number in (2, 3):
+        client.post(SUBMIT, data={"version": current, "number": str(number), "csrf_token": token, **wrong})
+        client.get(QUIZ_PAGE)  # the page shows the quiz for the next attempt
     assert [(a.score, a.passed) for a in attempts()] == [(0, False)] * 3
-    client.post(SUBMIT, data={"version": old, "number": "4", "csrf_token": token, **wrong})
+    client.post(SUBMIT, data={"version": current, "number": "4", "csrf_token": token, **wrong})
     assert len(attempts()) == 3  # today's limit of three attempts holds

@@ -128,9 +128,21 @@ def showing_another_name(user: User, name: str) -> int:
 
 def replace_for_new_name(user: User) -> list[Certificate]:
     """Issue a replacement, marked as such, for each current certificate that shows an old name, and
-    queue the rendering of its PDF. Part of the "certificates.reissue" job, which commits."""
+    queue the rendering of its PDF. Part of the "certificates.reissue" job, which commits.
+
+    Replacements of one learner are issued one transaction at a time: the learner's row is locked
+    (SELECT ... FOR UPDATE) and read again with their certificates, so two jobs running at once, after
+    two name changes, never both replace the same certificate; the second finds the first's replacement.
+    """
+    db.session.refresh(user, with_for_update=True)
     replacements = []
-    for old in certificates_of(user):
+    mine = (
+        select(Certificate)
+        .where(Certificate.user_id == user.id)
+        .order_by(Certificate.completed_at.desc())
+        .execution_options(populate_existing=True)
+    )
+    for old in db.session.scalars(mine).all():
         if old.replaced_by_id or old.revoked_at or old.learner_name == user.name:
             continue
         generation = db.session.scalar(

@@ -316,15 +316,30 @@ def export(cohort_id: int, assignment_id: int):
     )
 
 
+@bp.get("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/remind")
+@leader_required
+def confirm_reminder(cohort_id: int, assignment_id: int):
+    """How many reminders would go out, for the leader to confirm (reads only)."""
+    cohort, assignment, course, board = _board(cohort_id, assignment_id)
+    plan = services.reminder_plan(assignment, board.rows)
+    return render_template(
+        "cohorts/remind_confirm.html", cohort=cohort, assignment=assignment, course=course, plan=plan,
+        hours=int(services.REMINDER_INTERVAL.total_seconds() // 3600),
+    )  # fmt: skip
+
+
 @bp.post("/cohorts/<int:cohort_id>/assignments/<int:assignment_id>/remind")
 @leader_required
 def remind(cohort_id: int, assignment_id: int):
     cohort, assignment, course, board = _board(cohort_id, assignment_id)
+    if request.form.get("confirm") != "yes":  # not confirmed: show what it would send first
+        return redirect(url_for("cohorts.confirm_reminder", cohort_id=cohort.id, assignment_id=assignment.id))
     sent = services.remind(assignment, course.title, board.rows, current_user)
     flash(
         f"{sent} reminder{'s are' if sent != 1 else ' is'} on the way to everyone not done."
         if sent
-        else "Everyone has completed the course: no reminder was needed.",
+        else "No reminder was sent: everyone not done has had one in the last 24 hours, or everyone has completed "
+        "the course.",
         "success",
     )
     return redirect(url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=assignment.id))

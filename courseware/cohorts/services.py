@@ -14,7 +14,7 @@ from courseware.cohorts.roster import ParsedRoster, RosterRow, parse
 from courseware.credit.services import queue_issue_waiting
 from courseware.database import affected
 from courseware.extensions import db
-from courseware.jobs import enqueue_emails
+from courseware.jobs import enqueue_email_unless_held, enqueue_emails, keys_since
 from courseware.models import (
     Assignment,
     Cohort,
@@ -31,6 +31,8 @@ from courseware.models.user import new_session_token
 from courseware.urls import external_url
 
 INVITATION_DAYS = 14
+UNCHOSEN_HASH = "!"  # the password hash of an account whose owner has not chosen a password yet
+REMINDER_INTERVAL = timedelta(hours=24)  # a member gets at most one reminder per assignment in this time
 
 
 def create_organisation(name: str, parent: Organisation | None = None) -> Organisation:
@@ -262,7 +264,7 @@ def _create_accounts(rows: list[RosterRow], now) -> dict[str, int]:
     if not rows:
         return {}
     db.session.execute(insert(User), [
-        {"email": row.email, "name": row.name, "password_hash": "!", "role": Role.LEARNER.value,
+        {"email": row.email, "name": row.name, "password_hash": UNCHOSEN_HASH, "role": Role.LEARNER.value,
          "session_token": new_session_token(), "is_active_account": True, "created_at": now}
         for row in rows
     ])  # fmt: skip
@@ -319,24 +321,84 @@ def assign(cohort: Cohort, course_slug: str, due_on: date, renewal_months: int |
     return assignment
 
 
-def remind(assignment: Assignment, course_title: str, rows, leader: User) -> int:
-    """Queue one reminder email to each active member not done; the job worker sends them."""
+@dataclass(frozen=True)
+class ReminderPlan:
+    """Who a reminder sent now would go to: the active members not done, less those reminded about
+    the assignment in the last REMINDER_INTERVAL."""
+
+    rows: list = field(default_factory=list)  # dashboard rows, by user id
+    reminded_recently: int = 0
+    without_password: frozenset[int] = frozenset()  # user ids of those who never chose a password
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+
+def reminder_key(assignment_id: int, user_id: int) -> str:
+    return f"reminder:{assignment_id}:{user_id}"
+
+
+def reminder_plan(assignment: Assignment, rows, now=None) -> ReminderPlan:
+    """What a reminder would do now (reads only: the leader confirms it before ``remind``)."""
+    now = now or utcnow()
+    not_done = sorted(
+        (row for row in rows if row.active and row.status not in ("completed", "revoked")), key=lambda r: r.user_id
+    )
+    recent = keys_since(f"reminder:{assignment.id}:", now - REMINDER_INTERVAL)
+    due = [row for row in not_done if reminder_key(assignment.id, row.user_id) not in recent]
+    ids = [row.user_id for row in due]
+    unset: set[int] = set()
+    for chunk in range(0, len(ids), 900):
+        unset.update(
+            db.session.scalars(
+                select(User.id).where(User.id.in_(ids[chunk : chunk + 900]), User.password_hash == UNCHOSEN_HASH)
+            )
+        )
+    return ReminderPlan(due, len(not_done) - len(due), frozenset(unset))
+
+
+def remind(assignment: Assignment, course_title: str, rows, leader: User, now=None) -> int:
+    """Queue one reminder email to each active member not done who has not had one about the assignment
+    in the last REMINDER_INTERVAL; the job worker sends them. Commits; returns how many were queued.
+
+    Each reminder's job has the key ``reminder:<assignment>:<user>``, so presses at the same moment
+    queue it once. A member who never chose a password gets a link to choose one (valid
+    INVITATION_DAYS), not a link to a course they cannot sign in to.
+    """
+    now = now or utcnow()
+    plan = reminder_plan(assignment, rows, now)
     link = external_url("learning.course_home", slug=assignment.course_slug)
     due = assignment.due_on.strftime("%-d %B %Y")
-    messages = [
-        (
-            row.email,
-            one_line(f"Reminder: “{course_title}” is due {due}"),
+    subject = one_line(f"Reminder: “{course_title}” is due {due}")
+    resets = []
+    queued = 0
+    for row in plan.rows:
+        token = secrets.token_urlsafe(32) if row.user_id in plan.without_password else None
+        if token:
+            action = (
+                "You have not chosen a password yet. To choose one and sign in, open:\n\n"
+                f"{external_url('accounts.reset_password', token=token)}\n\n"
+                f"The link works once and expires in {INVITATION_DAYS} days. Your email address is your sign-in name.\n"
+            )
+        else:
+            action = f"Pick up where you left off:\n\n{link}\n"
+        body = (
             f"Hello {row.name},\n\n{leader.name} is reminding everyone in “{assignment.cohort.name}” that the course "
-            f"“{course_title}” is due on {due}.\n\nPick up where you left off:\n\n{link}\n",
-            "reminder",
+            f"“{course_title}” is due on {due}.\n\n{action}"
         )
-        for row in rows
-        if row.active and row.status not in ("completed", "revoked")
-    ]
-    enqueue_emails(messages)
+        key = reminder_key(assignment.id, row.user_id)
+        if enqueue_email_unless_held(row.email, subject, body, "reminder", key=key):
+            queued += 1
+            if token:
+                resets.append({
+                    "user_id": row.user_id, "token_hash": hashlib.sha256(token.encode()).hexdigest(),
+                    "created_at": now, "expires_at": now + timedelta(days=INVITATION_DAYS),
+                })  # fmt: skip
+    if resets:
+        db.session.execute(insert(PasswordReset), resets)
     db.session.commit()
-    return len(messages)
+    return queued
 
 
 def apply_upload(cohort: Cohort, upload: RosterUpload, deactivate_missing: bool, leader: User) -> RosterResult | None:

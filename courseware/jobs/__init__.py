@@ -12,27 +12,38 @@
 """
 
 from courseware.jobs.core import (
+    GiveUp,
     Handler,
     RetryResult,
     WorkReport,
     backoff,
     counts,
+    current_job_id,
     enqueue,
     enqueue_many,
+    enqueue_unless_held,
     find,
     handler,
     jobs_in,
+    keys_since,
     new_worker_id,
     purge_done,
     registered,
     retry,
     work,
 )
-from courseware.jobs.emails import EMAIL_SEND, email_payload, enqueue_email, enqueue_emails
+from courseware.jobs.emails import (
+    EMAIL_SEND,
+    email_payload,
+    enqueue_email,
+    enqueue_email_unless_held,
+    enqueue_emails,
+)
 from courseware.models.job import Job, JobStatus
 
 __all__ = [
     "EMAIL_SEND",
+    "GiveUp",
     "Handler",
     "Job",
     "JobStatus",
@@ -40,14 +51,18 @@ __all__ = [
     "WorkReport",
     "backoff",
     "counts",
+    "current_job_id",
     "email_payload",
     "enqueue",
     "enqueue_email",
+    "enqueue_email_unless_held",
     "enqueue_emails",
     "enqueue_many",
+    "enqueue_unless_held",
     "find",
     "handler",
     "jobs_in",
+    "keys_since",
     "new_worker_id",
     "purge_done",
     "registered",

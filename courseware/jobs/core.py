@@ -7,8 +7,10 @@ handler runs; the handler runs in its own application context (its own session),
 marked done in the handler's transaction, so what the handler wrote and "done" commit together.
 
 A worker that dies mid-job leaves the job ``running`` until its lease ends; the next worker then
-takes it again, and the cut-short run counts as an attempt. Delivery is therefore at least once:
-a handler whose effect leaves the database (an email) can, rarely, run twice. See docs/jobs.md.
+takes it again, and the cut-short run counts as an attempt. Running is therefore at least once:
+a handler whose effect leaves the database must record that effect itself, as "email.send" does
+(``courseware.jobs.emails``), to avoid repeating it; it may raise ``GiveUp`` to make the job dead
+at once. See docs/jobs.md.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import threading
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -96,7 +99,21 @@ class _Claim:
     max_attempts: int
 
 
+class GiveUp(Exception):
+    """Raised by a handler when running the job again by itself would do harm: the job becomes dead at
+    once, with this message, whatever attempts it has left; an admin may retry it knowingly."""
+
+
 _handlers: dict[str, Handler] = {}
+_running: ContextVar[int | None] = ContextVar("courseware_job_running", default=None)
+
+
+def current_job_id() -> int:
+    """The id of the job whose handler is running (for handlers that record their own effects)."""
+    job_id = _running.get()
+    if job_id is None:
+        raise RuntimeError("no job is running in this context")
+    return job_id
 
 
 # --- registering handlers --------------------------------------------------------------------------
@@ -213,6 +230,33 @@ def _row(
         "run_at": run_at or now,
         "created_at": now,
     }
+
+
+def enqueue_unless_held(kind: str, payload: dict[str, Any], *, key: str, run_at: datetime | None = None) -> int | None:
+    """Add a job with ``key`` unless a queued or running job holds the key: the new job's id, or None.
+    The caller commits. Of transactions adding the same key at once, one adds it (PostgreSQL makes the
+    others wait for it, then add nothing)."""
+    if not isinstance(key, str) or not 1 <= len(key) <= KEY_LENGTH:
+        raise ValueError(f"key must be 1 to {KEY_LENGTH} characters")
+    row = {**_row(kind, payload, run_at, None, utcnow()), "dedupe_key": key}
+    dialect = db.session.get_bind().dialect.name
+    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        upsert(Job)
+        .values(**row)
+        .on_conflict_do_nothing(index_elements=[Job.dedupe_key], index_where=ACTIVE_CONDITION)
+        .returning(Job.id)
+    )
+    return db.session.execute(statement).scalar_one_or_none()
+
+
+def keys_since(prefix: str, since: datetime) -> set[str]:
+    """The keys starting with ``prefix`` of the jobs queued since ``since`` that are not dead."""
+    _require_aware(since)
+    query = select(Job.dedupe_key).where(
+        Job.dedupe_key.startswith(prefix, autoescape=True), Job.created_at >= since, Job.status != DEAD
+    )
+    return {key for key in db.session.scalars(query) if key is not None}
 
 
 def _enqueue_once(row: dict[str, Any]) -> Job:
@@ -363,7 +407,11 @@ def _run(claim: _Claim, worker_id: str, clock: Callable[[], datetime]) -> str:
     try:
         if handler_ is None:
             raise LookupError(f"no handler is registered for jobs of kind {claim.kind!r} in this worker")
-        handler_.fn(claim.payload)
+        running = _running.set(claim.id)
+        try:
+            handler_.fn(claim.payload)
+        finally:
+            _running.reset(running)
         finished = affected(
             db.session.execute(
                 update(Job)
@@ -391,7 +439,7 @@ def _run(claim: _Claim, worker_id: str, clock: Callable[[], datetime]) -> str:
 
 
 def _record_failure(claim: _Claim, worker_id: str, exc: BaseException, now: datetime) -> str:
-    final = claim.attempts >= claim.max_attempts
+    final = claim.attempts >= claim.max_attempts or isinstance(exc, GiveUp)
     values: dict[str, Any] = {"lease_until": None, "last_error": describe(exc)}
     if final:
         values.update(status=DEAD, finished_at=now)

@@ -11,11 +11,11 @@ from courseware.models.evaluation import (
     EvaluationResponseCohort,
     EvaluationResponseOrganisation,
 )
-from courseware.models.job import Job, JobStatus
+from courseware.models.job import DeliveryState, EmailDelivery, Job, JobStatus
 from courseware.models.kept import KeptSubmission
 from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
-from courseware.models.quiz import QuizAttempt, QuizVersion
+from courseware.models.quiz import QuizAttempt, QuizShown, QuizVersion
 from courseware.models.user import PasswordReset, Role, User
 from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, WorksheetEntry
 
@@ -27,6 +27,8 @@ __all__ = [
     "Cohort",
     "CohortMember",
     "CreditProvider",
+    "DeliveryState",
+    "EmailDelivery",
     "Enrolment",
     "EvaluationComment",
     "EvaluationRating",
@@ -44,6 +46,7 @@ __all__ = [
     "PracticeEntry",
     "ProviderAsset",
     "QuizAttempt",
+    "QuizShown",
     "QuizVersion",
     "Role",
     "RosterUpload",

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseware.extensions import Model
@@ -62,3 +62,22 @@ class Job(Model):
 
     def __repr__(self) -> str:
         return f"<Job {self.id} {self.kind} {self.status}>"
+
+
+class DeliveryState(enum.StrEnum):
+    SENDING = "sending"  # the mail server is being given the message: it may or may not have accepted it
+    SENT = "sent"  # the mail server accepted the message
+    UNCERTAIN = "uncertain"  # a run stopped while sending; the job was made dead rather than send again
+
+
+class EmailDelivery(Model):
+    """What became of an "email.send" job's message, recorded apart from the job's own transaction
+    (see courseware.jobs.emails): it survives a worker that dies before marking the job done."""
+
+    __tablename__ = "email_deliveries"
+    __table_args__ = (CheckConstraint("state IN ('sending', 'sent', 'uncertain')", name="state"),)
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(10))
+    attempt: Mapped[int]  # the run of the job that last changed the state
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -34,6 +34,10 @@ class Enrolment(Model):
     # Totals of the page rows below, kept up to date as pages are read, for leaders' dashboards.
     pages_visited: Mapped[int] = mapped_column(default=0)
     seconds: Mapped[int] = mapped_column(default=0)
+    # The moment up to which seat time has been credited (None before the first credit): a
+    # heartbeat credits only time after it and moves it on in the same conditional UPDATE, so the
+    # seat time of all tabs, devices and concurrent requests together never exceeds the time passed.
+    credited_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     pages: Mapped[list[PageProgress]] = relationship(back_populates="enrolment", cascade="all, delete-orphan")
 

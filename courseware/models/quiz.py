@@ -48,3 +48,20 @@ class QuizAttempt(Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     quiz_version: Mapped[QuizVersion] = relationship()
+
+
+class QuizShown(Model):
+    """The version of a quiz last shown to a learner for their attempt ``number`` in a cycle: the only
+    version that attempt may be graded against (a form naming another is refused)."""
+
+    __tablename__ = "quiz_shown"
+    __table_args__ = (UniqueConstraint("user_id", "course_slug", "quiz_id", "cycle", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course_slug: Mapped[str] = mapped_column(String(100))
+    quiz_id: Mapped[str] = mapped_column(String(100))
+    cycle: Mapped[int]
+    number: Mapped[int]
+    quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_versions.id"), index=True)
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

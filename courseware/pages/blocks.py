@@ -13,12 +13,13 @@ from courseware.models import User
 @dataclass(frozen=True)
 class BlockView:
     """``forms(user, course, page, overrides)`` reads the learner's state of every block of this kind on
-    the page, by block id, for the template (as ``<kind>_forms``); it never writes. ``on_view(course, page)``,
-    if given, runs inside the page view's transaction (quizzes store the version shown there)."""
+    the page, by block id, for the template (as ``<kind>_forms``); it never writes. ``on_view(user, course,
+    page)``, if given, runs inside the page view's transaction (quizzes store the version shown to the
+    learner there)."""
 
     kind: str
     forms: Callable[[User, Course, Page, dict | None], dict[str, Any]]
-    on_view: Callable[[Course, Page], None] | None = None
+    on_view: Callable[[User, Course, Page], None] | None = None
 
 
 VIEWS: dict[str, BlockView] = {}

@@ -20,11 +20,11 @@ class PageView:
 
 def view_page(user: User, course: Course, page: Page) -> PageView:
     """Record the page as read, open a seat-time visit, store what its blocks need to remember
-    (the quiz versions shown), and settle the course. One transaction, committed here."""
+    (the quiz versions shown to the learner), and settle the course. One transaction, committed here."""
     visit, enrolment = record_page_view(user, course, page)
     for view in VIEWS.values():
         if view.on_view is not None and page.has_blocks(view.kind):
-            view.on_view(course, page)
+            view.on_view(user, course, page)
     outcome = settle(user, course, enrolment)
     db.session.commit()
     return PageView(visit, progress_for(user, course, enrolment), outcome)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
@@ -79,23 +79,26 @@ def record_heartbeat(user: User, token: str, now: datetime | None = None) -> tup
         interval=current_app.config["HEARTBEAT_SECONDS"],
         cap=current_app.config["SEAT_TIME_CAP_SECONDS"],
     )
-    # Only the request that still sees the old last_beat_at credits the gap, so two tabs
-    # or a retried request never count the same seconds twice.
+    # Only the request that still sees the old last_beat_at claims the gap, so two heartbeats
+    # of one visit (a retried request) never count the same seconds twice.
     claimed = affected(
         db.session.execute(
             update(PageVisit)
             .where(PageVisit.id == visit.id, PageVisit.last_beat_at == visit.last_beat_at)
-            .values(last_beat_at=now, seconds=PageVisit.seconds + credit)
+            .values(last_beat_at=now)
         )
     )
+    credited = _credit_course_time(enrolment, credit, now) if claimed and credit else 0
     outcome = Outcome()
-    if claimed and credit:
+    if credited:
+        db.session.execute(
+            update(PageVisit).where(PageVisit.id == visit.id).values(seconds=PageVisit.seconds + credited)
+        )
         db.session.execute(
             update(PageProgress)
             .where(PageProgress.id == visit.page_progress_id)
-            .values(seconds=PageProgress.seconds + credit)
+            .values(seconds=PageProgress.seconds + credited)
         )
-        enrolment.seconds = Enrolment.seconds + credit
         course = course_catalog().get(enrolment.course_slug)
         if course is not None and not course.is_broken:
             db.session.flush()
@@ -103,4 +106,35 @@ def record_heartbeat(user: User, token: str, now: datetime | None = None) -> tup
     if claimed:
         enrolment.last_activity_at = now
     db.session.commit()
-    return (credit if claimed else 0), outcome
+    return credited, outcome
+
+
+def _credit_course_time(enrolment: Enrolment, credit: int, now: datetime) -> int:
+    """Add up to ``credit`` seconds to the enrolment, never more than has passed since its last credited
+    moment, and move that moment to ``now``: the seconds added. Does not commit.
+
+    One conditional UPDATE does both, so heartbeats from any number of tabs, devices or concurrent
+    requests together never earn more than the wall-clock time that passed: of two requests crediting
+    the same seconds, the second finds the moment moved on and credits only what is left, if anything.
+    """
+    for _ in range(3):
+        until = db.session.scalar(select(Enrolment.credited_until).where(Enrolment.id == enrolment.id))
+        seconds = credit if until is None else min(credit, int((now - until).total_seconds()))
+        if seconds <= 0:
+            return 0
+        room = (
+            Enrolment.credited_until.is_(None)
+            if until is None
+            else Enrolment.credited_until <= now - timedelta(seconds=seconds)
+        )
+        claimed = affected(
+            db.session.execute(
+                update(Enrolment)
+                .where(Enrolment.id == enrolment.id, room)
+                .values(credited_until=now, seconds=Enrolment.seconds + seconds)
+            )
+        )
+        if claimed:
+            db.session.expire(enrolment, ["seconds", "credited_until"])
+            return seconds
+    return 0

@@ -53,6 +53,13 @@ def submit(slug: str, quiz_id: str):
             "This quiz was updated after you opened it. Your answers are kept where they fit: check them and submit."
         )
         return _show_again(course, page, quiz, answers, {}, notice)
+    except services.VersionNotShown:
+        notice = (
+            "Nothing was recorded: this form is not the version of the quiz last shown to you for this attempt "
+            "(the quiz may have been updated, or opened again in another tab). Your answers are kept where they "
+            "fit: check them and submit."
+        )
+        return _show_again(course, page, quiz, answers, {}, notice)
     if submission.duplicate:
         flash("This attempt was already submitted; here is its result.", "info")
     announce(submission.outcome)
@@ -68,7 +75,9 @@ def _started(form) -> datetime | None:
 
 
 def _show_again(course, page, quiz, answers, errors, notice=""):
-    form = form_again(current_user._get_current_object(), course, quiz, answers, errors, notice)
+    user = current_user._get_current_object()
+    services.show_again(user, course, quiz)  # the form shown now is the current version, for the next attempt
+    form = form_again(user, course, quiz, answers, errors, notice)
     return render_course_page(course, page, overrides={"quiz": {quiz.id: form}}, status=422)
 
 

@@ -7,12 +7,14 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from courseware.courses import Course, Page
 from courseware.courses.quiz import Quiz
 from courseware.extensions import db
-from courseware.models import QuizAttempt, QuizVersion, User
+from courseware.models import QuizAttempt, QuizShown, QuizVersion, User
 from courseware.models.base import utcnow
 from courseware.progress import Outcome, current_cycle, settle
 from courseware.quizzes.grading import AnswersInvalid, Grade, answers_from_form, grade
@@ -24,30 +26,59 @@ def _known_versions() -> dict[tuple[str, str, str], int]:
     return current_app.extensions.setdefault("courseware.quiz_versions", {})
 
 
-def remember_version(course: Course, quiz: Quiz) -> None:
-    """Store this version of the quiz once, in the caller's transaction (a page view shows it)."""
+def remember_version(course: Course, quiz: Quiz) -> int:
+    """Store this version of the quiz once, in the caller's transaction (a page view shows it): its id."""
     key = (course.slug, quiz.id, quiz.version)
     known = _known_versions()
     if key in known:
-        return
+        return known[key]
     query = select(QuizVersion.id).filter_by(course_slug=course.slug, quiz_id=quiz.id, version=quiz.version)
     version_id = db.session.scalar(query)
     if version_id is not None:
         known[key] = version_id  # committed by an earlier request: safe to remember in this process
-        return
+        return version_id
     try:
         with db.session.begin_nested():
-            db.session.add(
-                QuizVersion(course_slug=course.slug, quiz_id=quiz.id, version=quiz.version, content=quiz.content())
-            )
+            row = QuizVersion(course_slug=course.slug, quiz_id=quiz.id, version=quiz.version, content=quiz.content())
+            db.session.add(row)
+        return row.id
     except IntegrityError:  # another request stored it first
-        pass
+        return db.session.execute(query).scalar_one()
 
 
-def remember_versions(course: Course, page: Page) -> None:
-    """The page-view hook: every quiz on the page, as shown."""
+def record_shown(user: User, course: Course, quiz: Quiz) -> None:
+    """Store the current version of ``quiz`` and record it as the version shown to the learner for their
+    next attempt in this cycle; the latest showing counts. Does not commit (part of a page view, or of
+    ``show_again``)."""
+    version_id = remember_version(course, quiz)
+    cycle = current_cycle(user.id, course.slug)
+    last = _last_attempt(user, course.slug, quiz.id, cycle)
+    number = (last.number if last is not None else 0) + 1
+    now = utcnow()
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(QuizShown).values(
+        user_id=user.id, course_slug=course.slug, quiz_id=quiz.id, cycle=cycle, number=number,
+        quiz_version_id=version_id, shown_at=now,
+    )  # fmt: skip
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["user_id", "course_slug", "quiz_id", "cycle", "number"],
+            set_={"quiz_version_id": version_id, "shown_at": now},
+        )
+    )
+
+
+def remember_versions(user: User, course: Course, page: Page) -> None:
+    """The page-view hook: every quiz on the page, as shown to the learner."""
     for segment in page.blocks("quiz"):
-        remember_version(course, segment.quiz)
+        record_shown(user, course, segment.quiz)
+
+
+def show_again(user: User, course: Course, quiz: Quiz) -> None:
+    """The quiz's form is shown again after a submission that recorded no attempt: record the version it
+    now shows for the learner's next attempt. Commits."""
+    record_shown(user, course, quiz)
+    db.session.commit()
 
 
 def stored_version(course_slug: str, quiz_id: str, version: str) -> tuple[int, Quiz] | None:
@@ -109,6 +140,11 @@ class VersionUnknown(Exception):
     """The form names a version of the quiz that was never shown to anyone."""
 
 
+class VersionNotShown(Exception):
+    """The form names a version of the quiz other than the one last shown to this learner for this
+    attempt (an old tab after the quiz was shown again, or a forged form)."""
+
+
 def submit_attempt(
     user: User,
     course: Course,
@@ -121,10 +157,13 @@ def submit_attempt(
     """Grade the answers in ``form`` against the version the learner saw; record attempt ``number`` once,
     and settle the course in the same transaction. Commits.
 
-    The questions graded are those the attempt asks, drawn here from the version the learner saw
-    exactly as its form drew them; the score is over them.
+    The version must be the one recorded as shown to this learner for attempt ``number`` (the latest page
+    view that showed it): a learner cannot choose another stored version to be graded by. The questions
+    graded are those the attempt asks, drawn here from that version exactly as its form drew them; the
+    score is over them.
 
-    Raises AnswersInvalid (nothing stored), AttemptsUsedUp, AttemptTooSoon or VersionUnknown.
+    Raises AnswersInvalid (nothing stored), AttemptsUsedUp, AttemptTooSoon, VersionUnknown or
+    VersionNotShown (nothing stored).
     """
     found = stored_version(course.slug, quiz_id, version)
     if found is None:
@@ -148,6 +187,13 @@ def submit_attempt(
         raise AttemptTooSoon(opens_at)
     if number != recorded + 1:
         raise AnswersInvalid({"": "This attempt is out of date. Reload the page and answer again."})
+    shown = db.session.scalar(
+        select(QuizShown.quiz_version_id).filter_by(
+            user_id=user.id, course_slug=course.slug, quiz_id=quiz_id, cycle=cycle, number=number
+        )
+    )
+    if shown != version_id:
+        raise VersionNotShown(version)
     asked = drawn_question_ids(quiz, attempt_seed(user.id, quiz_id, cycle, number))
     answers = answers_from_form(quiz, form, asked)
     result = grade(quiz, answers, asked)

@@ -17,9 +17,9 @@ BEAT = 60  # seconds between heartbeats: within the gap a heartbeat may credit (
 def spend_minutes(client, page_url: str, minutes: int) -> None:
     """Open ``page_url`` and send one heartbeat per minute of ``minutes``, each as if a minute had passed.
 
-    The visit's last heartbeat and the course's last activity are moved a minute back before each beat,
-    so the server credits it exactly as a learner's tab would have earned it. A visit earns at most the
-    seat-time cap, so the page is opened again when the cap would be reached.
+    The visit's last heartbeat, the course's last activity and its last credited moment are moved a
+    minute back before each beat, so the server credits it exactly as a learner's tab would have earned
+    it. A visit earns at most the seat-time cap, so the page is opened again when the cap would be reached.
     """
     cap = client.application.config["SEAT_TIME_CAP_SECONDS"] // BEAT
     left = minutes
@@ -28,7 +28,7 @@ def spend_minutes(client, page_url: str, minutes: int) -> None:
         for _ in range(min(left, cap)):
             earlier = utcnow() - timedelta(seconds=BEAT)
             db.session.execute(update(PageVisit).where(PageVisit.token == token).values(last_beat_at=earlier))
-            db.session.execute(update(Enrolment).values(last_activity_at=earlier))
+            db.session.execute(update(Enrolment).values(last_activity_at=earlier, credited_until=earlier))
             db.session.commit()
             # (the CSRF token comes from the catalog: opening a course page again would open a new visit)
             response = client.post_json("/learning/heartbeat", {"visit": token})
