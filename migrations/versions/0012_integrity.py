@@ -9,8 +9,8 @@ no row and are sent as before. quiz_shown records, per learner, quiz, cycle and 
 the version last shown: the only one that attempt is graded against. A quiz form opened before
 this revision is refused once, with the answers kept, and recorded as it is shown again.
 
-Revision ID: 0013
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-29 09:45:00.000000
 
 """
@@ -19,8 +19,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013'
-down_revision = '0010'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 
