@@ -109,6 +109,12 @@ def test_a_leader_uploads_a_roster_assigns_a_course_and_follows_progress(page, d
     assert names == ["Ana Alvarez"]
     assert_accessible(page, "the filtered dashboard")
 
+    page.get_by_role("link", name=re.compile("Remind those not done")).click()  # asks first, with the count
+    page.get_by_role("heading", level=1, name="Send reminders").wait_for()
+    assert_accessible(page, "the confirmation before sending reminders")
+    page.get_by_role("button", name=re.compile(r"Send \d+ reminder")).click()
+    page.wait_for_url(re.compile(rf".*/cohorts/{cohort_id}/assignments/\d+$"))
+
     page.goto(f"/cohorts/{cohort_id}")  # assigning the course again asks before changing it
     page.get_by_label("Course", exact=True).select_option(label="Example course")
     page.get_by_label("Due date").fill((due + timedelta(days=7)).isoformat())
