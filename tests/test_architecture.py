@@ -173,7 +173,8 @@ def test_no_request_renders_a_certificate_but_a_download_of_a_missing_one(learne
         page="/account",
     )
     assert response.status_code == 302
-    assert "will show your new name" in learner_client.get("/account").get_data(as_text=True)
+    notice = learner_client.get("/account").get_data(as_text=True)
+    assert "Your certificate will show your new name: a replacement is being issued" in notice
     assert pdf_renders["renders"] == 0  # the replacement is a job too
     report = jobs.work()
     assert (report.done, report.failed) == (3, 0)  # render, reissue, render the replacement

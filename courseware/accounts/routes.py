@@ -174,8 +174,13 @@ def account():
                 flash("Your details are saved.", "success")
                 if replacing:
                     flash(
-                        f"Your {replacing} certificate{'s' if replacing != 1 else ''} will show your new name: "
-                        "replacements are being issued, and the earlier ones will read “replaced” when checked.",
+                        (
+                            "Your certificate will show your new name: a replacement is being issued, and the "
+                            "earlier one will read “replaced” when checked."
+                            if replacing == 1
+                            else f"Your {replacing} certificates will show your new name: replacements are being "
+                            "issued, and the earlier ones will read “replaced” when checked."
+                        ),
                         "success",
                     )
                 return redirect(url_for("accounts.account"))
