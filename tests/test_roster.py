@@ -156,10 +156,36 @@ def test_the_preview_counts_every_kind_of_row_and_explains_each_problem(world, l
 
 
 def district_staff(world, user):
-    """Someone already on the district's books: a member of another of its cohorts."""
+    """Someone the world's leader already sees: a member of another cohort of the district that they lead."""
     other = services.create_cohort(world.district, "Bus drivers")
+    services.grant_leader(world.leader, cohort=other)
     add_member(other, user)
     return user
+
+
+@pytest.mark.parametrize("grant", ["cohort", "school"])
+def test_a_roster_never_pulls_in_staff_the_leader_does_not_lead(app, world, make_user, sign_in, grant):
+    """A cohort's or a school's leader cannot add, by roster, someone from another cohort or school of the
+    district, and so can never read their progress, certificates or shared entries."""
+    elsewhere = services.create_cohort(world.other_school, "Washington staff")
+    colleague = make_user(name="Wes Washington", email="wes@district.org")
+    add_member(elsewhere, colleague)
+    lincoln = services.create_cohort(world.school, "Lincoln staff")
+    leader = make_user(name="Lin Lincoln", email="lin@district.org")
+    services.grant_leader(leader, **({"cohort": lincoln} if grant == "cohort" else {"organisation": world.school}))
+    client = signed_in(app, sign_in, leader)
+    response = upload_roster(client, lincoln.id, "name,email\nWes Washington,wes@district.org\n")
+    preview = client.get(response.location).get_data(as_text=True)
+    assert "already has an account, in a cohort you do not lead" in preview
+    client.submit(response.location, {})
+    assert db.session.scalar(select(CohortMember).where(CohortMember.cohort_id == lincoln.id)) is None
+    # The district's leader, who leads both schools' cohorts, may.
+    district_leader = make_user(name="Dee District", email="dee@district.org")
+    services.grant_leader(district_leader, organisation=world.district)
+    client = signed_in(app, sign_in, district_leader)
+    response = upload_roster(client, lincoln.id, "name,email\nWes Washington,wes@district.org\n")
+    client.submit(response.location, {})
+    assert db.session.scalar(select(CohortMember.user_id).where(CohortMember.cohort_id == lincoln.id)) == colleague.id
 
 
 def test_the_preview_says_who_will_be_invited(world, leader_client, make_user):
@@ -692,6 +718,6 @@ def test_an_account_from_outside_the_organisation_is_never_linked_by_a_roster(wo
     outsider = make_user(name="Olga Outside", email="olga@elsewhere.org")
     response = upload_roster(leader_client, world.cohort.id, "name,email\nOlga Outside,olga@elsewhere.org\n")
     preview = leader_client.get(response.location).get_data(as_text=True)
-    assert "already has an account outside this organisation" in preview
+    assert "already has an account, in a cohort you do not lead" in preview
     leader_client.submit(response.location, {})
     assert db.session.scalar(select(CohortMember).where(CohortMember.user_id == outsider.id)) is None

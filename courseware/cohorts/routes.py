@@ -131,7 +131,7 @@ def upload_roster(cohort_id: int):
         data = form.file.data.read(MAX_BYTES + 1)
         try:
             text = decode(data)
-            services.plan_roster(cohort, text)
+            services.plan_roster(cohort, text, current_user._get_current_object())
         except RosterUnreadable as problem:
             add_error(form.file, str(problem))
         else:
@@ -152,7 +152,7 @@ def _upload(cohort: Cohort, upload_id: int) -> RosterUpload:
 def preview_roster(cohort_id: int, upload_id: int):
     cohort = _cohort(cohort_id)
     upload = _upload(cohort, upload_id)
-    plan = services.plan_roster(cohort, upload.content)
+    plan = services.plan_roster(cohort, upload.content, current_user._get_current_object())
     return render_template(
         "cohorts/roster_preview.html", cohort=cohort, upload=upload, plan=plan, form=ApplyRosterForm()
     )

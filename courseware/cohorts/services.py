@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from courseware.cohorts import access
 from courseware.cohorts.roster import ParsedRoster, RosterRow, parse
 from courseware.credit.services import queue_issue_waiting
 from courseware.database import affected
@@ -139,8 +140,11 @@ class RosterPlan:
         return [row for row in self.new if row.email not in self.accounts]
 
 
-def plan_roster(cohort: Cohort, text: str) -> RosterPlan:
-    """What applying the roster would do, without doing it. Raises RosterUnreadable."""
+def plan_roster(cohort: Cohort, text: str, leader: User | None = None) -> RosterPlan:
+    """What applying the roster would do, without doing it. Raises RosterUnreadable.
+
+    ``leader`` is who uploads it: the roster may link only accounts of people they already lead
+    (None: an operator at the command line, limited to the cohort's organisation)."""
     roster = parse(text, schools_of(cohort))
     plan = RosterPlan(roster)
     members = {
@@ -154,7 +158,7 @@ def plan_roster(cohort: Cohort, text: str) -> RosterPlan:
     for chunk in range(0, len(emails), 900):
         part = emails[chunk : chunk + 900]
         plan.accounts.update(db.session.execute(select(User.email, User.id).where(User.email.in_(part))).all())
-    _refuse_outsiders(cohort, roster, plan.accounts)
+    _refuse_outsiders(cohort, roster, plan.accounts, leader)
     for row in roster.valid:
         found = members.get(row.email)
         if found is None:
@@ -172,25 +176,30 @@ def plan_roster(cohort: Cohort, text: str) -> RosterPlan:
     return plan
 
 
-def _refuse_outsiders(cohort: Cohort, roster: ParsedRoster, accounts: dict[str, int]) -> None:
-    """A roster may link existing accounts only of people already in this organisation; anyone else
-    chooses for themselves, through the join link, whether its leaders may follow their progress."""
+def _refuse_outsiders(cohort: Cohort, roster: ParsedRoster, accounts: dict[str, int], leader: User | None) -> None:
+    """A roster may link existing accounts only of people its uploader could already see: members of
+    cohorts they lead (for an admin, or at the command line, anyone in the cohort's organisation).
+    Anyone else chooses for themselves, through the join link, whether these leaders may follow
+    their progress: a roster must never be a way to read a colleague's staff."""
     if not accounts:
         return
-    organisation = cohort.organisation
-    root = organisation.parent_id or organisation.id
-    tree = select(Organisation.id).where((Organisation.id == root) | (Organisation.parent_id == root))
+    if leader is not None and not leader.is_admin:
+        led = [c.id for c in access.visible_cohorts(leader)]
+        where = CohortMember.cohort_id.in_(led or [-1])
+        refusal = "already has an account, in a cohort you do not lead: send them the join link instead"
+    else:
+        organisation = cohort.organisation
+        root = organisation.parent_id or organisation.id
+        tree = select(Organisation.id).where((Organisation.id == root) | (Organisation.parent_id == root))
+        where = CohortMember.cohort_id.in_(select(Cohort.id).where(Cohort.organisation_id.in_(tree)))
+        refusal = "already has an account outside this organisation: send them the join link instead"
     insiders = set(
-        db.session.scalars(
-            select(CohortMember.user_id)
-            .join(Cohort, Cohort.id == CohortMember.cohort_id)
-            .where(Cohort.organisation_id.in_(tree), CohortMember.user_id.in_(list(accounts.values())))
-        )
+        db.session.scalars(select(CohortMember.user_id).where(where, CohortMember.user_id.in_(list(accounts.values()))))
     )
     for row in roster.valid:
         user_id = accounts.get(row.email)
         if user_id is not None and user_id not in insiders:
-            row.problem = "already has an account outside this organisation: send them the join link instead"
+            row.problem = refusal
             del accounts[row.email]
 
 
@@ -216,7 +225,7 @@ def apply_roster(
     deactivated (never deleted). Applying the same file again changes nothing. When another roster
     adds some of the same people at the same moment, everything is rolled back and RosterConflict
     raised: applying it again then links the accounts the other one created. Commits."""
-    plan = plan_roster(cohort, text)
+    plan = plan_roster(cohort, text, invited_by)
     try:
         return _apply_plan(cohort, plan, deactivate_missing, invited_by, progress)
     except IntegrityError:
