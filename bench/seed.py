@@ -29,11 +29,14 @@ from courseware.models import (
     Organisation,
     PageProgress,
     PageVisit,
+    QuizShown,
+    QuizVersion,
     Role,
     User,
 )
 from courseware.models.base import utcnow
 from courseware.models.certificate import new_code
+from courseware.quizzes.services import remember_version
 
 PASSWORD = "bench-lantern-harbor-copper-42"
 HISTORY_DAYS = 60
@@ -50,6 +53,7 @@ def seed(app: Flask, learners: int, rng: random.Random) -> dict[str, Any]:
         admin = _admin()
         codes = _certificates(courses, CERTIFICATES)
         cohort = _cohort(courses, rng)
+        _quiz_showings(courses, emails[:CLIENT_LEARNERS] + emails[-1:])
         db.session.commit()
         counts = {
             model.__tablename__: _count(model) for model in (User, Enrolment, PageProgress, PageVisit, Certificate)
@@ -159,6 +163,35 @@ def _certificates(courses: list[Course], count: int) -> list[str]:
 
 def _page_url(course: Course, page) -> str:
     return url_for("learning.page", slug=course.slug, module=page.module.slug, page=page.slug)
+
+
+CLIENT_LEARNERS = 64  # the learners the load clients sign in as (one each), and then some
+SHOWN_ATTEMPTS = 400  # attempts per client and quiz the quiz-submit workload may reach
+
+
+def _quiz_showings(courses: list[Course], emails: list[str]) -> None:
+    """The quiz page shown for each attempt the quiz-submit workload sends: an attempt may only be graded
+    against the version shown for it, and the workload posts one attempt after another without
+    opening the page in between (one request per call)."""
+    user_ids = db.session.scalars(select(User.id).where(User.email.in_(emails))).all()
+    rows = []
+    for course in courses:
+        for page in course.pages:
+            for segment in page.blocks("quiz"):
+                quiz = segment.quiz
+                remember_version(course, quiz)
+                db.session.flush()
+                version_id = db.session.scalar(
+                    select(QuizVersion.id).filter_by(course_slug=course.slug, quiz_id=quiz.id, version=quiz.version)
+                )
+                rows += [
+                    {"user_id": user_id, "course_slug": course.slug, "quiz_id": quiz.id, "cycle": 1, "number": number,
+                     "quiz_version_id": version_id}
+                    for user_id in user_ids
+                    for number in range(1, SHOWN_ATTEMPTS + 1)
+                ]  # fmt: skip
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(QuizShown), rows[start : start + 5000])
 
 
 def _quiz(course: Course, page, quiz) -> dict[str, Any]:
