@@ -175,7 +175,7 @@ def test_two_rosters_adding_the_same_new_people_at_once(app, make_user, sign_in,
 
     other_url, _ = preview_roster(client, other.id, ROSTER)
     assert client.submit(other_url, {}).status_code == 302  # the other roster wins the race
-    monkeypatch.setattr(services, "plan_roster", lambda cohort, text: stale)
+    monkeypatch.setattr(services, "plan_roster", lambda cohort, text, leader=None: stale)
 
     response = client.submit(url, {})
     assert response.status_code == 302
