@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 from courseware.text import isolated, plain_line
 
@@ -24,10 +25,16 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
-def datetime_filter(value: datetime | None) -> str:
+def datetime_filter(value: datetime | None) -> Markup:
+    """A moment as a ``<time>`` element: written in UTC by the server, and shown in the reader's own
+    time zone by ``static/js/local-time.js`` once the page has loaded."""
     if value is None:
-        return ""
-    return value.astimezone(UTC).strftime("%-d %b %Y, %H:%M UTC")
+        return Markup("")
+    moment = value.astimezone(UTC)
+    text = moment.strftime("%-d %b %Y, %H:%M UTC")
+    return Markup('<time datetime="{}" data-local-time>{}</time>').format(
+        moment.isoformat(timespec="seconds"), escape(text)
+    )
 
 
 def date_filter(value: datetime | None) -> str:

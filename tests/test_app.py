@@ -118,3 +118,15 @@ def test_mail_to_an_unusual_address_is_saved_safely(app):
     send_mail("a/b@example.org", "Subject", "Body")
     (path,) = app.config["MAIL_DIR"].glob("*.eml")
     assert path.parent == app.config["MAIL_DIR"] and "/" not in path.name
+
+
+def test_a_moment_is_written_in_utc_inside_a_time_element_for_the_readers_browser():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from courseware.templating import datetime_filter
+
+    moment = datetime(2026, 11, 29, 22, 5, tzinfo=timezone(timedelta(hours=-5)))  # 03:05 the next day, in UTC
+    assert str(datetime_filter(moment)) == (
+        '<time datetime="2026-11-30T03:05:00+00:00" data-local-time>30 Nov 2026, 03:05 UTC</time>'
+    )
+    assert str(datetime_filter(None)) == "" and datetime_filter(datetime(2026, 1, 1, tzinfo=UTC)).startswith("<time")

@@ -78,3 +78,32 @@ def test_answers_stay_hidden_until_the_last_attempt_and_the_pages_say_why(page):
     assert page.get_by_text("Air scatters blue light more than red light.").is_visible()
     assert_accessible(page, "a quiz whose attempts are used, with its answers open")
     shot(page, "quiz-used-up")
+
+
+def test_times_are_shown_in_the_readers_own_time_zone(browser, live_server):
+    """The server writes moments in UTC; the page shows them in the reader's time zone (here Chicago)."""
+    context = browser.new_context(
+        base_url=live_server.base_url, viewport={"width": 1280, "height": 900}, timezone_id="America/Chicago"
+    )
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        sign_up(page, "Casey Central", "casey@example.org")
+        page.goto(QUIZ_PAGE)
+        page.get_by_label("Blue").check()
+        page.get_by_role("button", name="Submit answers").click()  # an attempt, recorded with its time
+        page.get_by_role("alert").wait_for()
+        page.get_by_label("Apple").check()
+        page.get_by_label("Pear").check()
+        page.get_by_role("group", name="Water boils").get_by_label("True").check()
+        page.get_by_label("Your answer").fill("Self-regulation")
+        page.get_by_role("button", name="Submit answers").click()
+        page.wait_for_url("**/quizzes/practice-check/attempts/1")
+        page.goto("/courses/example-course/attempts")
+        moment = page.locator("time[data-local-time]").first
+        shown, written = moment.inner_text(), moment.get_attribute("title")
+        assert written.endswith("UTC") and "UTC" not in shown
+        assert "CST" in shown or "CDT" in shown, shown
+        assert_accessible(page, "the attempts page with local times")
+    finally:
+        context.close()
