@@ -81,11 +81,14 @@ class Config:
         # Per network address: a school's staff may all use the forms from one address.
         self.RESET_ADDRESS_RATE_LIMIT = os.environ.get("RESET_ADDRESS_RATE_LIMIT", "60 per hour")
         self.SIGN_UP_RATE_LIMIT = os.environ.get("SIGN_UP_RATE_LIMIT", "200 per hour")
+        # Sign-up emails per email address: nobody can flood a colleague's inbox with them.
+        self.SIGN_UP_EMAIL_RATE_LIMIT = os.environ.get("SIGN_UP_EMAIL_RATE_LIMIT", "5 per hour")
         self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "60 per minute")
         # The address printed on certificates and in their QR codes, e.g. https://training.district.org
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
         self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
         self.PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
+        self.SIGN_UP_CONFIRM_MAX_AGE = _int("SIGN_UP_CONFIRM_MAX_AGE", 24 * 3600)
         # Seat time: heartbeats every HEARTBEAT_SECONDS while the learner is active;
         # one page visit earns at most SEAT_TIME_CAP_SECONDS.
         self.HEARTBEAT_SECONDS = _int("HEARTBEAT_SECONDS", 30)

@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from courseware.accounts import services
+from courseware.accounts import sign_up as signing_up
 from courseware.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -59,22 +60,46 @@ def _sign_up_limit() -> str:
     return current_app.config["SIGN_UP_RATE_LIMIT"]
 
 
+def _sign_up_email() -> str:
+    return "sign-up:" + services.normalise_email(request.form.get("email") or "")
+
+
+def _sign_up_email_limit() -> str:
+    return current_app.config["SIGN_UP_EMAIL_RATE_LIMIT"]
+
+
 @bp.route("/sign-up", methods=["GET", "POST"])
 @limiter.limit(_sign_up_limit, methods=["POST"])
+@limiter.limit(_sign_up_email_limit, methods=["POST"], key_func=_sign_up_email)
 def sign_up():
     if current_user.is_authenticated:
         return redirect(url_for("learning.catalog"))
     form = SignUpForm()
     if form.validate_on_submit():
-        try:
-            user = services.register(text(form.name), text(form.email), text(form.password))
-        except services.EmailTaken:
-            add_error(form.email, "An account with this email already exists. Sign in, or reset your password.")
-        else:
-            login_user(user)
-            flash(f"Welcome, {user.name}! Your account is ready.", "success")
-            return redirect(_safe_next(url_for("learning.catalog")))
+        next_url = _safe_next("") or None
+        signing_up.request_sign_up(text(form.name), text(form.email), text(form.password), next_url)
+        return render_template("accounts/sign_up_sent.html", email=services.normalise_email(text(form.email)))
     return render_template("accounts/sign_up.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/sign-up/confirm/<token>", methods=["GET", "POST"])
+def confirm_sign_up(token: str):
+    pending = signing_up.valid_sign_up(token)
+    if pending is None:
+        return render_template("accounts/sign_up_invalid.html"), 410
+    if request.method == "GET":  # a mail scanner opening the link creates nothing
+        return render_template("accounts/confirm_sign_up.html", pending=pending)
+    next_url = pending.next_url
+    try:
+        user = signing_up.confirm_sign_up(token)
+    except services.EmailTaken:
+        return render_template("accounts/sign_up_taken.html"), 409
+    if user is None:
+        return render_template("accounts/sign_up_invalid.html"), 410
+    logout_user()
+    login_user(user)
+    flash(f"Welcome, {user.name}! Your account is ready.", "success")
+    return redirect(next_url or url_for("learning.catalog"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

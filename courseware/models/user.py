@@ -35,6 +35,9 @@ class User(UserMixin, Model):
     # Part of the login cookie: changing it ends every session of this user.
     session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # When the person last proved they read mail at ``email`` (a sign-up confirmation or a link
+    # mailed to it); None for accounts whose address nobody has confirmed yet.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     resets: Mapped[list[PasswordReset]] = relationship(back_populates="user", cascade="all, delete-orphan")
@@ -81,6 +84,24 @@ class PasswordReset(Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="resets")
+
+
+class SignUpRequest(Model):
+    """A sign-up waiting for its email address to be confirmed: the account is created only when the
+    link mailed to ``email`` is used, so a sign-up never says whether the address has an account.
+    Only a hash of the link's token is stored, and the password only as its hash."""
+
+    __tablename__ = "sign_up_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    next_url: Mapped[str | None] = mapped_column(String(500))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 @event.listens_for(Session, "before_flush")
