@@ -88,7 +88,7 @@ class Config:
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
         self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
         self.PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
-        self.SIGN_UP_CONFIRM_MAX_AGE = _int("SIGN_UP_CONFIRM_MAX_AGE", 24 * 3600)
+        self.EMAIL_CONFIRM_MAX_AGE = _int("EMAIL_CONFIRM_MAX_AGE", 24 * 3600)
         # Seat time: heartbeats every HEARTBEAT_SECONDS while the learner is active;
         # one page visit earns at most SEAT_TIME_CAP_SECONDS.
         self.HEARTBEAT_SECONDS = _int("HEARTBEAT_SECONDS", 30)

@@ -199,20 +199,73 @@ def test_change_password_needs_the_current_one(learner_client, learner):
     assert learner.check_password(PASSWORD)
 
 
-def test_update_profile(learner_client, learner, make_user):
-    make_user(email="taken@example.org")
+def test_a_new_email_address_is_used_once_the_link_mailed_to_it_is_confirmed(app, learner_client, learner):
     profile = {"form": "profile", "profile-current": PASSWORD}
-    response = learner_client.submit(
-        "/account", {**profile, "profile-name": "Jordan R.", "profile-email": "Taken@example.org"}
-    )
-    assert response.status_code == 422
-    assert "Another account already uses" in response.get_data(as_text=True)
     response = learner_client.submit(
         "/account", {**profile, "profile-name": "  Jordan   R. ", "profile-email": "J@example.org"}
     )
     assert response.status_code == 302
     db.session.refresh(learner)
-    assert (learner.name, learner.email) == ("Jordan R.", "j@example.org")
+    assert (learner.name, learner.email) == ("Jordan R.", "jordan@example.org")  # the name at once, not the email
+    page = learner_client.get("/account").get_data(as_text=True)
+    assert "open the link we sent to it" in page and "Waiting for confirmation" in page and "j@example.org" in page
+    link = mailed_link("j@example.org", "email-change")
+    anyone = app.test_client()  # the link works in any browser: the person may open it on their phone
+    assert "j@example.org" in anyone.get(link).get_data(as_text=True)
+    db.session.refresh(learner)
+    assert learner.email == "jordan@example.org"  # opening it changes nothing
+    assert anyone.submit(link).status_code == 302
+    db.session.refresh(learner)
+    assert learner.email == "j@example.org" and learner.email_verified_at is not None
+    told = [mail for mail in queued_emails("email-changed") if mail.to_address == "jordan@example.org"]
+    assert told and "j@example.org" in told[0].body
+    assert anyone.submit(link).status_code == 410  # once
+    assert "Waiting for confirmation" not in learner_client.get("/account").get_data(as_text=True)
+
+
+def test_a_new_address_another_account_uses_gets_the_same_answer_and_changes_nothing(
+    learner_client, learner, make_user
+):
+    make_user(email="taken@example.org")
+    response = learner_client.submit(
+        "/account",
+        {
+            "form": "profile",
+            "profile-current": PASSWORD,
+            "profile-name": "Jordan",
+            "profile-email": "Taken@example.org",
+        },
+    )
+    assert response.status_code == 302
+    assert "open the link we sent to it" in learner_client.get("/account").get_data(as_text=True)
+    db.session.refresh(learner)
+    assert learner.email == "jordan@example.org"
+    assert [mail.to_address for mail in queued_emails("email-change-existing")] == ["taken@example.org"]
+    assert queued_emails("email-change") == []
+
+
+def test_an_address_taken_before_the_link_is_used_is_not_taken_twice(client, learner_client, learner, make_user):
+    learner_client.submit(
+        "/account",
+        {"form": "profile", "profile-current": PASSWORD, "profile-name": "Jordan", "profile-email": "new@example.org"},
+    )
+    link = mailed_link("new@example.org", "email-change")
+    make_user(email="new@example.org")
+    response = client.submit(link)
+    assert response.status_code == 409 and "has an account" in response.get_data(as_text=True)
+    db.session.refresh(learner)
+    assert learner.email == "jordan@example.org"
+
+
+def test_a_password_change_ends_a_waiting_change_of_address(client, learner_client, learner):
+    learner_client.submit(
+        "/account",
+        {"form": "profile", "profile-current": PASSWORD, "profile-name": "Jordan", "profile-email": "new@example.org"},
+    )
+    link = mailed_link("new@example.org", "email-change")
+    learner.set_password(NEW_PASSWORD)  # the owner, say, after noticing someone else had their password
+    db.session.commit()
+    assert client.get(link).status_code == 410
 
 
 def test_changing_the_email_needs_the_current_password(learner_client, learner):

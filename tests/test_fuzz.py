@@ -57,8 +57,9 @@ json_values = st.recursive(
 FIXED_NAMES = {"name", "email", "password", "confirm", "reason", "parent_id", "target", "credit_profile", "profile",
                "number", "version", "action", "choice", "shared", "visit", "key", "contact", "form"}  # fmt: skip
 POSTS = [
-    "accounts.account", "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password",
-    "accounts.sign_in", "accounts.sign_out", "accounts.sign_up", "admin.create_organisation", "admin.create_provider",
+    "accounts.account", "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password",
+    "accounts.reset_password", "accounts.sign_in", "accounts.sign_out", "accounts.sign_up", "admin.create_organisation",
+    "admin.create_provider",
     "admin.edit_provider", "admin.grant_leader", "admin.issue_waiting", "admin.remove_asset", "admin.retry_dead_jobs",
     "admin.retry_job", "admin.revoke", "admin.revoke_leader", "admin.set_credit_profile", "admin.upload_asset",
     "cohorts.apply_roster", "cohorts.assign", "cohorts.create", "cohorts.join", "cohorts.join_code", "cohorts.remind",
@@ -69,8 +70,8 @@ POSTS = [
 JSON_ENDPOINTS = {"worksheets.autosave", "learning.heartbeat"}
 ENDS_SESSION = {"accounts.sign_out", "accounts.account"}  # signed in again before each request
 ANONYMOUS = {
-    "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password", "accounts.sign_in",
-    "accounts.sign_up",
+    "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password",
+    "accounts.sign_in", "accounts.sign_up",
 }  # fmt: skip
 
 

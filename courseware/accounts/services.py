@@ -75,22 +75,18 @@ def sign_out_everywhere(user: User) -> None:
     db.session.commit()
 
 
-def update_profile(user: User, name: str, email: str) -> int:
-    """Save the learner's name and email. When certificates show another name, their replacements
-    are queued in the same transaction (a job renders them). Commits; raises EmailTaken.
+def update_profile(user: User, name: str) -> int:
+    """Save the learner's name (a new email address goes through ``email_change``). When
+    certificates show another name, their replacements are queued in the same transaction (a job
+    renders them). Commits.
 
     Returns how many certificates will be replaced.
     """
     stale = certificates.showing_another_name(user, name.strip())
     user.name = name.strip()
-    user.email = normalise_email(email)
     if stale:
         jobs.enqueue(certificate_jobs.REISSUE, {"user_id": user.id})
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise EmailTaken(email) from None
+    db.session.commit()
     return stale
 
 
@@ -99,6 +95,12 @@ def change_password(user: User, new_password: str) -> None:
     user.set_password(new_password)
     user.end_all_sessions()
     db.session.commit()
+
+
+def hours(seconds: int) -> str:
+    """How long a link lasts, in whole hours, for an email."""
+    count = max(1, round(seconds / 3600))
+    return "1 hour" if count == 1 else f"{count} hours"
 
 
 def hash_token(token: str) -> str:

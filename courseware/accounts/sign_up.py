@@ -17,7 +17,14 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import generate_password_hash
 
-from courseware.accounts.services import EmailTaken, find_user_by_email, hash_token, new_reset_link, normalise_email
+from courseware.accounts.services import (
+    EmailTaken,
+    find_user_by_email,
+    hash_token,
+    hours,
+    new_reset_link,
+    normalise_email,
+)
 from courseware.database import affected
 from courseware.extensions import db
 from courseware.jobs import enqueue_email
@@ -45,7 +52,7 @@ def request_sign_up(name: str, email: str, password: str, next_url: str | None) 
 
 def _mail_confirmation(name: str, email: str, password_hash: str, next_url: str | None) -> None:
     token = secrets.token_urlsafe(32)
-    max_age = current_app.config["SIGN_UP_CONFIRM_MAX_AGE"]
+    max_age = current_app.config["EMAIL_CONFIRM_MAX_AGE"]
     db.session.add(
         SignUpRequest(
             email=email,
@@ -61,7 +68,7 @@ def _mail_confirmation(name: str, email: str, password_hash: str, next_url: str 
         email,
         "Confirm your email to create your Courseware account",
         f"Hello {name},\n\nTo finish creating your Courseware account, open this link and confirm:\n\n{link}\n\n"
-        f"The link works once and expires in {_hours(max_age)}. If you did not sign up, ignore this email: "
+        f"The link works once and expires in {hours(max_age)}. If you did not sign up, ignore this email: "
         "no account is created.\n",
         "sign-up",
     )
@@ -89,11 +96,6 @@ def _mail_choose_password(user: User) -> None:
         f"The link works once and expires in {minutes} minutes.\n",
         "sign-up-invited",
     )
-
-
-def _hours(seconds: int) -> str:
-    hours = max(1, round(seconds / 3600))
-    return "1 hour" if hours == 1 else f"{hours} hours"
 
 
 def valid_sign_up(token: str) -> SignUpRequest | None:

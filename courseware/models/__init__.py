@@ -16,7 +16,7 @@ from courseware.models.kept import KeptSubmission
 from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizShown, QuizVersion
-from courseware.models.user import PasswordReset, Role, SignUpRequest, User
+from courseware.models.user import EmailChange, PasswordReset, Role, SignUpRequest, User
 from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, WorksheetEntry
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "CohortMember",
     "CreditProvider",
     "DeliveryState",
+    "EmailChange",
     "EmailDelivery",
     "Enrolment",
     "EvaluationComment",
