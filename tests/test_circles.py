@@ -12,7 +12,7 @@ from courseware.circles.digest import send_digests, unsubscribe_token
 from courseware.circles.render import post_html
 from courseware.courses import catalog
 from courseware.extensions import db
-from courseware.models import Circle, CircleDigest, CirclePost, CircleReport, CohortMember, Job, User
+from courseware.models import Assignment, Circle, CircleDigest, CirclePost, CircleReport, CohortMember, Job, User
 from courseware.models.base import utcnow
 from courseware.progress import progress_for
 from tests.helpers import factories
@@ -393,3 +393,31 @@ def test_the_digest_command(world, runner):
     result = runner.invoke(args=["circles", "digest"])
     assert result.exit_code == 0 and "1 digest queued" in result.output
     assert runner.invoke(args=["circles", "digest"]).output.startswith("0 digests")
+
+
+# --- the leaders' dashboard ------------------------------------------------------------------------------------
+
+
+def test_the_dashboard_and_export_count_posts_never_their_text(world):
+    mia, cal, lee = world.client(world.member), world.client(world.colleague), world.client(world.leader)
+    post(mia, world.url, "Secret words one")
+    post(mia, world.url, "Secret words two")
+    post(cal, world.url, "Deleted words")
+    mia_first, _, cal_post = posts()
+    post(cal, world.url, "A reply", parent=mia_first.id)
+    cal.submit(f"/circles/posts/{cal_post.id}/delete", page=world.url)
+    post(lee, world.url, "A leader's word")
+    (assignment_id,) = [a.id for a in db.session.scalars(select(Assignment).filter_by(cohort_id=world.cohort.id))]
+    board = f"/cohorts/{world.cohort.id}/assignments/{assignment_id}"
+    page = lee.get(board)
+    assert world.url in [a["href"] for a in parse(page).select("#discussions-title ~ ul a")]
+    counts = {row.select_one("th a").get_text(): row.select_one(".member-table__posts").get_text()
+              for row in parse(page).select(".member-table tbody tr")}  # fmt: skip
+    assert counts == {"Mia Member": "2 discussion posts", "Cal Colleague": "1 discussion post"}
+    csv = lee.get(board + ".csv").get_data(as_text=True)
+    assert "Discussion posts: Practice" in csv.splitlines()[0]
+    assert "Secret" not in csv and "words" not in csv
+    assert {line.split(",")[0]: line.split(",")[-1] for line in csv.splitlines()[1:]} == {
+        "Mia Member": "2",
+        "Cal Colleague": "1",
+    }
