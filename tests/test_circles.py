@@ -244,7 +244,7 @@ def test_members_report_a_post_once_and_leaders_see_the_reports(world):
     assert "Reported" not in text_of(mia.get(world.url), f"#post-{mine.id}")
     assert "Reports: 1" in text_of(lee.get(world.url), "main")
     assert mia.get(world.url + "/reports").status_code == 404
-    rows = parse(lee.get(world.url + "/reports")).select("tbody tr")
+    rows = parse(lee.get(world.url + "/reports")).select(".report-list__item")
     assert len(rows) == 1 and "Off topic" in rows[0].get_text() and "Cal Colleague" in rows[0].get_text()
 
 
