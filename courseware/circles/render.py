@@ -8,6 +8,8 @@ typed; the result then goes through an allow-list (nh3): only ``p``, ``br``, ``s
 from __future__ import annotations
 
 import html
+import threading
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -19,9 +21,24 @@ ATTRIBUTES = {"a": {"href"}}
 LINK_REL = "nofollow ugc noopener"
 
 
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    """One converter per thread (a converter is not safe to share between threads)."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown.Markdown(extensions=["nl2br"], output_format="html")
+    return converter
+
+
+@lru_cache(maxsize=4096)
 def post_html(body: str) -> Markup:
-    """The post's text as safe HTML."""
-    rendered = markdown.markdown(html.escape(body, quote=False), extensions=["nl2br"], output_format="html")
+    """The post's text as safe HTML. Cached by text: a page of a busy discussion shows the same posts
+    to every member."""
+    converter = _markdown()
+    converter.reset()
+    rendered = converter.convert(html.escape(body, quote=False))
     clean = nh3.clean(rendered, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https"}, link_rel=LINK_REL)
     return Markup(clean)  # noqa: S704 (escaped, then cleaned by nh3's allow-list)
 
