@@ -32,7 +32,7 @@ def _markdown() -> markdown.Markdown:
     return converter
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def post_html(body: str) -> Markup:
     """The post's text as safe HTML. Cached by text: a page of a busy discussion shows the same posts
     to every member."""
