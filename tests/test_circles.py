@@ -421,3 +421,36 @@ def test_the_dashboard_and_export_count_posts_never_their_text(world):
         "Mia Member": "2",
         "Cal Colleague": "1",
     }
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [("outsider", False), ("elsewhere", False), ("other_leader", False), ("colleague", False), ("leader", True),
+     ("admin", True)],
+)  # fmt: skip
+def test_only_leaders_in_scope_moderate(world, who, allowed):
+    post(world.client(world.member), world.url, "A post")
+    (mine,) = posts()
+    client = world.client(getattr(world, who))
+    hidden = client.submit(f"/circles/posts/{mine.id}/hide", {"reason": "Off topic"}, page="/")
+    locked = client.submit(world.url + "/lock", page="/")
+    listed = client.get(world.url + "/reports")
+    db.session.expire_all()
+    circle = db.session.scalar(select(Circle))
+    if allowed:
+        assert (hidden.status_code, locked.status_code, listed.status_code) == (302, 302, 200)
+        assert db.session.get(CirclePost, mine.id).hidden_at is not None and circle.locked_at is not None
+    else:
+        assert (hidden.status_code, locked.status_code, listed.status_code) == (404, 404, 404)
+        assert db.session.get(CirclePost, mine.id).hidden_at is None and circle.locked_at is None
+
+
+def test_a_reply_to_a_post_of_another_discussion_is_refused(world):
+    other_url = f"/cohorts/{world.other_cohort.id}/circles/example-course/{MODULE}"
+    post(world.client(world.elsewhere), other_url, "Elsewhere")
+    (theirs,) = posts()
+    mia = world.client(world.member)
+    response = post(mia, world.url, "Sneaky reply", parent=theirs.id)
+    assert response.status_code == 302
+    assert [p.body for p in posts()] == ["Elsewhere"]
+    assert "no longer in this discussion" in text_of(mia.get(world.url), "main")
