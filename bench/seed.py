@@ -22,6 +22,8 @@ from courseware.extensions import db
 from courseware.models import (
     Assignment,
     Certificate,
+    Circle,
+    CirclePost,
     Cohort,
     CohortMember,
     Enrolment,
@@ -107,10 +109,39 @@ def _cohort(courses: list[Course], rng: random.Random) -> dict[str, Any]:
     db.session.add_all([assignment, leader])
     db.session.flush()
     db.session.add(LeaderGrant(user_id=leader.id, organisation_id=district.id))
+    module = _discussion(cohort, course, user_ids, rng)
     with current_app.test_request_context():
         dashboard = url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=assignment.id)
         export = url_for("cohorts.export", cohort_id=cohort.id, assignment_id=assignment.id)
-    return {"id": cohort.id, "leader": leader.email, "dashboard": dashboard, "export": export, "members": len(user_ids)}
+        discussion = url_for("circles.discussion", cohort_id=cohort.id, slug=course.slug, module=module)
+    return {"id": cohort.id, "leader": leader.email, "dashboard": dashboard, "export": export, "members": len(user_ids),
+            "discussion": discussion}  # fmt: skip
+
+
+DISCUSSION_POSTS = 200  # half of them threads, half replies
+
+
+def _discussion(cohort: Cohort, course: Course, user_ids: list[int], rng: random.Random) -> str:
+    """The cohort's discussion of the course's first module: DISCUSSION_POSTS posts by its members."""
+    module = course.modules[0].slug
+    now = utcnow()
+    circle = Circle(cohort_id=cohort.id, course_slug=course.slug, module_slug=module, created_at=now)
+    db.session.add(circle)
+    db.session.flush()
+    threads = DISCUSSION_POSTS // 2
+    body = "We tried **greeting every student** at the door this week.\n\nThe first minutes of class were calmer."
+    db.session.execute(insert(CirclePost), [
+        {"circle_id": circle.id, "author_id": rng.choice(user_ids), "body": body,
+         "created_at": now - timedelta(hours=i), "activity_at": now - timedelta(hours=i)}
+        for i in range(threads)
+    ])  # fmt: skip
+    thread_ids = db.session.scalars(select(CirclePost.id).where(CirclePost.circle_id == circle.id)).all()
+    db.session.execute(insert(CirclePost), [
+        {"circle_id": circle.id, "parent_id": rng.choice(thread_ids), "author_id": rng.choice(user_ids),
+         "body": "Same here: the quiet ones *answered first*.", "created_at": now, "activity_at": now}
+        for _ in range(DISCUSSION_POSTS - threads)
+    ])  # fmt: skip
+    return module
 
 
 def _admin() -> str:

@@ -182,3 +182,8 @@ def dashboard(client: Client, ctx: Context) -> None:
 @workload("export", "GET the dashboard as CSV: every member's row", _as_leader, 1)
 def export(client: Client, ctx: Context) -> None:
     client.get(ctx.seed["cohort"]["export"])
+
+
+@workload("discussion", "GET the first page of a cohort's discussion of a module with 200 posts, as a member")
+def discussion(client: Client, ctx: Context) -> None:
+    client.get(ctx.seed["cohort"]["discussion"])

@@ -771,6 +771,7 @@ CSV_HEADER = [
     "Best score: Module 2",
     "Minutes: Welcome",
     "Minutes: Practice",
+    "Discussion posts: Practice",
 ]
 
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from courseware.credit import services as providers
 from courseware.extensions import db
-from courseware.models import RosterUpload
+from courseware.models import Circle, CirclePost, RosterUpload
 from tests.conftest import PASSWORD
 from tests.helpers import factories
 from tests.helpers.client import sign_in_directly
@@ -62,13 +62,16 @@ POSTS = [
     "admin.create_provider",
     "admin.edit_provider", "admin.grant_leader", "admin.issue_waiting", "admin.remove_asset", "admin.retry_dead_jobs",
     "admin.retry_job", "admin.revoke", "admin.revoke_leader", "admin.set_credit_profile", "admin.upload_asset",
-    "cohorts.apply_roster", "cohorts.assign", "cohorts.create", "cohorts.join", "cohorts.join_code", "cohorts.remind",
+    "circles.create", "circles.delete", "circles.digest", "circles.edit", "circles.hide", "circles.lock",
+    "circles.report", "circles.unhide", "circles.unlock", "circles.unsubscribe", "cohorts.apply_roster",
+    "cohorts.assign", "cohorts.create", "cohorts.join", "cohorts.join_code", "cohorts.remind",
     "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat", "learning.renew",
     "learning.submit_finish", "practice.delete", "practice.log", "quizzes.submit", "worksheets.autosave",
     "worksheets.resolve", "worksheets.save", "worksheets.share",
 ]  # fmt: skip
 JSON_ENDPOINTS = {"worksheets.autosave", "learning.heartbeat"}
 ENDS_SESSION = {"accounts.sign_out", "accounts.account"}  # signed in again before each request
+MODERATION = {"circles.hide", "circles.unhide", "circles.lock", "circles.unlock"}  # a leader's buttons
 ANONYMOUS = {
     "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password",
     "accounts.sign_in", "accounts.sign_up",
@@ -93,6 +96,11 @@ class World:
         factories.enrolment(self.learner)
         certificate = factories.certificate(factories.user(name="Cy Certified", email="cy@example.org"))
         entry = factories.practice_entry(self.learner)
+        circle = Circle(cohort_id=cohort.id, course_slug="example-course", module_slug="practice")
+        db.session.add(circle)
+        db.session.flush()
+        post = CirclePost(circle_id=circle.id, author_id=self.learner.id, body="A first post")
+        db.session.add(post)
         provider = providers.create_provider("northfield", providers.ProviderDetailsForm(name="Northfield"))
         upload = RosterUpload(cohort_id=cohort.id, uploaded_by=self.leader.id, filename="r.csv",
                               content="name,email\nAna Alvarez,ana@district.org\n")  # fmt: skip
@@ -103,7 +111,8 @@ class World:
             "field_id": "first-try", "practice_id": "greet-at-the-door", "code": cohort.join_code, "token": "x",
             "kind": "logo", "cohort_id": cohort.id, "assignment_id": assignment.id, "upload_id": upload.id,
             "certificate_id": certificate.id, "job_id": 1, "grant_id": grant.id, "organisation_id": district.id,
-            "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1,
+            "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1, "module": "practice",
+            "post_id": post.id,
         }  # fmt: skip
 
     def user_for(self, endpoint: str):
@@ -111,6 +120,8 @@ class World:
             return None
         if endpoint.startswith("admin."):
             return self.admin
+        if endpoint in MODERATION:
+            return self.leader
         return self.leader if endpoint.startswith("cohorts.") and endpoint != "cohorts.join" else self.learner
 
 
@@ -221,6 +232,7 @@ def test_hostile_input_never_ends_in_a_server_error(app, endpoint, caplog):
     else:
         pages = [url, "/account", "/admin/organisations", "/admin/certificates", "/admin/providers/new"]
         pages += [f"/cohorts/{world.args['cohort_id']}", f"/admin/providers/{world.args['provider_id']}"]
+        pages += [f"/cohorts/{world.args['cohort_id']}/circles/example-course/practice"]
     found = _forms_for(client, url, pages)
     baseline = {name: _valid(name, value, world) for name, value in found.items()}
     token = client.csrf_token("/")

@@ -278,6 +278,7 @@ def assignment(cohort_id: int, assignment_id: int):
         quizzes=quizzes,
         labels=dashboard.LABELS,
         statuses=dashboard.STATUSES,
+        discussions=dashboard.discussion_modules(course),
     )
 
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from courseware.courses.blocks import SLUG_RE, BlockContext, registry, slugify
 from courseware.courses.course_yml import key_lines, read_course_yml
-from courseware.courses.model import Course, HtmlSegment, Module, Page
 
-# The quiz, worksheet, reflection and practice block types register themselves as they are imported.
+# The quiz, worksheet, reflection, practice and discussion block types register themselves as they are imported.
+from courseware.courses.discussion_block import DiscussionBlock  # noqa: F401
+from courseware.courses.model import Course, HtmlSegment, Module, Page
 from courseware.courses.practice_block import PracticeBlock  # noqa: F401
 from courseware.courses.problems import ProblemList
 from courseware.courses.quiz_block import QuizBlock  # noqa: F401

@@ -1,6 +1,7 @@
 """Database models, one module per area of the product."""
 
 from courseware.models.certificate import Certificate
+from courseware.models.circle import Circle, CircleDigest, CircleDigestOptOut, CirclePost, CircleReport
 from courseware.models.cohort import Assignment, Cohort, CohortMember, LeaderGrant, Organisation, RosterUpload
 from courseware.models.credit import CreditProvider, ProviderAsset
 from courseware.models.evaluation import (
@@ -24,6 +25,11 @@ __all__ = [
     "Assignment",
     "Attestation",
     "Certificate",
+    "Circle",
+    "CircleDigest",
+    "CircleDigestOptOut",
+    "CirclePost",
+    "CircleReport",
     "Cohort",
     "CohortMember",
     "CreditProvider",
