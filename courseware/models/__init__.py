@@ -13,6 +13,7 @@ from courseware.models.evaluation import (
 )
 from courseware.models.job import DeliveryState, EmailDelivery, Job, JobStatus
 from courseware.models.kept import KeptSubmission
+from courseware.models.pacing import CalendarToken, CourseSession, ModuleDate, PacingPlan
 from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizShown, QuizVersion
@@ -23,9 +24,11 @@ __all__ = [
     "AnswerConflict",
     "Assignment",
     "Attestation",
+    "CalendarToken",
     "Certificate",
     "Cohort",
     "CohortMember",
+    "CourseSession",
     "CreditProvider",
     "DeliveryState",
     "EmailDelivery",
@@ -39,7 +42,9 @@ __all__ = [
     "JobStatus",
     "KeptSubmission",
     "LeaderGrant",
+    "ModuleDate",
     "Organisation",
+    "PacingPlan",
     "PageProgress",
     "PageVisit",
     "PasswordReset",
