@@ -5,6 +5,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from courseware.cohorts.pacing import CUSTOM, PLANS, SINGLE, in_range
+from courseware.models.base import utcnow
 from courseware.text import CleanText
 
 
@@ -37,7 +39,19 @@ class ApplyRosterForm(FlaskForm):
 
 class AssignmentForm(FlaskForm):
     course = SelectField("Course", validators=[DataRequired("Choose a course.")])
-    due_on = DateField("Due date", validators=[DataRequired("Enter the date the course is due, like 2027-03-31.")])
+    plan = SelectField(
+        "Pacing",
+        default=SINGLE,
+        validators=[DataRequired("Choose how to pace the course.")],
+        description="With a plan, you see each module's dates, and can change any of them, before assigning.",
+    )
+    due_on = DateField(
+        "Due date",
+        validators=[Optional()],
+        description="With one due date: when the whole course is due. With custom dates: when the last module is due.",
+    )
+    starts_on = DateField("Start date", validators=[Optional()], description="With a plan: the day the first module starts.")
+    opening = BooleanField("Open each module to learners only from its start date")
     renewal_months = IntegerField(
         "Renew every (months)",
         validators=[Optional(), NumberRange(min=1, max=60, message="Use a number of months from 1 to 60.")],
@@ -45,3 +59,30 @@ class AssignmentForm(FlaskForm):
     )
     # Set by the confirmation page shown when the course is already assigned to the cohort.
     replace_existing = HiddenField(default="")
+    # Set by the page where the leader reviews each module's dates.
+    reviewed = HiddenField(default="")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan.choices = list(PLANS.items())
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        today = utcnow().date()
+        if self.plan.data == SINGLE and self.due_on.data is None and not self.due_on.errors:
+            self.due_on.errors.append("Enter the date the course is due, like 2027-03-31.")
+        if self.plan.data != SINGLE and self.starts_on.data is None and not self.starts_on.errors:
+            self.starts_on.errors.append("Enter the day the first module starts, like 2026-09-01.")
+        for f in (self.due_on, self.starts_on):
+            problem = in_range(f.data, today) if f.data is not None else None
+            if problem and not f.errors:
+                f.errors.append(problem)
+        if (
+            self.plan.data == CUSTOM
+            and self.due_on.data
+            and self.starts_on.data
+            and self.due_on.data < self.starts_on.data
+            and not self.due_on.errors
+        ):
+            self.due_on.errors.append("The last module would be due before the start date: check the two dates.")
+        return valid and not self.due_on.errors and not self.starts_on.errors
