@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from courseware.cohorts.pacing import CUSTOM, PLANS, SINGLE, in_range
@@ -50,7 +52,9 @@ class AssignmentForm(FlaskForm):
         validators=[Optional()],
         description="With one due date: when the whole course is due. With custom dates: when the last module is due.",
     )
-    starts_on = DateField("Start date", validators=[Optional()], description="With a plan: the day the first module starts.")
+    starts_on = DateField(
+        "Start date", validators=[Optional()], description="With a plan: the day the first module starts."
+    )
     opening = BooleanField("Open each module to learners only from its start date")
     renewal_months = IntegerField(
         "Renew every (months)",
@@ -86,3 +90,66 @@ class AssignmentForm(FlaskForm):
         ):
             self.due_on.errors.append("The last module would be due before the start date: check the two dates.")
         return valid and not self.due_on.errors and not self.starts_on.errors
+
+
+TIME_ZONES = [
+    ("America/New_York", "Eastern time"),
+    ("America/Chicago", "Central time"),
+    ("America/Denver", "Mountain time"),
+    ("America/Phoenix", "Arizona time"),
+    ("America/Los_Angeles", "Pacific time"),
+    ("America/Anchorage", "Alaska time"),
+    ("Pacific/Honolulu", "Hawaii time"),
+    ("UTC", "UTC"),
+]
+
+
+class SessionForm(FlaskForm):
+    title = StringField(
+        "Title",
+        validators=[
+            CleanText(),
+            DataRequired("Give the session a title."),
+            Length(max=200, message="Use at most 200 characters."),
+        ],
+        description="For example “Monthly peer-learning meeting”.",
+    )
+    day = DateField("Date", validators=[DataRequired("Enter the date of the session, like 2026-10-06.")])
+    starts = TimeField("Starts at", validators=[DataRequired("Enter the time it starts, like 15:30.")])
+    ends = TimeField("Ends at", validators=[DataRequired("Enter the time it ends, like 16:30.")])
+    time_zone = SelectField("Time zone", validators=[DataRequired("Choose a time zone.")])
+    place = StringField(
+        "Place",
+        validators=[CleanText(), Optional(), Length(max=300, message="Use at most 300 characters.")],
+        description="A room, for example “Library, room 104”. Leave empty for a video meeting.",
+    )
+    link = StringField(
+        "Video link",
+        validators=[CleanText(), Optional(), Length(max=500, message="Use at most 500 characters.")],
+        description="The meeting's address, starting with https://. Leave empty for a meeting in person.",
+    )
+    module = SelectField("Module discussed", validators=[Optional()])
+
+    def __init__(self, *args, modules: list[tuple[str, str]] = (), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.time_zone.choices = list(TIME_ZONES)
+        self.module.choices = [("", "None in particular"), *modules]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.day.data is not None and not self.day.errors:
+            problem = in_range(self.day.data, utcnow().date())
+            if problem:
+                self.day.errors.append(problem)
+        if self.starts.data and self.ends.data and not self.ends.errors and self.ends.data <= self.starts.data:
+            self.ends.errors.append("The session would end before it starts: check the two times.")
+        link = self.link.data or ""
+        if link and not self.link.errors:
+            try:
+                parts = urlsplit(link)
+                wrong = parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in link)
+            except ValueError:
+                wrong = True
+            if wrong:
+                self.link.errors.append("Enter a video link starting with https://, like https://meet.example.org/abc.")
+        return valid and not self.day.errors and not self.ends.errors and not self.link.errors

@@ -52,7 +52,9 @@ class Pacing:
         return max(d.due_on for d in self.dates)
 
 
-def plan_dates(plan: str, starts_on: date, modules: list[str], opening: bool, ends_on: date | None = None) -> list[Dates]:
+def plan_dates(
+    plan: str, starts_on: date, modules: list[str], opening: bool, ends_on: date | None = None
+) -> list[Dates]:
     """The dates a plan gives each module, from ``starts_on``: a school year gives each module a month,
     a semester and a summer intensive share their weeks out evenly, custom dates are spread evenly up
     to ``ends_on`` (a month a module without one). With ``opening``, a module opens the day after the
@@ -100,7 +102,9 @@ def check_dates(dates: list[Dates], today: date) -> dict[str, str]:
         if f"opens-{d.module}" not in problems and d.opens_on is not None and d.opens_on > d.due_on:
             problems[f"opens-{d.module}"] = "The module would open after it is due: open it on or before its due date."
         if f"due-{d.module}" not in problems and previous is not None and d.due_on < previous:
-            problems[f"due-{d.module}"] = "This module would be due before the module before it: keep the modules in order."
+            problems[f"due-{d.module}"] = (
+                "This module would be due before the module before it: keep the modules in order."
+            )
         previous = d.due_on
     return problems
 

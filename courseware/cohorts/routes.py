@@ -16,7 +16,17 @@ from flask import (
 from flask_login import current_user, login_required
 
 from courseware import progress
-from courseware.cohorts import access, dashboard, exports, module_dates, queries, schedule, services
+from courseware.cohorts import (
+    access,
+    dashboard,
+    exports,
+    module_board,
+    module_dates,
+    queries,
+    schedule,
+    services,
+    sessions,
+)
 from courseware.cohorts import pacing as pacing_plans
 from courseware.cohorts.forms import ApplyRosterForm, AssignmentForm, CohortForm, RosterUploadForm
 from courseware.cohorts.roster import MAX_BYTES, RosterUnreadable, decode
@@ -234,7 +244,9 @@ def assign(cohort_id: int):
     if form.plan.data != pacing_plans.SINGLE:
         modules = [m.slug for m in course.modules]
         if form.reviewed.data != "yes":
-            found = pacing_plans.plan_dates(form.plan.data, form.starts_on.data, modules, form.opening.data, form.due_on.data)
+            found = pacing_plans.plan_dates(
+                form.plan.data, form.starts_on.data, modules, form.opening.data, form.due_on.data
+            )
             return _review(cohort, course, form, module_dates.values_of(found), {})
         dates, problems, values = module_dates.read(course, request.form, form.opening.data, utcnow().date())
         if problems:
@@ -288,8 +300,14 @@ def assignment(cohort_id: int, assignment_id: int):
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     quizzes = dashboard.quiz_labels(course)
+    dates = schedule.dates_by_assignment([assignment.id]).get(assignment.id, {})
     return render_template(
         "cohorts/dashboard.html",
+        plan=schedule.plan_of(assignment),
+        plans=pacing_plans.SHORT,
+        modules=module_board.build(assignment, course, board, dates, utcnow().date()),
+        module_labels=module_board.MODULE_LABELS,
+        sessions=sessions.upcoming([assignment.id], utcnow())[:3],
         cohort=cohort,
         assignment=assignment,
         course=course,

@@ -372,7 +372,11 @@ def reminder_plan(assignment: Assignment, rows, now=None) -> ReminderPlan:
     )
     recent = keys_since(f"reminder:{assignment.id}:", now - REMINDER_INTERVAL)
     due = [row for row in not_done if reminder_key(assignment.id, row.user_id) not in recent]
-    ids = [row.user_id for row in due]
+    return ReminderPlan(due, len(not_done) - len(due), frozenset(passwordless([row.user_id for row in due])))
+
+
+def passwordless(ids: list[int]) -> set[int]:
+    """Those of these people who never chose a password."""
     unset: set[int] = set()
     for chunk in range(0, len(ids), 900):
         unset.update(
@@ -380,7 +384,7 @@ def reminder_plan(assignment: Assignment, rows, now=None) -> ReminderPlan:
                 select(User.id).where(User.id.in_(ids[chunk : chunk + 900]), User.password_hash == UNCHOSEN_HASH)
             )
         )
-    return ReminderPlan(due, len(not_done) - len(due), frozenset(unset))
+    return unset
 
 
 def remind(assignment: Assignment, course_title: str, rows, leader: User, now=None) -> int:
