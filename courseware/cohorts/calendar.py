@@ -28,7 +28,9 @@ def escape(text: str) -> str:
 
 def fold(line: str) -> str:
     """One content line, folded so that no line is longer than 75 octets, never inside a character."""
-    out, current, size = [], [], 0
+    out: list[str] = []
+    current: list[str] = []
+    size = 0
     for char in line:
         width = len(char.encode("utf-8"))
         if size + width > LINE_OCTETS:

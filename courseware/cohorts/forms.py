@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from courseware.cohorts.pacing import CUSTOM, PLANS, SINGLE, in_range
+from courseware.forms import add_error
 from courseware.models.base import utcnow
 from courseware.text import CleanText
 
@@ -74,13 +75,13 @@ class AssignmentForm(FlaskForm):
         valid = super().validate(extra_validators)
         today = utcnow().date()
         if self.plan.data == SINGLE and self.due_on.data is None and not self.due_on.errors:
-            self.due_on.errors.append("Enter the date the course is due, like 2027-03-31.")
+            add_error(self.due_on, "Enter the date the course is due, like 2027-03-31.")
         if self.plan.data != SINGLE and self.starts_on.data is None and not self.starts_on.errors:
-            self.starts_on.errors.append("Enter the day the first module starts, like 2026-09-01.")
+            add_error(self.starts_on, "Enter the day the first module starts, like 2026-09-01.")
         for f in (self.due_on, self.starts_on):
             problem = in_range(f.data, today) if f.data is not None else None
             if problem and not f.errors:
-                f.errors.append(problem)
+                add_error(f, problem)
         if (
             self.plan.data == CUSTOM
             and self.due_on.data
@@ -88,7 +89,7 @@ class AssignmentForm(FlaskForm):
             and self.due_on.data < self.starts_on.data
             and not self.due_on.errors
         ):
-            self.due_on.errors.append("The last module would be due before the start date: check the two dates.")
+            add_error(self.due_on, "The last module would be due before the start date: check the two dates.")
         return valid and not self.due_on.errors and not self.starts_on.errors
 
 
@@ -130,19 +131,19 @@ class SessionForm(FlaskForm):
     )
     module = SelectField("Module discussed", validators=[Optional()])
 
-    def __init__(self, *args, modules: list[tuple[str, str]] = (), **kwargs) -> None:
+    def __init__(self, *args, modules: list[tuple[str, str]] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.time_zone.choices = list(TIME_ZONES)
-        self.module.choices = [("", "None in particular"), *modules]
+        self.module.choices = [("", "None in particular"), *(modules or [])]
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.day.data is not None and not self.day.errors:
             problem = in_range(self.day.data, utcnow().date())
             if problem:
-                self.day.errors.append(problem)
+                add_error(self.day, problem)
         if self.starts.data and self.ends.data and not self.ends.errors and self.ends.data <= self.starts.data:
-            self.ends.errors.append("The session would end before it starts: check the two times.")
+            add_error(self.ends, "The session would end before it starts: check the two times.")
         link = self.link.data or ""
         if link and not self.link.errors:
             try:
@@ -151,5 +152,5 @@ class SessionForm(FlaskForm):
             except ValueError:
                 wrong = True
             if wrong:
-                self.link.errors.append("Enter a video link starting with https://, like https://meet.example.org/abc.")
+                add_error(self.link, "Enter a video link starting with https://, like https://meet.example.org/abc.")
         return valid and not self.day.errors and not self.ends.errors and not self.link.errors

@@ -241,18 +241,18 @@ def assign(cohort_id: int):
     if course is None:  # unpublished since the form was shown
         abort(404)
     pacing = None
+    today = utcnow().date()
+    starts_on = form.starts_on.data or today  # validated: a plan has its start date
     if form.plan.data != pacing_plans.SINGLE:
         modules = [m.slug for m in course.modules]
         if form.reviewed.data != "yes":
-            found = pacing_plans.plan_dates(
-                form.plan.data, form.starts_on.data, modules, form.opening.data, form.due_on.data
-            )
+            found = pacing_plans.plan_dates(form.plan.data, starts_on, modules, form.opening.data, form.due_on.data)
             return _review(cohort, course, form, module_dates.values_of(found), {})
-        dates, problems, values = module_dates.read(course, request.form, form.opening.data, utcnow().date())
+        dates, problems, values = module_dates.read(course, request.form, form.opening.data, today)
         if problems:
             return _review(cohort, course, form, values, problems, 422)
-        pacing = pacing_plans.Pacing(form.plan.data, form.starts_on.data, dates)
-    due_on = pacing.due_on if pacing is not None else form.due_on.data
+        pacing = pacing_plans.Pacing(form.plan.data, starts_on, dates)
+    due_on = pacing.due_on if pacing is not None else (form.due_on.data or today)  # validated: one due date
     existing = queries.assignment_for_course(cohort, course.slug)
     if existing is not None:
         changes = module_dates.changes(

@@ -57,9 +57,8 @@ def module_opens_on(user: User, course_slug: str, module_slug: str, today: date)
         .outerjoin(ModuleDate, (ModuleDate.assignment_id == Assignment.id) & (ModuleDate.module == module_slug))
         .where(CohortMember.user_id == user.id, CohortMember.active.is_(True), Assignment.course_slug == course_slug)
     ).all()
-    if not rows or any(opens is None or opens <= today for _, opens in rows):
-        return None
-    return min(opens for _, opens in rows)
+    later = [opens for _, opens in rows if opens is not None and opens > today]
+    return min(later) if rows and len(later) == len(rows) else None
 
 
 def due_next(course: Course, dates: dict[str, ModuleDate], done, today: date) -> DueNext | None:

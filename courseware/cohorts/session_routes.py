@@ -50,9 +50,13 @@ def _session_form(course, formdata=None, obj: CourseSession | None = None) -> Se
 
 
 def _details(form: SessionForm) -> sessions.SessionDetails:
+    """What a validated form holds (its date and times are then never missing)."""
+    day, starts, ends = form.day.data, form.starts.data, form.ends.data
+    if day is None or starts is None or ends is None:
+        abort(400)
     return sessions.SessionDetails(
-        text(form.title), form.day.data, form.starts.data, form.ends.data, form.time_zone.data,
-        text(form.place), text(form.link), form.module.data or None,
+        text(form.title), day, starts, ends, form.time_zone.data, text(form.place), text(form.link),
+        form.module.data or None,
     )  # fmt: skip
 
 

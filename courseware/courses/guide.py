@@ -40,7 +40,9 @@ def compile_guide(course_dir: Path, renderer: MarkdownRenderer, problems: Proble
     if heading is None or len(heading.group(1)) != 1 or not heading.group(2):
         problems.add(path, first + 1, "the guide starts with its title on one line, like '# Leader's guide'")
         return None
-    body, sections, seen = [], [], set()
+    body: list[str] = []
+    sections: list[tuple[str, str]] = []
+    seen: set[str] = set()
     fenced = False
     for number, line in enumerate(lines[first + 1 :], start=first + 2):
         if FENCE_RE.match(line):
