@@ -45,14 +45,15 @@ def course_home(slug: str):
     profiles = credit.all_profiles()
     offered = [profiles[key] for key in course.credit.profiles if key in profiles] if course.offers_credit else []
     chosen = credit.chosen_profile(user.id, course, state.enrolment) if current_user.is_authenticated else ""
-    assigned = services.assignments_for(user) if current_user.is_authenticated else {}
-    assigned = {course.slug: assigned[course.slug]} if course.slug in assigned else {}
-    due = services.due_next(assigned, {course.slug: course}, {course.slug: state}, utcnow().date())
+    assignment = (services.assignments_for(user) if current_user.is_authenticated else {}).get(course.slug)
+    dates = schedule.dates_by_assignment([assignment.id]).get(assignment.id, {}) if assignment else {}
+    done = (lambda _module: True) if state.completed else state.module_done
     ids = sessions.member_assignment_ids(user, course.slug) if current_user.is_authenticated else []
     return render_template(
         "learning/course_home.html",
-        due=due.get(course.slug),
-        assignment=assigned.get(course.slug),
+        due=schedule.due_next(course, dates, done, utcnow().date()),
+        assignment=assignment,
+        dates=dates,
         sessions=sessions.upcoming(ids, utcnow())[:5],
         course=course,
         progress=state,
