@@ -69,7 +69,7 @@ def test_a_leader_adds_edits_and_deletes_a_session_in_their_time_zone(world, lea
     assert session.starts_at == local.astimezone(UTC)
     assert (session.ends_at - session.starts_at) == timedelta(minutes=75)
     page = text_of(leader_client.get(sessions_url(world, assignment)))
-    assert "15:30 to 16:45 Central time" in page and "Module: Welcome" in page
+    assert "3:30 PM to 4:45 PM Central time" in page and "Module: Welcome" in page
 
     edit = f"{sessions_url(world, assignment)}/{session.id}"
     form = parse(leader_client.get(edit))

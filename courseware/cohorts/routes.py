@@ -307,7 +307,7 @@ def assignment(cohort_id: int, assignment_id: int):
         plans=pacing_plans.SHORT,
         modules=module_board.build(assignment, course, board, dates, utcnow().date()),
         module_labels=module_board.MODULE_LABELS,
-        sessions=sessions.upcoming([assignment.id], utcnow())[:3],
+        upcoming=len(sessions.upcoming([assignment.id], utcnow())),
         cohort=cohort,
         assignment=assignment,
         course=course,

@@ -133,7 +133,7 @@ def test_a_leader_paces_a_course_over_a_school_year_and_a_learner_sees_what_is_d
     check_both_widths(page, "the sessions page with a mistake", "sessions-error")
     page.get_by_label("Video link").fill("https://meet.example.org/abc")
     page.get_by_role("button", name="Add the session").click()
-    page.get_by_text("15:30 to 16:30 Central time").wait_for()
+    page.get_by_text("3:30 PM to 4:30 PM Central time").wait_for()
     page.get_by_role("link", name="Edit Monthly peer-learning meeting").click()
     page.get_by_role("heading", level=1, name=re.compile("Edit")).wait_for()
     check_both_widths(page, "the page editing a session", "session-edit")
