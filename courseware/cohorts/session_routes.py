@@ -21,8 +21,8 @@ ZONE_NAMES = dict(TIME_ZONES)
 
 @bp.app_template_filter("session_time")
 def session_time(session: CourseSession) -> str:
-    """When a session is, in the time zone the leader gave: "Tuesday 6 October 2026, 3:30 PM to 4:30 PM Eastern time".
-    """
+    """When a session is, in the time zone the leader gave:
+    "Tuesday 6 October 2026, 3:30 PM to 4:30 PM Eastern time"."""
     zone = ZoneInfo(session.time_zone) if session.time_zone in ZONE_NAMES else ZoneInfo("UTC")
     starts, ends = session.starts_at.astimezone(zone), session.ends_at.astimezone(zone)
     return (
