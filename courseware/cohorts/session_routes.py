@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -137,7 +138,8 @@ def _ics(found: list[tuple[CourseSession, str]], name: str, filename: str | None
                 external_url("learning.course_home", slug=slug),
             )
         )
-    host = request.host.split(":")[0] or "courseware"
+    # The same identifiers whatever address the calendar was fetched from: the public one when set.
+    host = urlsplit(current_app.config.get("PUBLIC_URL") or "").hostname or request.host.split(":")[0] or "courseware"
     body = calendar.calendar(events, name, host, utcnow())
     headers = {"Content-Type": "text/calendar; charset=utf-8", "Cache-Control": "private, no-store"}
     if filename:
