@@ -93,6 +93,10 @@ class Config:
         # one page visit earns at most SEAT_TIME_CAP_SECONDS.
         self.HEARTBEAT_SECONDS = _int("HEARTBEAT_SECONDS", 30)
         self.SEAT_TIME_CAP_SECONDS = _int("SEAT_TIME_CAP_SECONDS", 20 * 60)
+        # Reminders about one module of a paced course: at most one per member and module in this time.
+        self.MODULE_REMINDER_HOURS = _int("MODULE_REMINDER_HOURS", 24)
+        # The time zone a new session's times are entered in, until the leader chooses another.
+        self.SESSION_TIME_ZONE = os.environ.get("SESSION_TIME_ZONE", "America/New_York")
 
         # Behind a load balancer or reverse proxy: how many proxies set X-Forwarded-For/-Proto.
         self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)

@@ -16,6 +16,7 @@ from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
 from courseware import credit
+from courseware.cohorts.pacing import SCHOOL_YEAR, plan_dates
 from courseware.courses import Course, catalog
 from courseware.demo import demo_provider
 from courseware.extensions import db
@@ -28,7 +29,9 @@ from courseware.models import (
     CohortMember,
     Enrolment,
     LeaderGrant,
+    ModuleDate,
     Organisation,
+    PacingPlan,
     PageProgress,
     PageVisit,
     QuizShown,
@@ -109,6 +112,14 @@ def _cohort(courses: list[Course], rng: random.Random) -> dict[str, Any]:
     db.session.add_all([assignment, leader])
     db.session.flush()
     db.session.add(LeaderGrant(user_id=leader.id, organisation_id=district.id))
+    # Paced over a school year that started two months ago: two modules are past their due date.
+    start = now.date() - timedelta(days=61)
+    dates = plan_dates(SCHOOL_YEAR, start, [m.slug for m in course.modules], opening=False)  # learners read on
+    db.session.add(PacingPlan(assignment_id=assignment.id, plan=SCHOOL_YEAR, starts_on=start))
+    db.session.add_all(
+        ModuleDate(assignment_id=assignment.id, module=d.module, opens_on=d.opens_on, due_on=d.due_on) for d in dates
+    )
+    assignment.due_on = dates[-1].due_on
     module = _discussion(cohort, course, user_ids, rng)
     with current_app.test_request_context():
         dashboard = url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=assignment.id)

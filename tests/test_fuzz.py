@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import quote, quote_plus, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from courseware.cohorts import services
+from courseware.cohorts.pacing import Dates, Pacing
 from courseware.credit import services as providers
 from courseware.extensions import db
-from courseware.models import Circle, CirclePost, RosterUpload
+from courseware.models import Circle, CirclePost, CourseSession, RosterUpload
+from courseware.models.base import utcnow
 from tests.conftest import PASSWORD
 from tests.helpers import factories
 from tests.helpers.client import sign_in_directly
@@ -63,9 +66,10 @@ POSTS = [
     "admin.edit_provider", "admin.grant_leader", "admin.issue_waiting", "admin.remove_asset", "admin.retry_dead_jobs",
     "admin.retry_job", "admin.revoke", "admin.revoke_leader", "admin.set_credit_profile", "admin.upload_asset",
     "circles.create", "circles.delete", "circles.digest", "circles.edit", "circles.hide", "circles.lock",
-    "circles.report", "circles.unhide", "circles.unlock", "circles.unsubscribe", "cohorts.apply_roster",
-    "cohorts.assign", "cohorts.create", "cohorts.join", "cohorts.join_code", "cohorts.remind",
-    "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat", "learning.renew",
+    "circles.report", "circles.unhide", "circles.unlock", "circles.unsubscribe",
+    "cohorts.add_session", "cohorts.apply_roster", "cohorts.assign", "cohorts.calendar_token", "cohorts.create",
+    "cohorts.delete_session", "cohorts.edit_session", "cohorts.join", "cohorts.join_code", "cohorts.remind",
+    "cohorts.remind_module", "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat", "learning.renew",
     "learning.submit_finish", "practice.delete", "practice.log", "quizzes.submit", "worksheets.autosave",
     "worksheets.resolve", "worksheets.save", "worksheets.share",
 ]  # fmt: skip
@@ -93,6 +97,12 @@ class World:
         grant = factories.leader(self.leader, cohort=cohort)
         factories.member(cohort, self.learner)
         assignment = factories.assignment(cohort)
+        due = date.today() + timedelta(days=20)
+        pacing = Pacing("summer", date.today(), [Dates("welcome", None, date.today()), Dates("practice", None, due)])
+        services.assign(cohort, "example-course", due, None, pacing)
+        session = CourseSession(assignment_id=assignment.id, title="Meeting", starts_at=utcnow(), ends_at=utcnow(),
+                                time_zone="UTC", place="Room 1", link="")  # fmt: skip
+        db.session.add(session)
         factories.enrolment(self.learner)
         certificate = factories.certificate(factories.user(name="Cy Certified", email="cy@example.org"))
         entry = factories.practice_entry(self.learner)
@@ -111,8 +121,8 @@ class World:
             "field_id": "first-try", "practice_id": "greet-at-the-door", "code": cohort.join_code, "token": "x",
             "kind": "logo", "cohort_id": cohort.id, "assignment_id": assignment.id, "upload_id": upload.id,
             "certificate_id": certificate.id, "job_id": 1, "grant_id": grant.id, "organisation_id": district.id,
-            "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1, "module": "practice",
-            "post_id": post.id,
+            "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1, "session_id": session.id,
+            "module": "practice", "post_id": post.id,
         }  # fmt: skip
 
     def user_for(self, endpoint: str):
@@ -167,13 +177,14 @@ def _valid(name: str, value: str | list[str], world: World) -> str:
     """A value that passes the field's checks, so that hostile input elsewhere reaches the database."""
     good = {"password": PASSWORD_NEW, "confirm": PASSWORD_NEW, "current": PASSWORD, "minutes": "15",
             "reason": "Issued in error", "renewal_months": "12", "tried": "Greeted everyone",
-            "noticed": "Calmer mornings", "target": f"cohort:{world.args['cohort_id']}"}  # fmt: skip
+            "noticed": "Calmer mornings", "target": f"cohort:{world.args['cohort_id']}", "starts": "15:00",
+            "ends": "16:00"}  # fmt: skip
     last = name.rsplit("-", 1)[-1]
     if last in good:
         return good[last]
     if "email" in last:
         return "fresh@example.org"
-    if last in {"done_on", "due_on"}:
+    if last in {"done_on", "due_on", "starts_on", "day"}:
         return date.today().isoformat()
     if last == "name":
         return "Ana Alvarez"

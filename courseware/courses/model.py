@@ -121,6 +121,15 @@ class Evaluation:
 
 
 @dataclass
+class Guide:
+    """The course's facilitator and leader guide (``guide.md``), for the leaders of cohorts taking it."""
+
+    title: str
+    html: str
+    sections: list[tuple[str, str]] = field(default_factory=list)  # (id, title), for the contents
+
+
+@dataclass
 class Course:
     slug: str
     path: Path
@@ -137,6 +146,7 @@ class Course:
     validity_months: int | None = None
     evaluation: Evaluation | None = None  # always set for a course that offers credit
     modules: list[Module] = field(default_factory=list)
+    guide: Guide | None = None
     problems: list[Problem] = field(default_factory=list)  # mistakes: the course is not served
     credit_problems: list[Problem] = field(default_factory=list)  # served, but no certificate is issued
     warnings: list[Problem] = field(default_factory=list)  # worth a look; nothing is held back

@@ -14,6 +14,7 @@ from courseware.models.evaluation import (
 )
 from courseware.models.job import DeliveryState, EmailDelivery, Job, JobStatus
 from courseware.models.kept import KeptSubmission
+from courseware.models.pacing import CalendarToken, CourseSession, ModuleDate, PacingPlan
 from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizShown, QuizVersion
@@ -24,6 +25,7 @@ __all__ = [
     "AnswerConflict",
     "Assignment",
     "Attestation",
+    "CalendarToken",
     "Certificate",
     "Circle",
     "CircleDigest",
@@ -32,6 +34,7 @@ __all__ = [
     "CircleReport",
     "Cohort",
     "CohortMember",
+    "CourseSession",
     "CreditProvider",
     "DeliveryState",
     "EmailChange",
@@ -46,7 +49,9 @@ __all__ = [
     "JobStatus",
     "KeptSubmission",
     "LeaderGrant",
+    "ModuleDate",
     "Organisation",
+    "PacingPlan",
     "PageProgress",
     "PageVisit",
     "PasswordReset",

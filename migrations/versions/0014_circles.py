@@ -1,7 +1,7 @@
 """circles: peer-learning discussions of a cohort, one per module of an assigned course; their
 posts and replies, reports of posts to the cohort's leaders, the daily digests sent and who opted out
 
-Revision ID: 0015_circles
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-11-29 11:13:35.921631
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0015_circles'
+revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
