@@ -6,12 +6,22 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from courseware.cohorts import pacing, services
 from courseware.cohorts.pacing import Dates, Pacing
 from courseware.extensions import db
-from courseware.models import Assignment, ModuleDate, PacingPlan, PageProgress, PasswordReset, User
+from courseware.models import (
+    Assignment,
+    ModuleDate,
+    PacingPlan,
+    PageProgress,
+    PasswordReset,
+    PracticeEntry,
+    QuizAttempt,
+    User,
+    WorksheetAnswer,
+)
 from courseware.models.base import utcnow
 from tests.helpers import factories
 from tests.helpers.html import parse
@@ -247,6 +257,19 @@ def test_a_module_is_closed_before_it_opens_with_a_page_saying_when(app, world, 
     assert response.status_code == 403
     assert f"opens on {opens.strftime('%A %-d %B %Y')}" in parse(response).select_one("h1").get_text()
     assert db.session.scalar(select(PageProgress).where(PageProgress.page_key.like("practice/%"))) is None
+
+    # Nor can its quiz, worksheet or practice log be sent before it opens.
+    home = f"/courses/{COURSE}"
+    for url, form in [
+        (f"{home}/quizzes/practice-check", {"version": "1", "number": "1"}),
+        (f"{home}/worksheets/my-plan", {"version": "0"}),
+        (f"{home}/practice/greet-at-the-door", {"done_on": TODAY.isoformat(), "notes": "Tried it"}),
+    ]:
+        response = client.submit(url, form, page=home)
+        assert response.status_code == 403, url
+        assert "opens on" in parse(response).select_one("h1").get_text()
+    for model in (QuizAttempt, WorksheetAnswer, PracticeEntry):
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0, model
 
     outsider = make_user(name="Oli Outsider", email="oli@example.org")  # not in the cohort: open as always
     assert signed_in(app, sign_in, outsider).get(f"/courses/{COURSE}/practice/trying-things-out").status_code == 200

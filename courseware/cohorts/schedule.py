@@ -1,7 +1,8 @@
 """Reading assignments' pacing: module dates, what is due next for a learner, whether a module is open yet.
 
-The learning area asks :func:`module_opens_on` before showing a page and :func:`due_next` for the
-home pages; every function reads only, and loads a fixed number of rows whatever a cohort's size.
+:func:`module_opens_on` is registered with ``pages`` as a module gate, asked on every way into a
+module (its pages, quizzes, worksheets and practice); the learning area asks :func:`due_next` for
+the home pages; every function reads only, and loads a fixed number of rows whatever a cohort's size.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import select
 from courseware.courses import Course
 from courseware.extensions import db
 from courseware.models import Assignment, CohortMember, ModuleDate, PacingPlan, User
+from courseware.pages import register_module_gate
 
 
 @dataclass(frozen=True)
@@ -69,3 +71,6 @@ def due_next(course: Course, dates: dict[str, ModuleDate], done, today: date) ->
         if found is not None and not done(module):
             return DueNext(module.title, number, found.due_on, today > found.due_on)
     return None
+
+
+register_module_gate(module_opens_on)

@@ -15,7 +15,7 @@ from courseware.extensions import csrf
 from courseware.learning import services
 from courseware.models import User
 from courseware.models.base import utcnow
-from courseware.pages import announce, published_course, render_course_page, view_page
+from courseware.pages import abort_if_closed, announce, published_course, render_course_page, view_page
 
 bp = Blueprint("learning", __name__)
 
@@ -98,9 +98,7 @@ def page(slug: str, module: str, page: str):
     found = course.page(module, page)
     if found is None:
         abort(404)
-    opens_on = schedule.module_opens_on(current_user._get_current_object(), course.slug, module, utcnow().date())
-    if opens_on is not None:  # the cohort's plan opens this module later
-        return render_template("learning/not_open.html", course=course, module=found.module, opens_on=opens_on), 403
+    abort_if_closed(course, found.module)  # the cohort's plan may open this module later
     view = view_page(current_user._get_current_object(), course, found)
     announce(view.outcome)
     return render_course_page(course, found, view)
