@@ -430,3 +430,10 @@ def test_the_import_command_refuses_a_delta_export(world, runner, tmp_path):
     result = runner.invoke(args=["cohorts", "import", str(world.cohort.id), str(path)])
     assert result.exit_code == 1 and "(“delta”)" in result.output
     assert snapshot() == before
+
+
+def test_a_csv_file_never_passes_for_a_stored_staff_list(world, leader_client):
+    forged = oneroster.StaffList([oneroster.StaffRow(2, "Zed Zero", "zed@district.org", "Teacher", "")]).dumps()
+    assert forged.startswith("\x1e")
+    response = upload(leader_client, world.cohort.id, [("roster.csv", forged.encode())])
+    refused(response, "The first row must name the columns")  # read as a CSV roster, whose header it lacks
