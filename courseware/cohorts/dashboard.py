@@ -51,6 +51,7 @@ class MemberRow:
     staff_role: str
     school: str
     active: bool
+    email_confirmed: bool = True  # False: never confirmed (an unused invitation, or an account from before)
     status: str = "not-started"
     pages: int = 0
     seconds: int = 0
@@ -90,11 +91,11 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
     cohort_users = select(CohortMember.user_id).where(CohortMember.cohort_id == assignment.cohort_id)
     rows: dict[int, MemberRow] = {}
     cycles: dict[int, int] = {}
-    for (member_id, user_id, name, email, role, school, active,
+    for (member_id, user_id, name, email, verified_at, role, school, active,
          cycle, pages, seconds, completed_at, activity) in db.session.execute(
-        select(CohortMember.id, CohortMember.user_id, User.name, User.email, CohortMember.staff_role,
-               Organisation.name, CohortMember.active, Enrolment.cycle, Enrolment.pages_visited, Enrolment.seconds,
-               Enrolment.completed_at, Enrolment.last_activity_at)
+        select(CohortMember.id, CohortMember.user_id, User.name, User.email, User.email_verified_at,
+               CohortMember.staff_role, Organisation.name, CohortMember.active, Enrolment.cycle,
+               Enrolment.pages_visited, Enrolment.seconds, Enrolment.completed_at, Enrolment.last_activity_at)
         .join(User, User.id == CohortMember.user_id)
         .outerjoin(Organisation, Organisation.id == CohortMember.school_id)
         .outerjoin(Enrolment, (Enrolment.user_id == CohortMember.user_id) & (Enrolment.course_slug == course.slug))
@@ -102,7 +103,9 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
     ).all():  # fmt: skip
         row = rows.get(user_id)
         if row is None:
-            row = rows[user_id] = MemberRow(member_id, user_id, name, email, role or "", school or "", active)
+            row = rows[user_id] = MemberRow(
+                member_id, user_id, name, email, role or "", school or "", active, verified_at is not None
+            )
         if cycle is not None and cycle > cycles.get(user_id, 0):  # the current renewal cycle counts
             cycles[user_id] = cycle
             row.pages, row.seconds, row.completed_at, row.last_activity = pages, seconds, completed_at, activity

@@ -27,14 +27,16 @@ def dashboard_csv(
     modules = course.modules
     practice = course.has_blocks("practice")
     discussed = discussion_modules(course)
-    header = ["Name", "Email", "Staff role", "School", "Status", "Progress %", "Pages read", "Reading minutes",
+    header = ["Name", "Email", "Email confirmed", "Staff role", "School", "Status", "Progress %", "Pages read",
+              "Reading minutes",
               *(["Practice minutes"] if practice else []),
               "Hours earned", "Last activity", "Completed", "Certificate code",
               *[f"Best score: {label}" for _, label in quizzes],
               *[f"Minutes: {m.title}" for m in modules],
               *[f"Discussion posts: {m.title}" for m in discussed]]  # fmt: skip
     body = (
-        (r.name, r.email, r.staff_role, r.school, LABELS[r.status], r.percent, r.pages, round(r.seconds / 60),
+        (r.name, r.email, "yes" if r.email_confirmed else "no", r.staff_role, r.school, LABELS[r.status], r.percent,
+         r.pages, round(r.seconds / 60),
          *([r.practice_minutes] if practice else []),
          f"{r.hours:g}", r.last_activity.date().isoformat() if r.last_activity else "",
          r.completed_at.date().isoformat() if r.completed_at else "", r.certificate_code or "",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileRequired, MultipleFileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -27,12 +27,13 @@ class CohortForm(FlaskForm):
 
 
 class RosterUploadForm(FlaskForm):
-    file = FileField(
-        "Roster file (CSV)",
-        validators=[FileRequired("Choose a CSV file to upload.")],
-        description="Columns: name, email, staff role, school. Excel and Google Sheets CSV files work, "
-        "with commas or semicolons.",
-        render_kw={"accept": ".csv,text/csv"},
+    file = MultipleFileField(
+        "Roster file (CSV, or a OneRoster export)",
+        validators=[FileRequired("Choose a CSV or OneRoster file to upload.")],
+        description="A CSV with the columns name, email, staff role, school (Excel and Google Sheets CSV files "
+        "work, with commas or semicolons); or your student information system's OneRoster export: its zip file, "
+        "or its users.csv and orgs.csv chosen together.",
+        render_kw={"accept": ".csv,.zip,text/csv,application/zip"},
     )
 
 

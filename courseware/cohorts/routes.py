@@ -29,7 +29,8 @@ from courseware.cohorts import (
 )
 from courseware.cohorts import pacing as pacing_plans
 from courseware.cohorts.forms import ApplyRosterForm, AssignmentForm, CohortForm, RosterUploadForm
-from courseware.cohorts.roster import MAX_BYTES, RosterUnreadable, decode
+from courseware.cohorts.roster import RosterUnreadable
+from courseware.cohorts.roster_files import MAX_UPLOAD_BYTES, read_upload
 from courseware.courses import catalog
 from courseware.forms import add_error, text
 from courseware.models import Cohort, RosterUpload
@@ -140,14 +141,14 @@ def upload_roster(cohort_id: int):
     cohort = _cohort(cohort_id)
     form = RosterUploadForm()
     if form.validate_on_submit():
-        data = form.file.data.read(MAX_BYTES + 1)
+        files = [(f.filename or "roster.csv", f.read(MAX_UPLOAD_BYTES + 1)) for f in form.file.data if f]
         try:
-            text = decode(data)
-            services.plan_roster(cohort, text, current_user._get_current_object())
+            found = read_upload(files)
+            services.plan_roster(cohort, found.content, current_user._get_current_object())
         except RosterUnreadable as problem:
             add_error(form.file, str(problem))
         else:
-            upload = services.store_upload(cohort, current_user, form.file.data.filename or "roster.csv", text)
+            upload = services.store_upload(cohort, current_user, found.filename, found.content)
             return redirect(url_for("cohorts.preview_roster", cohort_id=cohort.id, upload_id=upload.id))
     return _show(cohort, form, _assignment_form(), status=422)
 

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from courseware.cohorts import access
+from courseware.cohorts import access, roster_files
 from courseware.cohorts.pacing import Pacing
-from courseware.cohorts.roster import ParsedRoster, RosterRow, parse
+from courseware.cohorts.roster import ParsedRoster, RosterRow
 from courseware.credit.services import queue_issue_waiting
 from courseware.database import affected
 from courseware.extensions import db
@@ -146,9 +146,10 @@ class RosterPlan:
 def plan_roster(cohort: Cohort, text: str, leader: User | None = None) -> RosterPlan:
     """What applying the roster would do, without doing it. Raises RosterUnreadable.
 
+    ``text`` is a stored roster: a CSV's text, or a OneRoster staff list (``roster_files``).
     ``leader`` is who uploads it: the roster may link only accounts of people they already lead
     (None: an operator at the command line, limited to the cohort's organisation)."""
-    roster = parse(text, schools_of(cohort))
+    roster = roster_files.read(text, schools_of(cohort))
     plan = RosterPlan(roster)
     members = {
         email: (member, name)
