@@ -16,6 +16,7 @@ from courseware.models.kept import KeptSubmission
 from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizShown, QuizVersion
+from courseware.models.sign_in import OrganisationDomain, OrganisationSignIn, SignInIdentity
 from courseware.models.user import EmailChange, PasswordReset, Role, SignUpRequest, User
 from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, WorksheetEntry
 
@@ -41,6 +42,8 @@ __all__ = [
     "KeptSubmission",
     "LeaderGrant",
     "Organisation",
+    "OrganisationDomain",
+    "OrganisationSignIn",
     "PageProgress",
     "PageVisit",
     "PasswordReset",
@@ -51,6 +54,7 @@ __all__ = [
     "QuizVersion",
     "Role",
     "RosterUpload",
+    "SignInIdentity",
     "SignUpRequest",
     "User",
     "WorksheetAnswer",
