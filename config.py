@@ -173,7 +173,7 @@ def oidc_providers(environ: Mapping[str, str]) -> dict[str, dict[str, object]]:
         url = urlsplit(discovery_url)
         if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOCAL_HOSTS):
             raise ProviderSettingProblem(f"{prefix}DISCOVERY_URL must be an https:// address; got {discovery_url!r}")
-        domains = [d.strip().lower() for d in re.split(r"[\s,]+", setting("DOMAINS")) if d.strip()]
+        domains = [d.strip().lower().removeprefix("@") for d in re.split(r"[\s,]+", setting("DOMAINS")) if d.strip()]
         wrong = [d for d in domains if not DOMAIN.fullmatch(d)]
         if wrong:
             raise ProviderSettingProblem(

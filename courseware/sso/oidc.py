@@ -93,6 +93,9 @@ def account_from_answer(provider: Provider) -> ProviderAccount:
         raise _claim_problem(provider, error.claim) from None
     except JoseError:
         raise _untrusted(provider, f"it could not be verified with {provider.label}'s keys") from None
+    except requests.HTTPError as error:
+        status = error.response.status_code if error.response is not None else "?"
+        raise _refused(provider, f"HTTP {status}") from None
     except requests.RequestException:
         raise unreachable(provider) from None
     except (AuthlibBaseError, ValueError, KeyError, TypeError):
