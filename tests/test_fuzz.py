@@ -61,17 +61,17 @@ POSTS = [
     "accounts.reset_password", "accounts.sign_in", "accounts.sign_out", "accounts.sign_up", "admin.create_organisation",
     "admin.create_provider",
     "admin.edit_provider", "admin.grant_leader", "admin.issue_waiting", "admin.remove_asset", "admin.retry_dead_jobs",
-    "admin.retry_job", "admin.revoke", "admin.revoke_leader", "admin.set_credit_profile", "admin.upload_asset",
-    "cohorts.apply_roster", "cohorts.assign", "cohorts.create", "cohorts.join", "cohorts.join_code", "cohorts.remind",
-    "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat", "learning.renew",
+    "admin.retry_job", "admin.revoke", "admin.revoke_leader", "admin.set_credit_profile", "admin.set_sign_in",
+    "admin.upload_asset", "cohorts.apply_roster", "cohorts.assign", "cohorts.create", "cohorts.join",
+    "cohorts.join_code", "cohorts.remind", "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat", "learning.renew",
     "learning.submit_finish", "practice.delete", "practice.log", "quizzes.submit", "worksheets.autosave",
-    "worksheets.resolve", "worksheets.save", "worksheets.share",
+    "worksheets.resolve", "worksheets.save", "worksheets.share", "sso.link", "sso.start",
 ]  # fmt: skip
 JSON_ENDPOINTS = {"worksheets.autosave", "learning.heartbeat"}
 ENDS_SESSION = {"accounts.sign_out", "accounts.account"}  # signed in again before each request
 ANONYMOUS = {
     "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password",
-    "accounts.sign_in", "accounts.sign_up",
+    "accounts.sign_in", "accounts.sign_up", "sso.link", "sso.start",
 }  # fmt: skip
 
 
@@ -103,7 +103,7 @@ class World:
             "field_id": "first-try", "practice_id": "greet-at-the-door", "code": cohort.join_code, "token": "x",
             "kind": "logo", "cohort_id": cohort.id, "assignment_id": assignment.id, "upload_id": upload.id,
             "certificate_id": certificate.id, "job_id": 1, "grant_id": grant.id, "organisation_id": district.id,
-            "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1,
+            "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1, "provider": "riverside",
         }  # fmt: skip
 
     def user_for(self, endpoint: str):

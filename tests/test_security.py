@@ -85,6 +85,7 @@ def test_every_get_route_carries_the_security_headers_and_nothing_personal_is_ca
         "provider_id": 1,
         "upload_id": 1,
         "entry_id": 1,
+        "provider": "riverside",
     }
     overrides = {
         "/static/<path:filename>": {"filename": "css/app.css"},
