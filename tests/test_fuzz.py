@@ -63,7 +63,8 @@ POSTS = [
     "admin.edit_provider", "admin.grant_leader", "admin.issue_waiting", "admin.remove_asset", "admin.retry_dead_jobs",
     "admin.retry_job", "admin.revoke", "admin.revoke_leader", "admin.set_credit_profile", "admin.set_sign_in",
     "admin.upload_asset", "cohorts.apply_roster", "cohorts.assign", "cohorts.create", "cohorts.join",
-    "cohorts.join_code", "cohorts.remind", "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat", "learning.renew",
+    "cohorts.join_code", "cohorts.remind", "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat",
+    "learning.renew",
     "learning.submit_finish", "practice.delete", "practice.log", "quizzes.submit", "worksheets.autosave",
     "worksheets.resolve", "worksheets.save", "worksheets.share", "sso.link", "sso.start",
 ]  # fmt: skip
