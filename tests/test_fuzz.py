@@ -66,13 +66,13 @@ POSTS = [
     "cohorts.join_code", "cohorts.remind", "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat",
     "learning.renew",
     "learning.submit_finish", "practice.delete", "practice.log", "quizzes.submit", "worksheets.autosave",
-    "worksheets.resolve", "worksheets.save", "worksheets.share", "sso.link", "sso.start",
+    "worksheets.resolve", "worksheets.save", "worksheets.share", "sso.link",
 ]  # fmt: skip
 JSON_ENDPOINTS = {"worksheets.autosave", "learning.heartbeat"}
 ENDS_SESSION = {"accounts.sign_out", "accounts.account"}  # signed in again before each request
 ANONYMOUS = {
     "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password",
-    "accounts.sign_in", "accounts.sign_up", "sso.link", "sso.start",
+    "accounts.sign_in", "accounts.sign_up", "sso.link",
 }  # fmt: skip
 
 
@@ -104,7 +104,7 @@ class World:
             "field_id": "first-try", "practice_id": "greet-at-the-door", "code": cohort.join_code, "token": "x",
             "kind": "logo", "cohort_id": cohort.id, "assignment_id": assignment.id, "upload_id": upload.id,
             "certificate_id": certificate.id, "job_id": 1, "grant_id": grant.id, "organisation_id": district.id,
-            "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1, "provider": "riverside",
+            "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1,
         }  # fmt: skip
 
     def user_for(self, endpoint: str):

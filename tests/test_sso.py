@@ -80,14 +80,16 @@ def page_text(response) -> str:
 
 def test_the_sign_in_page_shows_a_button_for_each_provider_and_none_without(app, client, riverside):
     app.config["OIDC_PROVIDERS"]["google"] = {**riverside.settings(label="Google")}
-    buttons = [b.get_text(" ", strip=True) for b in parse(client.get("/sign-in")).select(".sign-in-choices button")]
+    buttons = [b.get_text(" ", strip=True) for b in parse(client.get("/sign-in")).select(".sign-in-choices a")]
     assert buttons == ["Sign in with Riverside ID", "Sign in with Google"]
-    forms = parse(client.get("/sign-in?next=/courses/example-course")).select(".sign-in-choices form")
-    assert [f["action"] for f in forms] == ["/sign-in/oidc/riverside", "/sign-in/oidc/google"]
-    assert forms[0].select_one("input[name=next]")["value"] == "/courses/example-course"
+    links = parse(client.get("/sign-in?next=/courses/example-course")).select(".sign-in-choices a")
+    assert [a["href"] for a in links] == [
+        "/sign-in/oidc/riverside?next=/courses/example-course",
+        "/sign-in/oidc/google?next=/courses/example-course",
+    ]
     app.config["OIDC_PROVIDERS"] = {}
     assert not parse(client.get("/sign-in")).select(".sign-in-choices")
-    assert client.submit("/sign-in/oidc/riverside", page="/sign-in").status_code == 404
+    assert client.get("/sign-in/oidc/riverside").status_code == 404
 
 
 # --- matching, linking ---------------------------------------------------------------------------------
@@ -261,7 +263,7 @@ def test_passwords_off_sends_password_forms_of_the_domain_to_single_sign_on(app,
             response = client.submit(url, {**data, "email": email})
             assert response.status_code == 200, (url, email)
             assert "Use your school account" in page_text(response)
-            assert parse(response).select_one(".sign-in-choices form")["action"] == "/sign-in/oidc/riverside"
+            assert parse(response).select_one(".sign-in-choices a")["href"] == "/sign-in/oidc/riverside"
             pages.append(page_text(response))
         return pages
 

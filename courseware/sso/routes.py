@@ -39,11 +39,13 @@ def _signed_in(user: User, message: str) -> Response:
     return redirect(session.pop(NEXT, None) or url_for("learning.catalog"))
 
 
-@bp.post("/sign-in/oidc/<provider>")
+@bp.get("/sign-in/oidc/<provider>")
 def start(provider: str):
+    """A link, not a form: the page policy lets forms post only to this site (CSP form-action), and
+    a redirect after a form post counts. Starting writes only the session (state, nonce, verifier)."""
     chosen = _provider(provider)
     session.pop(PENDING, None)
-    session[NEXT] = same_site_path(request.form.get("next"))
+    session[NEXT] = same_site_path(request.args.get("next"))
     try:
         return redirect_to(chosen, external_url("sso.callback", provider=chosen.key))
     except SignInProblem as problem:

@@ -115,9 +115,9 @@ def running_provider(**options) -> Iterator[MockProvider]:
 
 
 def start(client, key: str, next_url: str | None = None):
-    """Press "Sign in with ..." on the sign-in page; the app's answer (a redirect to the provider)."""
-    data = {"next": next_url} if next_url else {}
-    return client.submit(f"/sign-in/oidc/{key}", data, page="/sign-in")
+    """Follow "Sign in with ..." on the sign-in page; the app's answer (a redirect to the provider)."""
+    client.get("/sign-in")
+    return client.get(f"/sign-in/oidc/{key}", query_string={"next": next_url} if next_url else None)
 
 
 def sign_in_through(
