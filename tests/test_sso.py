@@ -581,3 +581,15 @@ def test_only_admins_change_sign_in_settings_or_see_the_providers(app, client, r
     shown = page_text(admin.get("/admin/organisations"))
     assert "Sign in with Riverside ID" in shown and "http://localhost/sign-in/oidc/riverside/callback" in shown
     assert "a-client-secret" not in admin.get("/admin/organisations").get_data(as_text=True)
+
+
+def test_wrong_passwords_on_the_linking_page_are_rate_limited(make_app, provider, make_user):
+    app = make_app(SIGN_IN_RATE_LIMIT="2 per minute", OIDC_PROVIDERS={"riverside": provider.settings()})
+    with app.app_context():
+        make_user(email="ola@riverside.org")
+        client = app.test_client()
+        sign_in_through(client, provider, person(provider, "ola@riverside.org"))
+        answers = [client.submit("/sign-in/link", {"password": "wrong-password-here"}).status_code for _ in range(3)]
+        assert answers == [422, 422, 429]
+        assert client.submit("/sign-in/link", {"password": PASSWORD}).status_code == 429
+        assert identities() == []
