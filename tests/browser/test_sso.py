@@ -105,9 +105,32 @@ def test_signing_in_with_the_provider_and_linking_an_account(page, live_server, 
     shot(page, f"sso-refused-{width}")
 
 
-def test_the_page_for_a_domain_whose_passwords_are_off_passes_axe(page, live_server, provider):
+def test_an_admin_turns_passwords_off_and_the_domain_is_pointed_to_single_sign_on(page, live_server, provider):
     with live_server.app.app_context():
-        cohort_services.set_sign_in(factories.organisation("Riverside District"), ["riverside.org"], False, True, None)
+        factories.user(name="Adi Admin", email="adi@admin.example.net", password=PASSWORD, role="admin")
+        district = factories.organisation("Riverside District")
+        factories.cohort(district, "New staff")
+    page.goto("/sign-in")
+    page.get_by_label("Email").fill("adi@admin.example.net")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url(live_server.url("/"))
+    page.goto("/admin/organisations")
+    assert (
+        "Sign in with Riverside ID"
+        in page.get_by_role("table", name="Single sign-on providers set up on this site").inner_text()
+    )
+    page.locator("summary", has_text="Sign-in settings").first.click()
+    page.get_by_label("Email domains it owns").fill("riverside.org")
+    page.get_by_label("Create accounts on first single sign-on").check()
+    page.get_by_label("New staff join this cohort").select_option(label="New staff")
+    page.get_by_label("Turn passwords off for these domains").check()
+    assert_accessible(page, "the organisations page with sign-in settings open")
+    shot(page, "sso-admin-settings")
+    page.get_by_role("button", name="Save the sign-in settings of Riverside District").click()
+    assert "Riverside District: sign-in settings saved." in page.get_by_role("status").inner_text()
+
+    page.get_by_role("button", name="Sign out").click()
     for width, size in WIDTHS.items():
         page.set_viewport_size(size)
         page.goto("/sign-in")
@@ -115,5 +138,6 @@ def test_the_page_for_a_domain_whose_passwords_are_off_passes_axe(page, live_ser
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Sign in", exact=True).click()
         page.get_by_role("heading", level=1, name="Use your school account").wait_for()
+        assert page.get_by_role("link", name="Sign in with Riverside ID").is_visible()
         assert_accessible(page, f"the page pointing to single sign-on ({width})")
         shot(page, f"sso-passwords-off-{width}")
