@@ -7,6 +7,8 @@ Nothing here runs at import time beyond defining classes: values are read in
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -108,6 +110,9 @@ class Config:
         self.WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
         # Above the 5 MB roster limit, so that a large roster gets the roster's own explanation.
         self.MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
+        # Single sign-on (docs/sign-in.md): one provider for each OIDC_<NAME>_CLIENT_ID set.
+        self.OIDC_PROVIDERS = oidc_providers(os.environ)
+        self.OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS") or 10)
 
     def _database_url(self) -> str:
         url = os.environ.get("DATABASE_URL")
@@ -118,6 +123,74 @@ class Config:
         if url.startswith("postgresql://"):
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         return url
+
+
+OIDC_CLIENT_ID = re.compile(r"OIDC_([A-Z][A-Z0-9_]*)_CLIENT_ID")
+# Named providers: Google, and Microsoft Entra ID, whose address names the organisation's tenant.
+GOOGLE_DISCOVERY_URL = "https://accounts.google.com/.well-known/openid-configuration"
+MICROSOFT_DISCOVERY_URL = "https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration"
+# Tenants that stand for many organisations: their tokens' issuer is not one fixed address, so it
+# could not be checked.
+MICROSOFT_SHARED_TENANTS = frozenset({"common", "organizations", "consumers"})
+DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+
+
+class ProviderSettingProblem(RuntimeError):
+    """A single sign-on provider's settings cannot work; the message says which and why."""
+
+
+def oidc_providers(environ: Mapping[str, str]) -> dict[str, dict[str, object]]:
+    """The single sign-on providers set in the environment, by key ("google", "microsoft", or the
+    NAME of OIDC_<NAME>_CLIENT_ID in lowercase, with hyphens for underscores), Google first, then
+    Microsoft, then the others by name. Raises ProviderSettingProblem when one is incomplete."""
+    names = sorted(
+        (match.group(1) for match in map(OIDC_CLIENT_ID.fullmatch, environ) if match and environ[match.string]),
+        key=lambda name: ({"GOOGLE": 0, "MICROSOFT": 1}.get(name, 2), name),
+    )
+    providers: dict[str, dict[str, object]] = {}
+    for name in names:
+        prefix = f"OIDC_{name}_"
+
+        def setting(suffix: str, prefix: str = prefix) -> str:
+            return (environ.get(prefix + suffix) or "").strip()
+
+        if not setting("CLIENT_SECRET"):
+            raise ProviderSettingProblem(f"{prefix}CLIENT_SECRET must be set, with {prefix}CLIENT_ID")
+        if name == "GOOGLE":
+            discovery_url, label = GOOGLE_DISCOVERY_URL, "Google"
+        elif name == "MICROSOFT":
+            tenant = setting("TENANT")
+            if not tenant or tenant.lower() in MICROSOFT_SHARED_TENANTS or not re.fullmatch(r"[A-Za-z0-9.-]+", tenant):
+                raise ProviderSettingProblem(
+                    f"{prefix}TENANT must be your organisation's Microsoft Entra tenant: its tenant ID or its "
+                    f"domain (such as district.onmicrosoft.com); got {tenant!r}. Shared tenants (common, "
+                    "organizations, consumers) are refused: their tokens' issuer could not be checked"
+                )
+            discovery_url, label = MICROSOFT_DISCOVERY_URL.format(tenant=tenant), "Microsoft"
+        else:
+            discovery_url, label = setting("DISCOVERY_URL"), setting("LABEL")
+            if not discovery_url or not label:
+                raise ProviderSettingProblem(
+                    f"{prefix}DISCOVERY_URL and {prefix}LABEL must be set, with {prefix}CLIENT_ID: the provider's "
+                    "address ending in /.well-known/openid-configuration, and the name on its button"
+                )
+        url = urlsplit(discovery_url)
+        if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOCAL_HOSTS):
+            raise ProviderSettingProblem(f"{prefix}DISCOVERY_URL must be an https:// address; got {discovery_url!r}")
+        domains = [d.strip().lower().removeprefix("@") for d in re.split(r"[\s,]+", setting("DOMAINS")) if d.strip()]
+        wrong = [d for d in domains if not DOMAIN.fullmatch(d)]
+        if wrong:
+            raise ProviderSettingProblem(
+                f"{prefix}DOMAINS must list email domains such as district.org, separated by commas; got {wrong[0]!r}"
+            )
+        providers[name.lower().replace("_", "-")] = {
+            "label": setting("LABEL") or label,
+            "discovery_url": discovery_url,
+            "client_id": setting("CLIENT_ID"),
+            "client_secret": setting("CLIENT_SECRET"),
+            "domains": domains,
+        }
+    return providers
 
 
 class DevelopmentConfig(Config):
@@ -185,6 +258,7 @@ class TestConfig(Config):
         self.COURSES_AUTO_RELOAD = True
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
         self.JOBS_IN_PROCESS_WORKER = False  # tests run jobs with jobs.work(), when they choose
+        self.OIDC_PROVIDERS = {}  # tests that sign in with a provider set their own
 
 
 CONFIGS = {

@@ -1,7 +1,9 @@
 """Addresses that leave the site (in emails, on certificates): built from PUBLIC_URL, never from
-the Host header of whoever happened to make the request."""
+the Host header of whoever happened to make the request; and ?next= targets kept on this site."""
 
 from __future__ import annotations
+
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 
@@ -15,3 +17,12 @@ def external_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
     with current_app.test_request_context(base_url="http://localhost/"):
         return url_for(endpoint, _external=True, **values)
+
+
+def same_site_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site (a ?next= value), otherwise None."""
+    target = target or ""
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
+        return None if "\\" in target else target
+    return None

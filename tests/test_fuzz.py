@@ -64,21 +64,22 @@ POSTS = [
     "accounts.reset_password", "accounts.sign_in", "accounts.sign_out", "accounts.sign_up", "admin.create_organisation",
     "admin.create_provider",
     "admin.edit_provider", "admin.grant_leader", "admin.issue_waiting", "admin.remove_asset", "admin.retry_dead_jobs",
-    "admin.retry_job", "admin.revoke", "admin.revoke_leader", "admin.set_credit_profile", "admin.upload_asset",
+    "admin.retry_job", "admin.revoke", "admin.revoke_leader", "admin.set_credit_profile", "admin.set_sign_in",
+    "admin.upload_asset",
     "circles.create", "circles.delete", "circles.digest", "circles.edit", "circles.hide", "circles.lock",
     "circles.report", "circles.unhide", "circles.unlock", "circles.unsubscribe",
     "cohorts.add_session", "cohorts.apply_roster", "cohorts.assign", "cohorts.calendar_token", "cohorts.create",
     "cohorts.delete_session", "cohorts.edit_session", "cohorts.join", "cohorts.join_code", "cohorts.remind",
     "cohorts.remind_module", "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat", "learning.renew",
     "learning.submit_finish", "practice.delete", "practice.log", "quizzes.submit", "worksheets.autosave",
-    "worksheets.resolve", "worksheets.save", "worksheets.share",
+    "worksheets.resolve", "worksheets.save", "worksheets.share", "sso.link",
 ]  # fmt: skip
 JSON_ENDPOINTS = {"worksheets.autosave", "learning.heartbeat"}
 ENDS_SESSION = {"accounts.sign_out", "accounts.account"}  # signed in again before each request
 MODERATION = {"circles.hide", "circles.unhide", "circles.lock", "circles.unlock"}  # a leader's buttons
 ANONYMOUS = {
     "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password",
-    "accounts.sign_in", "accounts.sign_up",
+    "accounts.sign_in", "accounts.sign_up", "sso.link",
 }  # fmt: skip
 
 

@@ -87,6 +87,7 @@ def test_every_get_route_carries_the_security_headers_and_nothing_personal_is_ca
         "entry_id": 1,
         "post_id": 1,
         "session_id": 1,
+        "provider": "riverside",
     }
     overrides = {
         "/static/<path:filename>": {"filename": "css/app.css"},

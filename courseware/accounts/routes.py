@@ -16,6 +16,7 @@ from courseware.accounts.forms import (
     SignInForm,
     SignUpForm,
 )
+from courseware.cohorts.domains import domain_of, passwords_off
 from courseware.extensions import limiter
 from courseware.forms import add_error, text
 
@@ -56,6 +57,12 @@ def _failed(response: Response) -> bool:
     return response.status_code == 422
 
 
+def _single_sign_on_only(email: str):
+    """The page that points to the single sign-on buttons, for an address whose organisation turned
+    passwords off. It depends on the address's domain only, so it says nothing about accounts."""
+    return render_template("accounts/use_single_sign_on.html", domain=domain_of(email))
+
+
 def _sign_up_limit() -> str:
     return current_app.config["SIGN_UP_RATE_LIMIT"]
 
@@ -76,6 +83,8 @@ def sign_up():
         return redirect(url_for("learning.catalog"))
     form = SignUpForm()
     if form.validate_on_submit():
+        if passwords_off(text(form.email)):
+            return _single_sign_on_only(text(form.email))
         next_url = _safe_next("") or None
         signing_up.request_sign_up(text(form.name), text(form.email), text(form.password), next_url)
         return render_template("accounts/sign_up_sent.html", email=services.normalise_email(text(form.email)))
@@ -110,6 +119,8 @@ def sign_in():
         return redirect(_safe_next(url_for("learning.catalog")))
     form = SignInForm()
     if form.validate_on_submit():
+        if passwords_off(text(form.email)):
+            return _single_sign_on_only(text(form.email))
         user = services.authenticate(text(form.email), text(form.password))
         if user is None:
             add_error(form.password, "That email and password do not match an account. Check both and try again.")
@@ -148,6 +159,8 @@ def _reset_address_limit() -> str:
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        if passwords_off(text(form.email)):
+            return _single_sign_on_only(text(form.email))
         services.request_password_reset(text(form.email))
         return render_template("accounts/reset_sent.html", email=text(form.email).strip())
     return render_template("accounts/forgot_password.html", form=form), 422 if form.errors else 200
@@ -158,6 +171,8 @@ def reset_password(token: str):
     reset = services.valid_reset(token)
     if reset is None:
         return render_template("accounts/reset_invalid.html"), 410
+    if passwords_off(reset.user.email):
+        return _single_sign_on_only(reset.user.email)
     form = ResetPasswordForm()
     form.extra_inputs = [reset.user.email, reset.user.name]
     first_password = not reset.user.has_password
@@ -215,6 +230,8 @@ def account():
             return redirect(url_for("accounts.account"))
         status = 422
     elif request.method == "POST" and request.form.get("form") == "password":
+        if passwords_off(user.email):
+            return _single_sign_on_only(user.email)
         if password.validate_on_submit():
             if not user.check_password(text(password.current)):
                 add_error(password.current, "That is not your current password.")

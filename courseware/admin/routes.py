@@ -10,6 +10,7 @@ from courseware import jobs
 from courseware.accounts.services import find_user_by_email
 from courseware.admin.forms import AssetForm, ProviderForm, provider_form
 from courseware.certificates import services as certificate_services
+from courseware.cohorts import domains as owned_domains
 from courseware.cohorts import queries as cohort_queries
 from courseware.cohorts import services as cohort_services
 from courseware.courses import catalog
@@ -23,7 +24,9 @@ from courseware.errors import render_error
 from courseware.forms import add_error, form_id, text
 from courseware.models import CreditProvider, Job, JobStatus
 from courseware.models.base import utcnow
+from courseware.sso import providers as sso_providers
 from courseware.text import clean as clean_text
+from courseware.urls import external_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -106,7 +109,54 @@ def organisations():
         grants=overview.grants,
         cohorts=overview.cohorts,
         profiles=all_profiles().titled(),
+        sign_in=owned_domains.all_settings(),
+        cohorts_of=_cohorts_of(overview.districts, overview.cohorts),
+        providers=[
+            (provider, external_url("sso.callback", provider=provider.key)) for provider in sso_providers.configured()
+        ],
     )
+
+
+def _cohorts_of(districts, cohorts) -> dict[int, list]:
+    """The cohorts new staff of each organisation may join: its own, and a district's schools'."""
+    by_organisation: dict[int, list] = {}
+    for cohort in cohorts:
+        by_organisation.setdefault(cohort.organisation_id, []).append(cohort)
+    found = {}
+    for district in districts:
+        for school in district.schools:
+            found[school.id] = by_organisation.get(school.id, [])
+        found[district.id] = [c for o in (district, *district.schools) for c in by_organisation.get(o.id, [])]
+    return found
+
+
+@bp.post("/organisations/<int:organisation_id>/sign-in")
+@admin_required
+def set_sign_in(organisation_id: int):
+    organisation = cohort_queries.organisation(organisation_id)
+    if organisation is None:
+        abort(404)
+    domains, problem = owned_domains.parse_domains(request.form.get("domains", "")[:5000])
+    create_accounts = request.form.get("create_accounts") == "yes"
+    passwords_off = request.form.get("passwords_off") == "yes"
+    chosen = request.form.get("new_staff_cohort_id", "").strip()
+    cohort_id = form_id(chosen)
+    cohort = next((c for c in owned_domains.new_staff_cohorts(organisation) if c.id == cohort_id), None)
+    if problem is None and chosen and cohort is None:
+        problem = f"Choose one of the cohorts of {organisation.name} for new staff, or none."
+    if problem is None and (create_accounts or passwords_off) and not domains:
+        problem = "List the organisation's email domains first: these settings apply to addresses in them."
+    if problem is not None:
+        flash(f"{organisation.name}: {problem} Nothing has changed.", "error")
+        return redirect(url_for("admin.organisations"))
+    try:
+        cohort_services.set_sign_in(organisation, domains, create_accounts, passwords_off, cohort)
+    except cohort_services.DomainTaken as taken:
+        message = f"{taken.domain} belongs to {taken.owner} already: a domain has one organisation."
+        flash(f"{message} Nothing has changed.", "error")
+    else:
+        flash(f"{organisation.name}: sign-in settings saved.", "success")
+    return redirect(url_for("admin.organisations"))
 
 
 @bp.post("/organisations/<int:organisation_id>/credit-profile")

@@ -11,6 +11,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from courseware.cohorts import access, roster_files
+from courseware.cohorts.domains import owner_of
 from courseware.cohorts.pacing import Pacing
 from courseware.cohorts.roster import ParsedRoster, RosterRow
 from courseware.credit.services import queue_issue_waiting
@@ -24,6 +25,8 @@ from courseware.models import (
     LeaderGrant,
     ModuleDate,
     Organisation,
+    OrganisationDomain,
+    OrganisationSignIn,
     PacingPlan,
     PasswordReset,
     Role,
@@ -52,6 +55,58 @@ def set_credit_profile(organisation: Organisation, profile_key: str | None) -> N
     organisation.credit_profile = profile_key
     queue_issue_waiting()
     db.session.commit()
+
+
+class DomainTaken(Exception):
+    """Another organisation owns this email domain."""
+
+    def __init__(self, domain: str, owner: str) -> None:
+        super().__init__(domain)
+        self.domain, self.owner = domain, owner
+
+
+def set_sign_in(
+    organisation: Organisation,
+    domain_names: list[str],
+    create_accounts: bool,
+    passwords_off: bool,
+    new_staff_cohort: Cohort | None,
+) -> None:
+    """The email domains the organisation owns, and how their addresses sign in (cohorts.domains).
+    Raises DomainTaken, changing nothing, when another organisation owns one of the domains.
+    Commits."""
+    for domain in domain_names:
+        owner = owner_of(domain)
+        if owner is not None and owner.id != organisation.id:
+            raise DomainTaken(domain, owner.name)
+    db.session.execute(
+        delete(OrganisationDomain).where(
+            OrganisationDomain.organisation_id == organisation.id, OrganisationDomain.domain.not_in(domain_names)
+        )
+    )
+    owned = select(OrganisationDomain.domain).where(OrganisationDomain.organisation_id == organisation.id)
+    kept = set(db.session.scalars(owned))
+    db.session.add_all(
+        OrganisationDomain(organisation_id=organisation.id, domain=domain)
+        for domain in domain_names
+        if domain not in kept
+    )
+    settings = db.session.get(OrganisationSignIn, organisation.id)
+    if settings is None:
+        settings = OrganisationSignIn(organisation_id=organisation.id)
+        db.session.add(settings)
+    settings.create_accounts = create_accounts
+    settings.passwords_off = passwords_off
+    settings.new_staff_cohort_id = new_staff_cohort.id if new_staff_cohort else None
+    try:
+        db.session.commit()
+    except IntegrityError:  # another organisation took one of the domains meanwhile
+        db.session.rollback()
+        for domain in domain_names:
+            owner = owner_of(domain)
+            if owner is not None and owner.id != organisation.id:
+                raise DomainTaken(domain, owner.name) from None
+        raise
 
 
 def grant_leader(user: User, organisation: Organisation | None = None, cohort: Cohort | None = None) -> LeaderGrant:
