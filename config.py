@@ -82,6 +82,8 @@ class Config:
         self.RESET_ADDRESS_RATE_LIMIT = os.environ.get("RESET_ADDRESS_RATE_LIMIT", "60 per hour")
         self.SIGN_UP_RATE_LIMIT = os.environ.get("SIGN_UP_RATE_LIMIT", "200 per hour")
         self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "60 per minute")
+        # Wrong team join codes a person may try (right ones are never counted).
+        self.TEAM_JOIN_RATE_LIMIT = os.environ.get("TEAM_JOIN_RATE_LIMIT", "10 per 15 minutes")
         # The address printed on certificates and in their QR codes, e.g. https://training.district.org
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
         self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")

@@ -33,6 +33,7 @@ from courseware.learning.routes import bp as learning_bp
 from courseware.practice.routes import bp as practice_bp
 from courseware.quizzes.routes import bp as quizzes_bp
 from courseware.security import init_security
+from courseware.teams.routes import bp as teams_bp
 from courseware.templating import init_templating
 from courseware.worksheets.routes import bp as worksheets_bp
 
@@ -92,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         certificates_bp,
         cohorts_bp,
         evaluations_bp,
+        teams_bp,
         admin_bp,
         health_bp,
     ):

@@ -16,6 +16,7 @@ from courseware.models.kept import KeptSubmission
 from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizShown, QuizVersion
+from courseware.models.team import Team, TeamMember, TeamPlanChange, TeamPlanComment, TeamPlanItem
 from courseware.models.user import PasswordReset, Role, User
 from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, WorksheetEntry
 
@@ -50,6 +51,11 @@ __all__ = [
     "QuizVersion",
     "Role",
     "RosterUpload",
+    "Team",
+    "TeamMember",
+    "TeamPlanChange",
+    "TeamPlanComment",
+    "TeamPlanItem",
     "User",
     "WorksheetAnswer",
     "WorksheetEntry",
