@@ -359,18 +359,20 @@ def _version(raw: str | None) -> int:
 @login_required
 def edit_item(team_id: int, slug: str, item_id: int):
     found, course = _editable(team_id, slug)
-    shown = _item(found, course, item_id)
+    shown = queries.item(found.team, course, item_id)
     based_on = _version(request.form.get("version"))
     values, errors = read_item(request.form, _member_ids(found))
-    if errors:
+    sections = [s.id for s in course.team_plan]
+    section = shown.row.section_id if shown else request.form.get("section")
+    if shown is not None and errors:
         return _item_page(found, course, shown, values, errors, status=422)
-    section = shown.row.section_id
-    result = services.edit_item(found.team, course, shown.row, based_on, values, _me())
-    current = queries.item(found.team, course, item_id) if result.conflict else None
-    if result.item is None or result.conflict:
+    result = services.edit_item(found.team, course, shown.row, based_on, values, _me()) if shown else None
+    if result is None or result.item is None or result.conflict:
+        current = queries.item(found.team, course, item_id) if result and result.conflict else None
         return render_template(
             "teams/conflict.html", found=found, team=found.team, cohort=found.cohort, course=course, current=current,
-            values=values, members=queries.members(found.team), statuses=STATUSES, section=section,
+            values=values, members=queries.members(found.team), statuses=STATUSES,
+            section=section if section in sections else sections[0],
         ), 409  # fmt: skip
     flash("The item is saved.", "success")
     return redirect(_plan_url(found, course, f"#item-{item_id}"))
