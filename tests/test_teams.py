@@ -31,6 +31,7 @@ from courseware.teams.values import ItemValues
 from tests.helpers import factories
 from tests.helpers.client import signed_in_client
 from tests.helpers.html import form_fields, parse, text_of
+from tests.test_architecture import recorded_statements, writes
 
 COURSE = "example-course"
 
@@ -574,3 +575,44 @@ def test_the_history_is_paginated(app, school):
     second = parse(ana.get(school.plan + "?history=2")).select(".team-history li")
     assert len(second) == 5 and "Item 0" in second[-1].get_text()
     assert ana.get(school.plan + "?history=99999999999").status_code == 200
+
+
+def test_reading_team_pages_writes_nothing(app, school):
+    item = add(school)
+    ana, lee = client_of(app, school, "ana"), client_of(app, school, "lee")
+    reads = {
+        ana: ["/teams", school.url(), school.plan, school.plan + f"/items/{item.id}", school.plan + "/plan.pdf"],
+        lee: [
+            f"/cohorts/{school.cohort.id}/teams",
+            f"/cohorts/{school.cohort.id}/team-plans/{COURSE}",
+            f"/cohorts/{school.cohort.id}/team-plans/{COURSE}/items.csv",
+            school.plan,
+        ],
+    }
+    for client, urls in reads.items():
+        for url in urls:
+            with recorded_statements() as seen:
+                assert client.get(url).status_code == 200, url
+            assert writes(seen) == [], url
+
+
+def test_a_course_defines_its_own_sections(editable, school):
+    app, folder = editable
+    yml = folder / "course.yml"
+    yml.write_text(
+        yml.read_text(encoding="utf-8")
+        + "team_plan:\n  sections:\n    - id: goals\n      title: Our goals\n      prompt: What will change?\n"
+        + "    - id: steps\n      title: Next steps\n",
+        encoding="utf-8",
+    )
+    old = add(school, "From the default sections")  # its section is no longer in the course: shown apart
+    ana = signed_in_client(app, school.people["ana"])
+    page = ana.get(school.plan)
+    assert [h.get_text() for h in parse(page).select("h2")][:3] == [
+        "Our goals",
+        "Next steps",
+        "From sections the course no longer has",
+    ]
+    assert "What will change?" in shown(page) and old.text in shown(page)
+    assert ana.submit(school.plan + "/items", {"section": "goals", "text": "Fewer referrals"}).status_code == 302
+    assert ana.submit(school.plan + "/items", {"section": "actions", "text": "x"}).status_code == 400
