@@ -73,8 +73,15 @@ def roster_choices(team: Team) -> list[Person]:
 
 
 def teams_of_cohort(cohort: Cohort) -> list[tuple[Team, int]]:
-    """The cohort's teams, open ones first, with how many members each has."""
-    counts = select(TeamMember.team_id, func.count(TeamMember.id).label("n")).group_by(TeamMember.team_id).subquery()
+    """The cohort's teams, open ones first, with how many members (active in the cohort) each has."""
+    active = (CohortMember.user_id == TeamMember.user_id) & (CohortMember.cohort_id == cohort.id)
+    counts = (
+        select(TeamMember.team_id, func.count(TeamMember.id).label("n"))
+        .join(CohortMember, active)
+        .where(CohortMember.active.is_(True))
+        .group_by(TeamMember.team_id)
+        .subquery()
+    )
     rows = db.session.execute(
         select(Team, func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.team_id == Team.id)
