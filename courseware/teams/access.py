@@ -8,7 +8,7 @@ deactivated in its cohort, loses access at once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy import select
 
@@ -17,14 +17,15 @@ from courseware.extensions import db
 from courseware.models import Cohort, CohortMember, Team, TeamMember, User
 
 
-@dataclass(frozen=True)
 class Standing:
-    """What the person asking is to a team."""
+    """What the person asking is to a team. Whether they lead its cohort is asked only when needed."""
 
-    team: Team
-    cohort: Cohort
-    member: TeamMember | None
-    leads: bool
+    def __init__(self, user: User, team: Team, cohort: Cohort, member: TeamMember | None) -> None:
+        self.user, self.team, self.cohort, self.member = user, team, cohort, member
+
+    @cached_property
+    def leads(self) -> bool:
+        return can_lead(self.user, self.cohort)
 
     @property
     def facilitator(self) -> bool:
@@ -56,8 +57,7 @@ def standing(user: User, team_id: int) -> Standing | None:
     cohort = db.session.get(Cohort, team.cohort_id)
     if cohort is None:
         return None
-    member = member_row(user, team)
-    leads = can_lead(user, cohort)
-    if member is None and not leads:
+    found = Standing(user, team, cohort, member_row(user, team))
+    if found.member is None and not found.leads:
         return None
-    return Standing(team, cohort, member, leads)
+    return found

@@ -185,6 +185,12 @@ def plan(team: Team, course: Course) -> Plan:
     return Plan(team, course, sections, elsewhere)
 
 
+def item_row(team: Team, course: Course, item_id: int) -> TeamPlanItem | None:
+    """One item of the team's plan for the course, alone; None for any other."""
+    found = db.session.get(TeamPlanItem, item_id)
+    return found if found is not None and found.team_id == team.id and found.course_slug == course.slug else None
+
+
 def item(team: Team, course: Course, item_id: int) -> Item | None:
     """One item of the team's plan for the course, with its comments; None for any other."""
     found = db.session.get(TeamPlanItem, item_id)

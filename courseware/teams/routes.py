@@ -359,14 +359,14 @@ def _version(raw: str | None) -> int:
 @login_required
 def edit_item(team_id: int, slug: str, item_id: int):
     found, course = _editable(team_id, slug)
-    shown = queries.item(found.team, course, item_id)
+    row = queries.item_row(found.team, course, item_id)
     based_on = _version(request.form.get("version"))
     values, errors = read_item(request.form, _member_ids(found))
     sections = [s.id for s in course.team_plan]
-    section = shown.row.section_id if shown else request.form.get("section")
-    if shown is not None and errors:
-        return _item_page(found, course, shown, values, errors, status=422)
-    result = services.edit_item(found.team, course, shown.row, based_on, values, _me()) if shown else None
+    section = row.section_id if row is not None else request.form.get("section")
+    if row is not None and errors:
+        return _item_page(found, course, _item(found, course, item_id), values, errors, status=422)
+    result = services.edit_item(found.team, course, row, based_on, values, _me()) if row is not None else None
     if result is None or result.item is None or result.conflict:
         current = queries.item(found.team, course, item_id) if result and result.conflict else None
         return render_template(

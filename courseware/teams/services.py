@@ -222,7 +222,7 @@ def edit_item(team: Team, course: Course, item: TeamPlanItem, based_on: int, val
     )
     _record(team, course, user, action, summary, item.id)
     db.session.commit()
-    db.session.refresh(item)
+    db.session.expire(item)  # read again when next used: the UPDATE went around it
     return Edit(item)
 
 
@@ -251,6 +251,7 @@ def delete_item(team: Team, course: Course, item: TeamPlanItem, based_on: int, u
         return False
     _record(team, course, user, "deleted", f"Deleted “{shortened(text)}”.", item.id)
     db.session.commit()
+    db.session.expunge(item)
     return True
 
 
