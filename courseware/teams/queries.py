@@ -48,16 +48,39 @@ class Person:
     facilitator: bool = False
 
 
+def active_in_cohort(team: Team):
+    """A condition on ``TeamMember``: the person is still active in the team's cohort (looked up by its
+    unique index, one person at a time, however large the cohort)."""
+    return (
+        select(CohortMember.id)
+        .where(
+            CohortMember.cohort_id == team.cohort_id,
+            CohortMember.user_id == TeamMember.user_id,
+            CohortMember.active.is_(True),
+        )
+        .exists()
+    )
+
+
 def members(team: Team) -> list[Person]:
     """The team's members who are active in its cohort, by name."""
     rows = db.session.execute(
         select(User.id, User.name, TeamMember.facilitator)
         .join(TeamMember, TeamMember.user_id == User.id)
-        .join(CohortMember, (CohortMember.user_id == User.id) & (CohortMember.cohort_id == team.cohort_id))
-        .where(TeamMember.team_id == team.id, CohortMember.active.is_(True))
+        .where(TeamMember.team_id == team.id, active_in_cohort(team))
         .order_by(User.name, User.id)
     ).all()
     return [Person(user_id, name, facilitator) for user_id, name, facilitator in rows]
+
+
+def is_member(team: Team, user_id: int) -> bool:
+    """Whether the person is in the team and active in its cohort."""
+    found = db.session.scalar(
+        select(TeamMember.id).where(
+            TeamMember.team_id == team.id, TeamMember.user_id == user_id, active_in_cohort(team)
+        )
+    )
+    return found is not None
 
 
 def roster_choices(team: Team) -> list[Person]:

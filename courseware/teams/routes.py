@@ -279,8 +279,8 @@ def _editable(team_id: int, slug: str) -> tuple[Standing, Course]:
     return found, course
 
 
-def _member_ids(found: Standing) -> set[int]:
-    return {p.user_id for p in queries.members(found.team)}
+def _in_team(found: Standing):
+    return lambda user_id: queries.is_member(found.team, user_id)
 
 
 @bp.post("/teams/<int:team_id>/plans/<slug>/items")
@@ -290,7 +290,7 @@ def add_item(team_id: int, slug: str):
     section = request.form.get("section") or ""
     if section not in {s.id for s in course.team_plan}:
         abort(400)
-    values, errors = read_item(request.form, _member_ids(found))
+    values, errors = read_item(request.form, _in_team(found))
     if errors:
         return _plan_page(found, course, adding=(section, values, errors), status=422)
     item = services.add_item(found.team, course, section, values, _me())
@@ -361,7 +361,7 @@ def edit_item(team_id: int, slug: str, item_id: int):
     found, course = _editable(team_id, slug)
     row = queries.item_row(found.team, course, item_id)
     based_on = _version(request.form.get("version"))
-    values, errors = read_item(request.form, _member_ids(found))
+    values, errors = read_item(request.form, _in_team(found))
     sections = [s.id for s in course.team_plan]
     section = row.section_id if row is not None else request.form.get("section")
     if row is not None and errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,8 +27,9 @@ class ItemValues:
     status: str = "not-started"
 
 
-def read_item(form, member_ids: set[int]) -> tuple[ItemValues, dict[str, str]]:
-    """The item from a posted form, and a message for each field that cannot be used (by field name)."""
+def read_item(form, in_team: Callable[[int], bool]) -> tuple[ItemValues, dict[str, str]]:
+    """The item from a posted form, and a message for each field that cannot be used (by field name).
+    ``in_team`` says whether a person (the owner chosen) is a member of the team."""
     values, errors = ItemValues(), {}
     try:
         values.text = clean(form.get("text") or "", multiline=True, limit=ITEM_MAX).strip()
@@ -39,7 +41,7 @@ def read_item(form, member_ids: set[int]) -> tuple[ItemValues, dict[str, str]]:
     raw_owner = form.get("owner") or ""
     if raw_owner:
         owner = form_id(raw_owner)
-        if owner is None or owner not in member_ids:
+        if owner is None or not in_team(owner):
             errors["owner"] = "Choose a member of the team, or write a name in the box below."
         else:
             values.owner_id = owner
