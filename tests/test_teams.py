@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from dataclasses import dataclass
 
 import pytest
@@ -616,3 +617,40 @@ def test_a_course_defines_its_own_sections(editable, school):
     assert "What will change?" in shown(page) and old.text in shown(page)
     assert ana.submit(school.plan + "/items", {"section": "goals", "text": "Fewer referrals"}).status_code == 302
     assert ana.submit(school.plan + "/items", {"section": "actions", "text": "x"}).status_code == 400
+
+
+@pytest.mark.postgres_only
+def test_saves_of_the_same_version_at_the_same_moment_keep_exactly_one(app, school):
+    """Three members press Save on the same item at once: one save wins, the other two are shown both versions."""
+    item = add(school, "Morning meeting")
+    url = school.plan + f"/items/{item.id}"
+    people = ["ana", "ben", "cal"]
+    sessions = {}
+    for who in people:
+        client = client_of(app, school, who)
+        token = client.csrf_token(url)
+        sessions[who] = (client.get_cookie("session").value, token)
+    barrier = threading.Barrier(len(people))
+    statuses: dict[str, int] = {}
+
+    def save(who: str) -> None:
+        cookie, token = sessions[who]
+        with app.app_context():
+            client = app.test_client()
+            client.set_cookie("session", cookie)
+            form = {"csrf_token": token, "version": "1", "text": f"Morning meeting, by {who}", "status": "under-way"}
+            barrier.wait()
+            statuses[who] = client.post(url, data=form).status_code
+            db.session.remove()
+
+    threads = [threading.Thread(target=save, args=(who,)) for who in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses.values()) == [302, 409, 409]
+    (winner,) = [who for who, status in statuses.items() if status == 302]
+    db.session.expire_all()
+    saved = db.session.get(TeamPlanItem, item.id)
+    assert (saved.text, saved.version) == (f"Morning meeting, by {winner}", 2)
+    assert db.session.scalar(select(func.count(TeamPlanChange.id)).filter_by(action="edited")) == 1
