@@ -64,7 +64,7 @@ def school(app) -> School:
     factories.assignment(elsewhere)
     names = {
         "ana": "Ana Alvarez", "ben": "Ben Brooks", "cal": "Cal Chen", "dee": "Dee Diaz", "eve": "Eve Evans",
-        "lou": "Lou Outsider", "lee": "Lee Leader", "wes": "Wes Washington", "ada": "Ada Admin",
+        "lou": "Lou Outsider", "lee": "Lee Leader", "wes": "Wes Washington", "dan": "Dan District", "ada": "Ada Admin",
     }  # fmt: skip
     people = {
         key: factories.user(name=name, email=f"{key}@district.org", role=Role.ADMIN if key == "ada" else "learner")
@@ -72,6 +72,7 @@ def school(app) -> School:
     }
     factories.leader(people["lee"], organisation=lincoln)
     factories.leader(people["wes"], organisation=washington)
+    factories.leader(people["dan"], organisation=district)
     for key in ("ana", "ben", "cal", "dee", "eve"):
         factories.member(cohort, people[key], staff_role="Teacher", school=lincoln)
     factories.member(elsewhere, people["lou"])
@@ -104,11 +105,11 @@ def item_fields(client, url: str) -> dict:
 
 # --- who may open what ---------------------------------------------------------------------------------
 
-READERS = {"ana", "lee", "ada"}  # a team member, the leader of the school, an admin
+READERS = {"ana", "lee", "dan", "ada"}  # a team member, the school's leader, the district's leader, an admin
 NOBODY = ["lou", "dee", "eve", "wes"]  # another cohort; another team; the cohort but no team; another school
 
 
-@pytest.mark.parametrize("who", ["anonymous", "ana", "dee", "eve", "lou", "wes", "lee", "ada"])
+@pytest.mark.parametrize("who", ["anonymous", "ana", "dee", "eve", "lou", "wes", "lee", "dan", "ada"])
 def test_the_team_pages_answer_only_members_and_leaders_in_scope(app, school, who):
     item = add(school)
     client = client_of(app, school, who)
@@ -133,7 +134,7 @@ def test_the_team_pages_answer_only_members_and_leaders_in_scope(app, school, wh
     ]
     for url in leader_pages:
         response = client.get(url)
-        expected = {"anonymous": 302, "lee": 200, "ada": 200}.get(who, 404)
+        expected = {"anonymous": 302, "lee": 200, "dan": 200, "ada": 200}.get(who, 404)
         assert response.status_code == expected, (url, who)
 
 
@@ -238,6 +239,15 @@ def test_someone_deactivated_in_the_cohort_loses_the_team_too(app, school):
     member.active = False
     db.session.commit()
     assert ana.get(school.plan).status_code == 404
+    assert "Implementation team" not in shown(ana.get("/teams"))
+    lee = client_of(app, school, "lee")
+    counts = parse(lee.get(f"/cohorts/{school.cohort.id}/teams")).select("tbody tr")
+    assert [[c.get_text(strip=True) for c in row.select("td")][:2] for row in counts] == [
+        ["Grade 3 team", "1"], ["Implementation team", "2"],
+    ]  # fmt: skip
+    assert [p.get_text(strip=True) for p in parse(lee.get(school.url())).select("#members tbody td:first-child")] == [
+        "Ben Brooks", "Cal Chen",
+    ]  # fmt: skip
 
 
 def test_joining_with_the_team_code(app, school):

@@ -7,7 +7,6 @@ from pathlib import Path
 from flask import render_template
 
 from courseware.courses import Course
-from courseware.models import Cohort
 from courseware.models.base import utcnow
 from courseware.pdf import render_pdf
 from courseware.spreadsheet import csv_bytes
@@ -22,7 +21,7 @@ def plan_pdf(plan: Plan, members: list[Person]) -> bytes:
     return render_pdf(html, ASSETS)
 
 
-def overview_csv(cohort: Cohort, course: Course, overview: Overview) -> bytes:
+def overview_csv(course: Course, overview: Overview) -> bytes:
     """Every item of the course's team plans in the cohort, formula-safe."""
     titles = {s.id: s.title for s in course.team_plan}
     header = ["Team", "Section", "Item", "Owner", "Due", "Status", "Last changed"]

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from courseware.cohorts.access import visible_cohorts
 from courseware.courses import Course
 from courseware.courses.model import TeamPlanSection
 from courseware.extensions import db
@@ -125,10 +124,6 @@ def teams_of(user: User) -> list[tuple[Team, Cohort]]:
         .order_by(Team.archived_at.is_not(None), Cohort.name, Team.name)
     ).all()
     return [(team, cohort) for team, cohort in rows]
-
-
-def led_cohorts(user: User) -> list[Cohort]:
-    return visible_cohorts(user)
 
 
 @dataclass

@@ -141,7 +141,7 @@ def overview_csv(cohort_id: int, slug: str):
     course = _course(cohort.id, slug)
     filename = f"team-plans-{course.slug}-{cohort.id}.csv"
     return (
-        exports.overview_csv(cohort, course, queries.overview(cohort, course)),
+        exports.overview_csv(course, queries.overview(cohort, course)),
         200,
         {
             "Content-Type": "text/csv; charset=utf-8",
