@@ -81,6 +81,8 @@ class Config:
         # Per network address: a school's staff may all use the forms from one address.
         self.RESET_ADDRESS_RATE_LIMIT = os.environ.get("RESET_ADDRESS_RATE_LIMIT", "60 per hour")
         self.SIGN_UP_RATE_LIMIT = os.environ.get("SIGN_UP_RATE_LIMIT", "200 per hour")
+        # Sign-up emails per email address: nobody can flood a colleague's inbox with them.
+        self.SIGN_UP_EMAIL_RATE_LIMIT = os.environ.get("SIGN_UP_EMAIL_RATE_LIMIT", "5 per hour")
         self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "60 per minute")
         # Wrong team join codes a person may try (right ones are never counted).
         self.TEAM_JOIN_RATE_LIMIT = os.environ.get("TEAM_JOIN_RATE_LIMIT", "10 per 15 minutes")
@@ -88,10 +90,15 @@ class Config:
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
         self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
         self.PASSWORD_RESET_MAX_AGE = _int("PASSWORD_RESET_MAX_AGE", 3600)
+        self.EMAIL_CONFIRM_MAX_AGE = _int("EMAIL_CONFIRM_MAX_AGE", 24 * 3600)
         # Seat time: heartbeats every HEARTBEAT_SECONDS while the learner is active;
         # one page visit earns at most SEAT_TIME_CAP_SECONDS.
         self.HEARTBEAT_SECONDS = _int("HEARTBEAT_SECONDS", 30)
         self.SEAT_TIME_CAP_SECONDS = _int("SEAT_TIME_CAP_SECONDS", 20 * 60)
+        # Reminders about one module of a paced course: at most one per member and module in this time.
+        self.MODULE_REMINDER_HOURS = _int("MODULE_REMINDER_HOURS", 24)
+        # The time zone a new session's times are entered in, until the leader chooses another.
+        self.SESSION_TIME_ZONE = os.environ.get("SESSION_TIME_ZONE", "America/New_York")
 
         # Behind a load balancer or reverse proxy: how many proxies set X-Forwarded-For/-Proto.
         self.TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)

@@ -16,17 +16,22 @@ from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
 from courseware import credit
+from courseware.cohorts.pacing import SCHOOL_YEAR, plan_dates
 from courseware.courses import Course, catalog
 from courseware.demo import demo_provider
 from courseware.extensions import db
 from courseware.models import (
     Assignment,
     Certificate,
+    Circle,
+    CirclePost,
     Cohort,
     CohortMember,
     Enrolment,
     LeaderGrant,
+    ModuleDate,
     Organisation,
+    PacingPlan,
     PageProgress,
     PageVisit,
     QuizShown,
@@ -113,10 +118,47 @@ def _cohort(courses: list[Course], rng: random.Random) -> dict[str, Any]:
     db.session.add_all([assignment, leader])
     db.session.flush()
     db.session.add(LeaderGrant(user_id=leader.id, organisation_id=district.id))
+    # Paced over a school year that started two months ago: two modules are past their due date.
+    start = now.date() - timedelta(days=61)
+    dates = plan_dates(SCHOOL_YEAR, start, [m.slug for m in course.modules], opening=False)  # learners read on
+    db.session.add(PacingPlan(assignment_id=assignment.id, plan=SCHOOL_YEAR, starts_on=start))
+    db.session.add_all(
+        ModuleDate(assignment_id=assignment.id, module=d.module, opens_on=d.opens_on, due_on=d.due_on) for d in dates
+    )
+    assignment.due_on = dates[-1].due_on
+    module = _discussion(cohort, course, user_ids, rng)
     with current_app.test_request_context():
         dashboard = url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=assignment.id)
         export = url_for("cohorts.export", cohort_id=cohort.id, assignment_id=assignment.id)
-    return {"id": cohort.id, "leader": leader.email, "dashboard": dashboard, "export": export, "members": len(user_ids)}
+        discussion = url_for("circles.discussion", cohort_id=cohort.id, slug=course.slug, module=module)
+    return {"id": cohort.id, "leader": leader.email, "dashboard": dashboard, "export": export, "members": len(user_ids),
+            "discussion": discussion}  # fmt: skip
+
+
+DISCUSSION_POSTS = 200  # half of them threads, half replies
+
+
+def _discussion(cohort: Cohort, course: Course, user_ids: list[int], rng: random.Random) -> str:
+    """The cohort's discussion of the course's first module: DISCUSSION_POSTS posts by its members."""
+    module = course.modules[0].slug
+    now = utcnow()
+    circle = Circle(cohort_id=cohort.id, course_slug=course.slug, module_slug=module, created_at=now)
+    db.session.add(circle)
+    db.session.flush()
+    threads = DISCUSSION_POSTS // 2
+    body = "We tried **greeting every student** at the door this week.\n\nThe first minutes of class were calmer."
+    db.session.execute(insert(CirclePost), [
+        {"circle_id": circle.id, "author_id": rng.choice(user_ids), "body": body,
+         "created_at": now - timedelta(hours=i), "activity_at": now - timedelta(hours=i)}
+        for i in range(threads)
+    ])  # fmt: skip
+    thread_ids = db.session.scalars(select(CirclePost.id).where(CirclePost.circle_id == circle.id)).all()
+    db.session.execute(insert(CirclePost), [
+        {"circle_id": circle.id, "parent_id": rng.choice(thread_ids), "author_id": rng.choice(user_ids),
+         "body": "Same here: the quiet ones *answered first*.", "created_at": now, "activity_at": now}
+        for _ in range(DISCUSSION_POSTS - threads)
+    ])  # fmt: skip
+    return module
 
 
 TEAM_ITEMS = 40  # items of the team's plan besides each member's own

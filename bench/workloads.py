@@ -184,6 +184,11 @@ def export(client: Client, ctx: Context) -> None:
     client.get(ctx.seed["cohort"]["export"])
 
 
+@workload("discussion", "GET the first page of a cohort's discussion of a module with 200 posts, as a member")
+def discussion(client: Client, ctx: Context) -> None:
+    client.get(ctx.seed["cohort"]["discussion"])
+
+
 TEAM_VERSION = re.compile(r'name="version" value="(\d+)"')
 
 

@@ -17,6 +17,9 @@ from courseware.admin.routes import bp as admin_bp
 from courseware.certificates import jobs as certificate_jobs  # noqa: F401 (registers the certificate jobs)
 from courseware.certificates.designs import available_designs
 from courseware.certificates.routes import bp as certificates_bp
+from courseware.circles.cli import circles_cli
+from courseware.circles.routes import bp as circles_bp
+from courseware.cohorts import pacing_routes, session_routes  # noqa: F401 (their pages join the cohorts blueprint)
 from courseware.cohorts.cli import cohorts_cli
 from courseware.cohorts.routes import bp as cohorts_bp
 from courseware.courses.cli import courses_cli
@@ -90,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         quizzes_bp,
         worksheets_bp,
         practice_bp,
+        circles_bp,
         certificates_bp,
         cohorts_bp,
         evaluations_bp,
@@ -110,5 +114,5 @@ def _register_job_handlers(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    for group in (users_cli, cohorts_cli, courses_cli, demo_cli, jobs_cli):
+    for group in (users_cli, circles_cli, cohorts_cli, courses_cli, demo_cli, jobs_cli):
         app.cli.add_command(group)

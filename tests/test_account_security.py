@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from config import ProductionConfig, config_from_env
 from courseware import create_app
-from courseware.accounts import services
+from courseware.accounts import services, sign_up
 from courseware.extensions import db
 from courseware.models import PasswordReset, User
 from courseware.models.base import utcnow
 from tests.conftest import PASSWORD
+from tests.helpers.sign_up import mailed_link
 from tests.test_jobs import queued_emails
 
 NEW_PASSWORD = "copper-meadow-falcon-77"
@@ -70,6 +71,8 @@ def test_a_reset_link_sent_to_the_old_email_ends_when_the_email_changes(app, cli
          "profile-current": PASSWORD},
     )  # fmt: skip
     assert response.status_code == 302
+    assert app.test_client().get(link).status_code == 200  # the address is not changed until confirmed
+    assert app.test_client().submit(mailed_link("jordan.r@example.org", "email-change")).status_code == 302
     assert_link_is_dead(app, link, learner)
 
 
@@ -112,14 +115,15 @@ def test_using_a_reset_link_ends_the_others(app, client, learner):
 
 def test_an_invitation_ends_when_the_invited_address_is_changed(app, make_user):
     person, link = invited(make_user)
-    services.update_profile(person, person.name, "corrected@example.org")
+    person.email = "corrected@example.org"  # an admin correcting a typo in a roster, say
+    db.session.commit()
     assert_link_is_dead(app, link, person)
 
 
 def test_saving_the_same_email_and_name_leaves_the_links_open(app, client, learner):
     client.submit("/forgot-password", {"email": learner.email})
     link = reset_link()
-    services.update_profile(learner, "Jordan R. Rivera", learner.email)
+    services.update_profile(learner, "Jordan R. Rivera")
     assert app.test_client().get(link).status_code == 200
 
 
@@ -327,6 +331,71 @@ def test_forgot_password_answers_the_same_for_an_account_a_missing_one_and_an_in
     for email in ("known@example.org", "nobody@example.org", "invited@example.org"):
         status, body = without_csrf(app.test_client().submit("/forgot-password", {"email": email}), email)
         assert status == 200 and body == answers[0][1]
+
+
+SIGN_UP = {"name": "Nia Banks", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+
+
+def test_sign_up_answers_the_same_for_a_new_address_an_account_an_invited_one_and_a_closed_one(app, make_user):
+    make_user(email="known@example.org")
+    invited(make_user, email="invited@example.org")
+    closed = make_user(email="closed@example.org")
+    closed.is_active_account = False
+    db.session.commit()
+    answers = {
+        email: without_csrf(app.test_client().submit("/sign-up", {**SIGN_UP, "email": email}), email)
+        for email in ("nobody@example.org", "known@example.org", "invited@example.org", "closed@example.org")
+    }
+    first = answers["nobody@example.org"]
+    assert first[0] == 200 and "Check your email" in first[1] and "already exists" not in first[1]
+    assert all(answer == first for answer in answers.values())
+    assert db.session.query(User).count() == 3  # nobody@ has no account until the link is used
+
+
+def test_every_sign_up_hashes_the_password_once(app, make_user, monkeypatch):
+    make_user(email="known@example.org")
+    invited(make_user, email="invited@example.org")
+    hashed = []
+    real = sign_up.generate_password_hash
+    monkeypatch.setattr(sign_up, "generate_password_hash", lambda pw, method: hashed.append(method) or real(pw, method))
+    for email in ("nobody@example.org", "known@example.org", "invited@example.org"):
+        hashed.clear()
+        sign_up.request_sign_up("Nia Banks", email, NEW_PASSWORD, None)
+        assert hashed == ["pbkdf2:sha256:1000"], email
+
+
+def test_each_address_gets_the_mail_it_calls_for(app, make_user):
+    make_user(email="known@example.org")
+    person, _ = invited(make_user, email="invited@example.org")
+    for email in ("nobody@example.org", "known@example.org", "invited@example.org"):
+        assert app.test_client().submit("/sign-up", {**SIGN_UP, "email": email}).status_code == 200
+    kinds = {mail.to_address: mail.kind for mail in queued_emails()}
+    assert kinds == {
+        "nobody@example.org": "sign-up",
+        "known@example.org": "sign-up-existing",
+        "invited@example.org": "sign-up-invited",
+    }
+    # The invited person's mail holds a link to choose their password, which proves the address.
+    link = reset_link("sign-up-invited")
+    client = app.test_client()
+    response = client.submit(link, {"password": OTHER_PASSWORD, "confirm": OTHER_PASSWORD}, page=link)
+    assert response.status_code == 302
+    db.session.refresh(person)
+    assert person.check_password(OTHER_PASSWORD) and person.email_verified_at is not None
+
+
+def test_sign_up_mail_to_one_address_is_limited(make_app):
+    app = make_app(SIGN_UP_EMAIL_RATE_LIMIT="2 per hour")
+    with app.app_context():
+        codes = [
+            from_address(app, f"203.0.113.{n}")
+            .submit("/sign-up", {**SIGN_UP, "email": "Target@example.org"})
+            .status_code
+            for n in range(3)
+        ]
+        assert codes == [200, 200, 429]
+        assert len(queued_emails("sign-up")) == 2
+        assert app.test_client().submit("/sign-up", {**SIGN_UP, "email": "other@example.org"}).status_code == 200
 
 
 def test_sign_up_and_forgot_password_are_limited_per_network_address(make_app):

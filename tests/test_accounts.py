@@ -10,9 +10,11 @@ from sqlalchemy import select, update
 
 from courseware import jobs
 from courseware.extensions import db
-from courseware.models import PasswordReset, User
+from courseware.models import PasswordReset, SignUpRequest, User
 from courseware.models.base import utcnow
 from tests.conftest import PASSWORD
+from tests.helpers.sign_up import mailed_link
+from tests.test_jobs import queued_emails
 
 NEW_PASSWORD = "copper-meadow-falcon-77"
 
@@ -23,21 +25,61 @@ def sign_up(client, **fields):
     return client.submit("/sign-up", data)
 
 
-def test_sign_up_creates_account_and_signs_in(client):
+def test_sign_up_creates_the_account_when_the_mailed_link_is_confirmed(client):
     response = sign_up(client, email="  Ana@Example.ORG ")
+    assert response.status_code == 200
+    assert "Check your email" in response.get_data(as_text=True) and "ana@example.org" in response.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(User)) is None  # nothing exists until the address is confirmed
+    link = mailed_link("ana@example.org")
+    page = client.get(link)
+    assert page.status_code == 200 and "Ana Souza" in page.get_data(as_text=True)
+    assert db.session.scalar(select(User)) is None  # opening the link (a mail scanner does) creates nothing
+    response = client.submit(link)
     assert response.status_code == 302
     user = db.session.scalar(select(User))
-    assert user.email == "ana@example.org"
+    assert user.email == "ana@example.org" and user.email_verified_at is not None
     assert user.password_hash != PASSWORD and user.check_password(PASSWORD)
     assert "Ana Souza" in client.get("/account").get_data(as_text=True)
 
 
-def test_sign_up_rejects_duplicate_email_ignoring_case(client, make_user):
-    make_user(email="ana@example.org")
-    response = sign_up(client, email="ANA@example.org")
-    assert response.status_code == 422
-    assert "already exists" in response.get_data(as_text=True)
+def test_a_confirmation_link_works_once_and_ends_the_other_links_of_the_address(app, client):
+    sign_up(client)
+    first = mailed_link("ana@example.org")
+    sign_up(client)
+    second = mailed_link("ana@example.org")
+    assert first != second
+    assert client.submit(second).status_code == 302
+    for link in (first, second):
+        response = app.test_client().submit(link)
+        assert response.status_code == 410 and "no longer works" in response.get_data(as_text=True)
     assert db.session.query(User).count() == 1
+
+
+def test_an_expired_confirmation_link_creates_nothing(client):
+    sign_up(client)
+    db.session.execute(update(SignUpRequest).values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert client.get(mailed_link("ana@example.org")).status_code == 410
+    assert db.session.query(User).count() == 0
+
+
+def test_an_address_given_an_account_meanwhile_is_not_taken_twice(client, make_user):
+    sign_up(client)
+    make_user(email="ana@example.org")  # a leader's roster, say, after the sign-up
+    response = client.submit(mailed_link("ana@example.org"))
+    assert response.status_code == 409 and "has an account" in response.get_data(as_text=True)
+    assert db.session.query(User).count() == 1
+
+
+def test_sign_up_with_an_address_that_has_an_account_changes_nothing_and_mails_its_owner(client, make_user):
+    make_user(name="Ana Souza", email="ana@example.org")
+    response = sign_up(client, email="ANA@example.org")
+    assert response.status_code == 200 and "Check your email" in response.get_data(as_text=True)
+    assert db.session.query(User).count() == 1 and db.session.query(SignUpRequest).count() == 0
+    body = queued_emails("sign-up-existing")[-1].body
+    assert "You already have one" in body and "/forgot-password" in body and "/sign-in" in body
 
 
 def test_sign_up_errors_sit_next_to_fields_and_keep_what_was_typed(client):
@@ -68,6 +110,7 @@ def test_password_containing_own_email_is_refused(client):
 
 def test_html_in_a_name_is_shown_as_text(client):
     sign_up(client, name='<script>alert("x")</script>')
+    client.submit(mailed_link("ana@example.org"))
     html = client.get("/account").get_data(as_text=True)
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert" in html
@@ -156,20 +199,73 @@ def test_change_password_needs_the_current_one(learner_client, learner):
     assert learner.check_password(PASSWORD)
 
 
-def test_update_profile(learner_client, learner, make_user):
-    make_user(email="taken@example.org")
+def test_a_new_email_address_is_used_once_the_link_mailed_to_it_is_confirmed(app, learner_client, learner):
     profile = {"form": "profile", "profile-current": PASSWORD}
-    response = learner_client.submit(
-        "/account", {**profile, "profile-name": "Jordan R.", "profile-email": "Taken@example.org"}
-    )
-    assert response.status_code == 422
-    assert "Another account already uses" in response.get_data(as_text=True)
     response = learner_client.submit(
         "/account", {**profile, "profile-name": "  Jordan   R. ", "profile-email": "J@example.org"}
     )
     assert response.status_code == 302
     db.session.refresh(learner)
-    assert (learner.name, learner.email) == ("Jordan R.", "j@example.org")
+    assert (learner.name, learner.email) == ("Jordan R.", "jordan@example.org")  # the name at once, not the email
+    page = learner_client.get("/account").get_data(as_text=True)
+    assert "open the link we sent to it" in page and "Waiting for confirmation" in page and "j@example.org" in page
+    link = mailed_link("j@example.org", "email-change")
+    anyone = app.test_client()  # the link works in any browser: the person may open it on their phone
+    assert "j@example.org" in anyone.get(link).get_data(as_text=True)
+    db.session.refresh(learner)
+    assert learner.email == "jordan@example.org"  # opening it changes nothing
+    assert anyone.submit(link).status_code == 302
+    db.session.refresh(learner)
+    assert learner.email == "j@example.org" and learner.email_verified_at is not None
+    told = [mail for mail in queued_emails("email-changed") if mail.to_address == "jordan@example.org"]
+    assert told and "j@example.org" in told[0].body
+    assert anyone.submit(link).status_code == 410  # once
+    assert "Waiting for confirmation" not in learner_client.get("/account").get_data(as_text=True)
+
+
+def test_a_new_address_another_account_uses_gets_the_same_answer_and_changes_nothing(
+    learner_client, learner, make_user
+):
+    make_user(email="taken@example.org")
+    response = learner_client.submit(
+        "/account",
+        {
+            "form": "profile",
+            "profile-current": PASSWORD,
+            "profile-name": "Jordan",
+            "profile-email": "Taken@example.org",
+        },
+    )
+    assert response.status_code == 302
+    assert "open the link we sent to it" in learner_client.get("/account").get_data(as_text=True)
+    db.session.refresh(learner)
+    assert learner.email == "jordan@example.org"
+    assert [mail.to_address for mail in queued_emails("email-change-existing")] == ["taken@example.org"]
+    assert queued_emails("email-change") == []
+
+
+def test_an_address_taken_before_the_link_is_used_is_not_taken_twice(client, learner_client, learner, make_user):
+    learner_client.submit(
+        "/account",
+        {"form": "profile", "profile-current": PASSWORD, "profile-name": "Jordan", "profile-email": "new@example.org"},
+    )
+    link = mailed_link("new@example.org", "email-change")
+    make_user(email="new@example.org")
+    response = client.submit(link)
+    assert response.status_code == 409 and "has an account" in response.get_data(as_text=True)
+    db.session.refresh(learner)
+    assert learner.email == "jordan@example.org"
+
+
+def test_a_password_change_ends_a_waiting_change_of_address(client, learner_client, learner):
+    learner_client.submit(
+        "/account",
+        {"form": "profile", "profile-current": PASSWORD, "profile-name": "Jordan", "profile-email": "new@example.org"},
+    )
+    link = mailed_link("new@example.org", "email-change")
+    learner.set_password(NEW_PASSWORD)  # the owner, say, after noticing someone else had their password
+    db.session.commit()
+    assert client.get(link).status_code == 410
 
 
 def test_changing_the_email_needs_the_current_password(learner_client, learner):

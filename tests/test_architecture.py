@@ -62,6 +62,8 @@ def test_get_requests_write_nothing(app, request, make_user, sign_in):
         factories.evaluation_response(cohorts=[request.getfixturevalue("world").cohort], comments={"improve": "More"})
     admin = app.test_client()
     sign_in(admin, make_user(role="admin"))
+    discussion = f"/cohorts/{cohort_id}/circles/example-course/practice"
+    assert cal.submit(discussion + "/posts", {"body": "A first thread"}, page=discussion).status_code == 302
     reads = {
         cal: [
             "/",
@@ -76,6 +78,7 @@ def test_get_requests_write_nothing(app, request, make_user, sign_in):
             f"/verify/{certificate.code}.json",
             "/account",
             "/courses/example-course/finish",
+            discussion,
         ],
         leader: [
             "/cohorts",
@@ -86,6 +89,8 @@ def test_get_requests_write_nothing(app, request, make_user, sign_in):
             f"/cohorts/{cohort_id}/evaluations",
             f"/cohorts/{cohort_id}/evaluations/example-course",
             f"/cohorts/{cohort_id}/evaluations/example-course.csv",
+            discussion,
+            discussion + "/reports",
         ],
         admin: [
             "/admin/courses",

@@ -43,6 +43,7 @@ from courseware.models.base import utcnow
 from tests.conftest import EXAMPLE_COURSES, PASSWORD
 from tests.helpers import factories
 from tests.helpers.html import element_text, links, options, parse, selected_option, table_rows, texts_of
+from tests.helpers.sign_up import mailed_link
 from tests.test_certificates import complete, pdf_text
 from tests.test_jobs import FlakyHandler, _free_port, queued_emails
 from tests.test_quizzes import RIGHT, answer
@@ -181,6 +182,7 @@ def member_rows(page: str) -> list[dict]:
             {
                 "name": element_text(header.select_one("a")),
                 "email": part(header, "email"),
+                "unconfirmed": part(header, "unconfirmed"),
                 "role": part(header, "role"),
                 "school": part(header, "school"),
                 "status": status_of(status),
@@ -357,7 +359,8 @@ def test_someone_without_an_account_signs_up_from_the_link_and_comes_back_to_it(
     assert found, "the sign-in page offers to create an account"
     sign_up = found[0]
     data = {"name": "Nell Newcomer", "email": "nell@district.org", "password": PASSWORD, "confirm": PASSWORD}
-    response = client.submit(sign_up, data)
+    assert client.submit(sign_up, data).status_code == 200  # "check your email"
+    response = client.submit(mailed_link("nell@district.org"))
     assert response.status_code == 302 and response.location == f"/join/{code}"
     assert "Join “All staff 2026-27”" in text_of(client.get(response.location))
     assert client.submit(f"/join/{code}").status_code == 302
@@ -533,6 +536,33 @@ def test_the_dashboard_shows_every_status(world, staff, leader_client, assigned)
         "Nia Notstarted": "overdue",
     }
     assert status_counts(page) == {"not-started": 0, "in-progress": 0, "completed": 1, "revoked": 0, "overdue": 2}
+
+
+def test_members_who_never_confirmed_their_email_address_are_marked(world, staff, leader_client, assigned, make_user):
+    staff.cal.email_verified_at = utcnow()  # confirmed; Nia and Ian never were (invited, or from before)
+    db.session.commit()
+    url = dashboard_url(world.cohort.id, assigned.id)
+    rows = {r["name"]: r["unconfirmed"] for r in member_rows(text_of(leader_client.get(url)))}
+    assert rows == {
+        "Cal Completed": "",
+        "Ian Inprogress": "email not confirmed",
+        "Nia Notstarted": "email not confirmed",
+    }
+    header, *lines = read_csv(leader_client.get(url + ".csv").data)
+    assert {line[0]: line[header.index("Email confirmed")] for line in lines} == {
+        "Cal Completed": "yes",
+        "Ian Inprogress": "no",
+        "Nia Notstarted": "no",
+    }
+
+    few, _ = queries_for(leader_client, url)
+    for n in range(12):
+        person = make_user(name=f"Extra {n}", email=f"extra{n}@district.org")
+        person.email_verified_at = utcnow() if n % 2 else None
+        add_member(world.cohort, person, "Teacher")
+    many, response = queries_for(leader_client, url)
+    assert sum(r["unconfirmed"] == "email not confirmed" for r in member_rows(text_of(response))) == 2 + 6
+    assert many == few  # read with the members, not one question per member
 
 
 def test_progress_made_through_the_pages_shows_on_the_dashboard(app, world, leader_client, make_user, sign_in):
@@ -755,6 +785,7 @@ def test_a_deactivated_members_shared_entry_is_not_readable(world, staff, entrie
 CSV_HEADER = [
     "Name",
     "Email",
+    "Email confirmed",
     "Staff role",
     "School",
     "Status",
@@ -769,6 +800,7 @@ CSV_HEADER = [
     "Best score: Module 2",
     "Minutes: Welcome",
     "Minutes: Practice",
+    "Discussion posts: Practice",
 ]
 
 
@@ -830,7 +862,7 @@ def test_the_csv_export_never_holds_a_formula(world, leader_client, make_user):
     for row in rows:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
-    roles = {r[0]: r[2] for r in rows}
+    roles = {r[0]: r[3] for r in rows}
     assert roles["'" + DANGEROUS[0]] == "'=1+2"
 
 

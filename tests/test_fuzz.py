@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from urllib.parse import quote, quote_plus, urlsplit
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from courseware.cohorts import services
+from courseware.cohorts.pacing import Dates, Pacing
 from courseware.credit import services as providers
 from courseware.extensions import db
-from courseware.models import RosterUpload
+from courseware.models import Circle, CirclePost, CourseSession, RosterUpload
+from courseware.models.base import utcnow
 from courseware.teams import services as teams
 from courseware.teams.values import ItemValues
 from tests.conftest import PASSWORD
@@ -59,12 +62,16 @@ json_values = st.recursive(
 FIXED_NAMES = {"name", "email", "password", "confirm", "reason", "parent_id", "target", "credit_profile", "profile",
                "number", "version", "action", "choice", "shared", "visit", "key", "contact", "form"}  # fmt: skip
 POSTS = [
-    "accounts.account", "accounts.forgot_password", "accounts.reset_password", "accounts.sign_in",
-    "accounts.sign_out", "accounts.sign_up", "admin.create_organisation", "admin.create_provider",
+    "accounts.account", "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password",
+    "accounts.reset_password", "accounts.sign_in", "accounts.sign_out", "accounts.sign_up", "admin.create_organisation",
+    "admin.create_provider",
     "admin.edit_provider", "admin.grant_leader", "admin.issue_waiting", "admin.remove_asset", "admin.retry_dead_jobs",
     "admin.retry_job", "admin.revoke", "admin.revoke_leader", "admin.set_credit_profile", "admin.upload_asset",
-    "cohorts.apply_roster", "cohorts.assign", "cohorts.create", "cohorts.join", "cohorts.join_code", "cohorts.remind",
-    "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat", "learning.renew",
+    "circles.create", "circles.delete", "circles.digest", "circles.edit", "circles.hide", "circles.lock",
+    "circles.report", "circles.unhide", "circles.unlock", "circles.unsubscribe",
+    "cohorts.add_session", "cohorts.apply_roster", "cohorts.assign", "cohorts.calendar_token", "cohorts.create",
+    "cohorts.delete_session", "cohorts.edit_session", "cohorts.join", "cohorts.join_code", "cohorts.remind",
+    "cohorts.remind_module", "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat", "learning.renew",
     "learning.submit_finish", "practice.delete", "practice.log", "quizzes.submit", "teams.add_item",
     "teams.add_member", "teams.bring", "teams.comment", "teams.create", "teams.delete_item", "teams.edit_item",
     "teams.join", "teams.member", "teams.settings", "worksheets.autosave", "worksheets.resolve", "worksheets.save",
@@ -73,7 +80,11 @@ POSTS = [
 TEAM_LEADER_ENDPOINTS = {"teams.create", "teams.settings", "teams.add_member", "teams.member"}
 JSON_ENDPOINTS = {"worksheets.autosave", "learning.heartbeat"}
 ENDS_SESSION = {"accounts.sign_out", "accounts.account"}  # signed in again before each request
-ANONYMOUS = {"accounts.forgot_password", "accounts.reset_password", "accounts.sign_in", "accounts.sign_up"}
+MODERATION = {"circles.hide", "circles.unhide", "circles.lock", "circles.unlock"}  # a leader's buttons
+ANONYMOUS = {
+    "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password",
+    "accounts.sign_in", "accounts.sign_up",
+}  # fmt: skip
 
 
 def test_every_form_and_json_endpoint_is_covered(app):
@@ -91,9 +102,20 @@ class World:
         grant = factories.leader(self.leader, cohort=cohort)
         factories.member(cohort, self.learner)
         assignment = factories.assignment(cohort)
+        due = date.today() + timedelta(days=20)
+        pacing = Pacing("summer", date.today(), [Dates("welcome", None, date.today()), Dates("practice", None, due)])
+        services.assign(cohort, "example-course", due, None, pacing)
+        session = CourseSession(assignment_id=assignment.id, title="Meeting", starts_at=utcnow(), ends_at=utcnow(),
+                                time_zone="UTC", place="Room 1", link="")  # fmt: skip
+        db.session.add(session)
         factories.enrolment(self.learner)
         certificate = factories.certificate(factories.user(name="Cy Certified", email="cy@example.org"))
         entry = factories.practice_entry(self.learner)
+        circle = Circle(cohort_id=cohort.id, course_slug="example-course", module_slug="practice")
+        db.session.add(circle)
+        db.session.flush()
+        post = CirclePost(circle_id=circle.id, author_id=self.learner.id, body="A first post")
+        db.session.add(post)
         provider = providers.create_provider("northfield", providers.ProviderDetailsForm(name="Northfield"))
         upload = RosterUpload(cohort_id=cohort.id, uploaded_by=self.leader.id, filename="r.csv",
                               content="name,email\nAna Alvarez,ana@district.org\n")  # fmt: skip
@@ -108,8 +130,9 @@ class World:
             "field_id": "first-try", "practice_id": "greet-at-the-door", "code": cohort.join_code, "token": "x",
             "kind": "logo", "cohort_id": cohort.id, "assignment_id": assignment.id, "upload_id": upload.id,
             "certificate_id": certificate.id, "job_id": 1, "grant_id": grant.id, "organisation_id": district.id,
-            "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1, "team_id": team.id, "item_id": item.id,
-            "user_id": self.learner.id,
+            "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1, "session_id": session.id,
+            "module": "practice", "post_id": post.id,
+            "team_id": team.id, "item_id": item.id, "user_id": self.learner.id,
         }  # fmt: skip
 
     def user_for(self, endpoint: str):
@@ -117,7 +140,7 @@ class World:
             return None
         if endpoint.startswith("admin."):
             return self.admin
-        if endpoint in TEAM_LEADER_ENDPOINTS:
+        if endpoint in MODERATION or endpoint in TEAM_LEADER_ENDPOINTS:
             return self.leader
         return self.leader if endpoint.startswith("cohorts.") and endpoint != "cohorts.join" else self.learner
 
@@ -164,13 +187,14 @@ def _valid(name: str, value: str | list[str], world: World) -> str:
     """A value that passes the field's checks, so that hostile input elsewhere reaches the database."""
     good = {"password": PASSWORD_NEW, "confirm": PASSWORD_NEW, "current": PASSWORD, "minutes": "15",
             "reason": "Issued in error", "renewal_months": "12", "tried": "Greeted everyone",
-            "noticed": "Calmer mornings", "target": f"cohort:{world.args['cohort_id']}"}  # fmt: skip
+            "noticed": "Calmer mornings", "target": f"cohort:{world.args['cohort_id']}", "starts": "15:00",
+            "ends": "16:00"}  # fmt: skip
     last = name.rsplit("-", 1)[-1]
     if last in good:
         return good[last]
     if "email" in last:
         return "fresh@example.org"
-    if last in {"done_on", "due_on"}:
+    if last in {"done_on", "due_on", "starts_on", "day"}:
         return date.today().isoformat()
     if last == "name":
         return "Ana Alvarez"
@@ -229,6 +253,7 @@ def test_hostile_input_never_ends_in_a_server_error(app, endpoint, caplog):
     else:
         pages = [url, "/account", "/admin/organisations", "/admin/certificates", "/admin/providers/new"]
         pages += [f"/cohorts/{world.args['cohort_id']}", f"/admin/providers/{world.args['provider_id']}"]
+        pages += [f"/cohorts/{world.args['cohort_id']}/circles/example-course/practice"]
         team, plan = f"/teams/{world.args['team_id']}", f"/teams/{world.args['team_id']}/plans/example-course"
         pages += ["/teams", team, plan, f"{plan}/items/{world.args['item_id']}"]
         pages += [f"/cohorts/{world.args['cohort_id']}/teams"]

@@ -453,7 +453,7 @@ def test_a_file_with_nobody_in_it_is_refused(world, leader_client, data, message
 
 def test_an_upload_without_a_file_is_refused(world, leader_client):
     response = leader_client.submit(f"/cohorts/{world.cohort.id}/roster", {}, page="/")
-    roster_refused(response, "Choose a CSV file to upload.")
+    roster_refused(response, "Choose a CSV or OneRoster file to upload.")
 
 
 def big_roster(size: int) -> bytes:

@@ -91,6 +91,8 @@ def test_every_get_route_carries_the_security_headers_and_nothing_personal_is_ca
         "provider_id": 1,
         "upload_id": 1,
         "entry_id": 1,
+        "post_id": 1,
+        "session_id": 1,
         "team_id": team.id,
         "item_id": item.id,
     }

@@ -6,7 +6,8 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from courseware.accounts import services
+from courseware.accounts import email_change, services
+from courseware.accounts import sign_up as signing_up
 from courseware.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -59,22 +60,46 @@ def _sign_up_limit() -> str:
     return current_app.config["SIGN_UP_RATE_LIMIT"]
 
 
+def _sign_up_email() -> str:
+    return "sign-up:" + services.normalise_email(request.form.get("email") or "")
+
+
+def _sign_up_email_limit() -> str:
+    return current_app.config["SIGN_UP_EMAIL_RATE_LIMIT"]
+
+
 @bp.route("/sign-up", methods=["GET", "POST"])
 @limiter.limit(_sign_up_limit, methods=["POST"])
+@limiter.limit(_sign_up_email_limit, methods=["POST"], key_func=_sign_up_email)
 def sign_up():
     if current_user.is_authenticated:
         return redirect(url_for("learning.catalog"))
     form = SignUpForm()
     if form.validate_on_submit():
-        try:
-            user = services.register(text(form.name), text(form.email), text(form.password))
-        except services.EmailTaken:
-            add_error(form.email, "An account with this email already exists. Sign in, or reset your password.")
-        else:
-            login_user(user)
-            flash(f"Welcome, {user.name}! Your account is ready.", "success")
-            return redirect(_safe_next(url_for("learning.catalog")))
+        next_url = _safe_next("") or None
+        signing_up.request_sign_up(text(form.name), text(form.email), text(form.password), next_url)
+        return render_template("accounts/sign_up_sent.html", email=services.normalise_email(text(form.email)))
     return render_template("accounts/sign_up.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/sign-up/confirm/<token>", methods=["GET", "POST"])
+def confirm_sign_up(token: str):
+    pending = signing_up.valid_sign_up(token)
+    if pending is None:
+        return render_template("accounts/sign_up_invalid.html"), 410
+    if request.method == "GET":  # a mail scanner opening the link creates nothing
+        return render_template("accounts/confirm_sign_up.html", pending=pending)
+    next_url = pending.next_url
+    try:
+        user = signing_up.confirm_sign_up(token)
+    except services.EmailTaken:
+        return render_template("accounts/sign_up_taken.html"), 409
+    if user is None:
+        return render_template("accounts/sign_up_invalid.html"), 410
+    logout_user()
+    login_user(user)
+    flash(f"Welcome, {user.name}! Your account is ready.", "success")
+    return redirect(next_url or url_for("learning.catalog"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -166,24 +191,28 @@ def account():
             profile.validate()
             add_error(profile.current, "Enter your current password to change your email address.")
         elif profile.validate_on_submit():
-            try:
-                replacing = services.update_profile(user, text(profile.name), text(profile.email))
-            except services.EmailTaken:
-                add_error(profile.email, "Another account already uses this email address.")
+            replacing = services.update_profile(user, text(profile.name))
+            if changing_email:
+                new_email = services.normalise_email(text(profile.email))
+                email_change.request_email_change(user, new_email)
+                flash(
+                    f"To use {new_email}, open the link we sent to it. Until then, you sign in with {user.email}.",
+                    "success",
+                )
             else:
                 flash("Your details are saved.", "success")
-                if replacing:
-                    flash(
-                        (
-                            "Your certificate will show your new name: a replacement is being issued, and the "
-                            "earlier one will read “replaced” when checked."
-                            if replacing == 1
-                            else f"Your {replacing} certificates will show your new name: replacements are being "
-                            "issued, and the earlier ones will read “replaced” when checked."
-                        ),
-                        "success",
-                    )
-                return redirect(url_for("accounts.account"))
+            if replacing:
+                flash(
+                    (
+                        "Your certificate will show your new name: a replacement is being issued, and the "
+                        "earlier one will read “replaced” when checked."
+                        if replacing == 1
+                        else f"Your {replacing} certificates will show your new name: replacements are being "
+                        "issued, and the earlier ones will read “replaced” when checked."
+                    ),
+                    "success",
+                )
+            return redirect(url_for("accounts.account"))
         status = 422
     elif request.method == "POST" and request.form.get("form") == "password":
         if password.validate_on_submit():
@@ -195,4 +224,24 @@ def account():
                 flash("Your password is changed, and every other session is signed out.", "success")
                 return redirect(url_for("accounts.account"))
         status = 422
-    return render_template("accounts/account.html", profile=profile, password=password), status
+    pending = email_change.pending_change(user)
+    return render_template("accounts/account.html", profile=profile, password=password, pending=pending), status
+
+
+@bp.route("/account/email/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    change = email_change.valid_change(token)
+    if change is None:
+        return render_template("accounts/email_change_invalid.html"), 410
+    if request.method == "GET":  # a mail scanner opening the link changes nothing
+        return render_template("accounts/confirm_email_change.html", change=change)
+    try:
+        user = email_change.confirm_email_change(token)
+    except services.EmailTaken:
+        return render_template("accounts/email_change_taken.html"), 409
+    if user is None:
+        return render_template("accounts/email_change_invalid.html"), 410
+    flash(f"Your email address is now {user.email}. Sign in with it from now on.", "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("accounts.account"))
+    return redirect(url_for("accounts.sign_in"))

@@ -40,8 +40,12 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def register(name: str, email: str, password: str, role: str = Role.LEARNER) -> User:
-    user = User(name=name.strip(), email=normalise_email(email), role=role)
+def register(name: str, email: str, password: str, role: str = Role.LEARNER, verified: bool = False) -> User:
+    """Create an account directly (commands and the demo; people sign up through ``sign_up``).
+    ``verified``: the address is known to be the person's. Commits; raises EmailTaken."""
+    user = User(
+        name=name.strip(), email=normalise_email(email), role=role, email_verified_at=utcnow() if verified else None
+    )
     user.set_password(password)
     db.session.add(user)
     try:
@@ -71,22 +75,18 @@ def sign_out_everywhere(user: User) -> None:
     db.session.commit()
 
 
-def update_profile(user: User, name: str, email: str) -> int:
-    """Save the learner's name and email. When certificates show another name, their replacements
-    are queued in the same transaction (a job renders them). Commits; raises EmailTaken.
+def update_profile(user: User, name: str) -> int:
+    """Save the learner's name (a new email address goes through ``email_change``). When
+    certificates show another name, their replacements are queued in the same transaction (a job
+    renders them). Commits.
 
     Returns how many certificates will be replaced.
     """
     stale = certificates.showing_another_name(user, name.strip())
     user.name = name.strip()
-    user.email = normalise_email(email)
     if stale:
         jobs.enqueue(certificate_jobs.REISSUE, {"user_id": user.id})
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise EmailTaken(email) from None
+    db.session.commit()
     return stale
 
 
@@ -97,8 +97,25 @@ def change_password(user: User, new_password: str) -> None:
     db.session.commit()
 
 
-def _hash_token(token: str) -> str:
+def hours(seconds: int) -> str:
+    """How long a link lasts, in whole hours, for an email."""
+    count = max(1, round(seconds / 3600))
+    return "1 hour" if count == 1 else f"{count} hours"
+
+
+def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_reset_link(user: User) -> tuple[str, int]:
+    """Store a one-time link that sets the user's password: (its address, minutes it lasts).
+    Part of the caller's transaction."""
+    token = secrets.token_urlsafe(32)
+    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
+    db.session.add(
+        PasswordReset(user=user, token_hash=hash_token(token), expires_at=utcnow() + timedelta(seconds=max_age))
+    )
+    return external_url("accounts.reset_password", token=token), max_age // 60
 
 
 def request_password_reset(email: str) -> None:
@@ -106,13 +123,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return
-    token = secrets.token_urlsafe(32)
-    max_age = current_app.config["PASSWORD_RESET_MAX_AGE"]
-    db.session.add(
-        PasswordReset(user=user, token_hash=_hash_token(token), expires_at=utcnow() + timedelta(seconds=max_age))
-    )
-    link = external_url("accounts.reset_password", token=token)
-    minutes = max_age // 60
+    link, minutes = new_reset_link(user)
     # Sent by the job worker: the request never waits for the mail server, and the mail is
     # queued if, and only if, the reset link is stored.
     enqueue_email(
@@ -128,7 +139,7 @@ def request_password_reset(email: str) -> None:
 
 
 def valid_reset(token: str) -> PasswordReset | None:
-    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == _hash_token(token)))
+    reset = db.session.scalar(select(PasswordReset).where(PasswordReset.token_hash == hash_token(token)))
     if reset is None or reset.used_at is not None or reset.expires_at <= utcnow() or not reset.user.is_active:
         return None
     return reset
@@ -158,6 +169,8 @@ def reset_password(token: str, new_password: str) -> User | None:
     user = reset.user
     user.set_password(new_password)
     user.end_all_sessions()
+    if user.email_verified_at is None:  # the link was mailed to the address: it is the person's
+        user.email_verified_at = now
     db.session.commit()
     return user
 

@@ -1,7 +1,7 @@
 """The leaders' view of an assignment: every member's status, in a fixed number of queries.
 
 Nothing here reads what learners wrote, except the titles of entries they chose to share: of practice
-logs, only the minutes that count.
+logs, only the minutes that count; of discussions, only how many posts each member wrote.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from courseware.extensions import db
 from courseware.models import (
     Assignment,
     Certificate,
+    Circle,
+    CirclePost,
     CohortMember,
     Enrolment,
     Organisation,
@@ -49,6 +51,7 @@ class MemberRow:
     staff_role: str
     school: str
     active: bool
+    email_confirmed: bool = True  # False: never confirmed (an unused invitation, or an account from before)
     status: str = "not-started"
     pages: int = 0
     seconds: int = 0
@@ -62,6 +65,11 @@ class MemberRow:
     revoked: bool = False  # the current cycle's certificate was revoked: the completion earns no credit
     scores: dict[str, int] = field(default_factory=dict)
     shared: list[tuple[int, str]] = field(default_factory=list)
+    posts: dict[str, int] = field(default_factory=dict)  # module slug -> posts in the cohort's discussion of it
+
+    @property
+    def post_total(self) -> int:
+        return sum(self.posts.values())
 
 
 @dataclass
@@ -83,11 +91,11 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
     cohort_users = select(CohortMember.user_id).where(CohortMember.cohort_id == assignment.cohort_id)
     rows: dict[int, MemberRow] = {}
     cycles: dict[int, int] = {}
-    for (member_id, user_id, name, email, role, school, active,
+    for (member_id, user_id, name, email, verified_at, role, school, active,
          cycle, pages, seconds, completed_at, activity) in db.session.execute(
-        select(CohortMember.id, CohortMember.user_id, User.name, User.email, CohortMember.staff_role,
-               Organisation.name, CohortMember.active, Enrolment.cycle, Enrolment.pages_visited, Enrolment.seconds,
-               Enrolment.completed_at, Enrolment.last_activity_at)
+        select(CohortMember.id, CohortMember.user_id, User.name, User.email, User.email_verified_at,
+               CohortMember.staff_role, Organisation.name, CohortMember.active, Enrolment.cycle,
+               Enrolment.pages_visited, Enrolment.seconds, Enrolment.completed_at, Enrolment.last_activity_at)
         .join(User, User.id == CohortMember.user_id)
         .outerjoin(Organisation, Organisation.id == CohortMember.school_id)
         .outerjoin(Enrolment, (Enrolment.user_id == CohortMember.user_id) & (Enrolment.course_slug == course.slug))
@@ -95,7 +103,9 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
     ).all():  # fmt: skip
         row = rows.get(user_id)
         if row is None:
-            row = rows[user_id] = MemberRow(member_id, user_id, name, email, role or "", school or "", active)
+            row = rows[user_id] = MemberRow(
+                member_id, user_id, name, email, role or "", school or "", active, verified_at is not None
+            )
         if cycle is not None and cycle > cycles.get(user_id, 0):  # the current renewal cycle counts
             cycles[user_id] = cycle
             row.pages, row.seconds, row.completed_at, row.last_activity = pages, seconds, completed_at, activity
@@ -127,6 +137,7 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
         rows[user_id].shared.append((entry_id, title))
 
     _count_practice(course, rows, cycles, cohort_users)
+    _count_posts(assignment, course, rows)
 
     total_pages = len(course.pages) or 1
     # The rule the learner's own course page follows, for this assignment's renewal period.
@@ -167,6 +178,27 @@ def _count_practice(course: Course, rows: dict[int, MemberRow], cycles: dict[int
     ).all():
         if cycle == cycles.get(user_id):
             rows[user_id].practice_minutes += min(int(minutes), caps.get(practice_id, 0))
+
+
+def _count_posts(assignment: Assignment, course: Course, rows: dict[int, MemberRow]) -> None:
+    """How many posts and replies each member wrote in the cohort's discussion of each module (one query;
+    a post its author deleted does not count, a hidden one does). Never the text."""
+    if not course.has_blocks("discussion"):
+        return
+    for user_id, module, count in db.session.execute(
+        select(CirclePost.author_id, Circle.module_slug, func.count(CirclePost.id))
+        .join(Circle, Circle.id == CirclePost.circle_id)
+        .where(Circle.cohort_id == assignment.cohort_id, Circle.course_slug == course.slug)
+        .where(CirclePost.deleted_at.is_(None))
+        .group_by(CirclePost.author_id, Circle.module_slug)
+    ).all():
+        if user_id in rows:  # a leader's posts are not a member's
+            rows[user_id].posts[module] = int(count)
+
+
+def discussion_modules(course: Course) -> list:
+    """The modules of the course with a discussion block, in order."""
+    return [m for m in course.modules if any(p.has_blocks("discussion") for p in m.pages)]
 
 
 def quiz_labels(course: Course) -> list[tuple[Quiz, str]]:

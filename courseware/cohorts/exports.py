@@ -9,7 +9,7 @@ from typing import IO, cast
 from sqlalchemy import select
 
 from courseware.certificates.services import pdf_bytes
-from courseware.cohorts.dashboard import LABELS, MemberRow
+from courseware.cohorts.dashboard import LABELS, MemberRow, discussion_modules
 from courseware.courses import Course
 from courseware.courses.quiz import Quiz
 from courseware.extensions import db
@@ -22,21 +22,27 @@ def dashboard_csv(
 ) -> bytes:
     """The dashboard's rows, with each member's minutes of seat time in every module (``by_module``,
     from :func:`courseware.cohorts.dashboard.module_seconds`) and, in a course with practice, the
-    practice minutes that count (never what was written)."""
+    practice minutes that count and, in a course with discussions, how many posts each member wrote in
+    each module's discussion (never what was written)."""
     modules = course.modules
     practice = course.has_blocks("practice")
-    header = ["Name", "Email", "Staff role", "School", "Status", "Progress %", "Pages read", "Reading minutes",
+    discussed = discussion_modules(course)
+    header = ["Name", "Email", "Email confirmed", "Staff role", "School", "Status", "Progress %", "Pages read",
+              "Reading minutes",
               *(["Practice minutes"] if practice else []),
               "Hours earned", "Last activity", "Completed", "Certificate code",
               *[f"Best score: {label}" for _, label in quizzes],
-              *[f"Minutes: {m.title}" for m in modules]]  # fmt: skip
+              *[f"Minutes: {m.title}" for m in modules],
+              *[f"Discussion posts: {m.title}" for m in discussed]]  # fmt: skip
     body = (
-        (r.name, r.email, r.staff_role, r.school, LABELS[r.status], r.percent, r.pages, round(r.seconds / 60),
+        (r.name, r.email, "yes" if r.email_confirmed else "no", r.staff_role, r.school, LABELS[r.status], r.percent,
+         r.pages, round(r.seconds / 60),
          *([r.practice_minutes] if practice else []),
          f"{r.hours:g}", r.last_activity.date().isoformat() if r.last_activity else "",
          r.completed_at.date().isoformat() if r.completed_at else "", r.certificate_code or "",
          *[r.scores.get(quiz.id, "") for quiz, _ in quizzes],
-         *[by_module.get(r.user_id, {}).get(m.slug, 0) // 60 for m in modules])
+         *[by_module.get(r.user_id, {}).get(m.slug, 0) // 60 for m in modules],
+         *[r.posts.get(m.slug, 0) for m in discussed])
         for r in rows
     )  # fmt: skip
     return csv_bytes(header, body)

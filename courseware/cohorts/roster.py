@@ -23,6 +23,12 @@ COLUMNS = {
 }
 
 
+SPREADSHEET = (
+    "This looks like a spreadsheet file, not CSV. In Excel or Google Sheets, choose "
+    "File, then Save as or Download, then CSV, and upload that file."
+)
+
+
 class RosterUnreadable(ValueError):
     """The file as a whole cannot be used; the message says why and what to do."""
 
@@ -42,6 +48,9 @@ class RosterRow:
 class ParsedRoster:
     rows: list[RosterRow] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)  # our column -> the header as written
+    kind: str = "CSV"  # or "OneRoster"
+    notes: list[str] = field(default_factory=list)  # what the preview says about the file as a whole
+    left_out: dict[str, int] = field(default_factory=dict)  # rows not read, by reason ("not staff", ...)
 
     @property
     def valid(self) -> list[RosterRow]:
@@ -56,28 +65,23 @@ def _header_key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.strip().lower().replace("\ufeff", "")).split())
 
 
-def decode(data: bytes) -> str:
+def decode(data: bytes, limit: int = MAX_BYTES, name: str = "The file") -> str:
     """The file's text, without control characters (tab and line endings stay)."""
-    return scrub(_decode(data))
+    return scrub(_decode(data, limit, name))
 
 
-def _decode(data: bytes) -> str:
-    if len(data) > MAX_BYTES:
-        raise RosterUnreadable(
-            f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB. Split it, or upload fewer columns."
-        )
+def _decode(data: bytes, limit: int, name: str) -> str:
+    if len(data) > limit:
+        raise RosterUnreadable(f"{name} is larger than {limit // (1024 * 1024)} MB. Split it, or upload fewer columns.")
     if not data.strip():
-        raise RosterUnreadable("The file is empty.")
+        raise RosterUnreadable(f"{name} is empty.")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode Text"
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise RosterUnreadable("The file could not be read. Save it as “CSV UTF-8” and upload it again.") from None
+            raise RosterUnreadable(f"{name} could not be read. Save it as “CSV UTF-8” and upload it again.") from None
     if b"\x00" in data[:4096]:
-        raise RosterUnreadable(
-            "This looks like a spreadsheet file, not CSV. In Excel or Google Sheets, choose "
-            "File, then Save as or Download, then CSV, and upload that file."
-        )
+        raise RosterUnreadable(SPREADSHEET)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -140,8 +144,16 @@ def _row(
     name = _cell(cells, columns, "name") or " ".join(
         p for p in (_cell(cells, columns, "first_name"), _cell(cells, columns, "last_name")) if p
     )
-    raw_email = _cell(cells, columns, "email")
-    row = RosterRow(line, name, raw_email.lower(), _cell(cells, columns, "staff_role"), _cell(cells, columns, "school"))
+    email, role, school = (_cell(cells, columns, c) for c in ("email", "staff_role", "school"))
+    return check_row(line, name, email, role, school, schools, seen)
+
+
+def check_row(
+    line: int, name: str, raw_email: str, staff_role: str, school: str, schools: dict[str, int], seen: dict[str, int]
+) -> RosterRow:
+    """One person of a roster, whatever its format, with its first problem noted: every roster row
+    is checked by these rules. ``seen`` holds the emails of the rows accepted so far, with their line."""
+    row = RosterRow(line, name, raw_email.lower(), staff_role, school)
     if not name:
         row.problem = "missing name"
     elif len(name) > 300:

@@ -16,12 +16,25 @@ from flask import (
 from flask_login import current_user, login_required
 
 from courseware import progress
-from courseware.cohorts import access, dashboard, exports, queries, services
+from courseware.cohorts import (
+    access,
+    dashboard,
+    exports,
+    module_board,
+    module_dates,
+    queries,
+    schedule,
+    services,
+    sessions,
+)
+from courseware.cohorts import pacing as pacing_plans
 from courseware.cohorts.forms import ApplyRosterForm, AssignmentForm, CohortForm, RosterUploadForm
-from courseware.cohorts.roster import MAX_BYTES, RosterUnreadable, decode
+from courseware.cohorts.roster import RosterUnreadable
+from courseware.cohorts.roster_files import MAX_UPLOAD_BYTES, read_upload
 from courseware.courses import catalog
 from courseware.forms import add_error, text
 from courseware.models import Cohort, RosterUpload
+from courseware.models.base import utcnow
 from courseware.urls import external_url
 
 bp = Blueprint("cohorts", __name__)
@@ -128,14 +141,14 @@ def upload_roster(cohort_id: int):
     cohort = _cohort(cohort_id)
     form = RosterUploadForm()
     if form.validate_on_submit():
-        data = form.file.data.read(MAX_BYTES + 1)
+        files = [(f.filename or "roster.csv", f.read(MAX_UPLOAD_BYTES + 1)) for f in form.file.data if f]
         try:
-            text = decode(data)
-            services.plan_roster(cohort, text, current_user._get_current_object())
+            found = read_upload(files)
+            services.plan_roster(cohort, found.content, current_user._get_current_object())
         except RosterUnreadable as problem:
             add_error(form.file, str(problem))
         else:
-            upload = services.store_upload(cohort, current_user, form.file.data.filename or "roster.csv", text)
+            upload = services.store_upload(cohort, current_user, found.filename, found.content)
             return redirect(url_for("cohorts.preview_roster", cohort_id=cohort.id, upload_id=upload.id))
     return _show(cohort, form, _assignment_form(), status=422)
 
@@ -223,25 +236,49 @@ def join(code: str):
 def assign(cohort_id: int):
     cohort = _cohort(cohort_id)
     form = _assignment_form(request.form)
-    if form.validate_on_submit() and form.due_on.data is not None:
-        existing = queries.assignment_for_course(cohort, text(form.course))
-        changes = existing is not None and (existing.due_on, existing.renewal_months) != (
-            form.due_on.data,
-            form.renewal_months.data,
-        )
-        if existing is not None and not changes:
-            flash("The course is already assigned with this due date and renewal: nothing has changed.", "info")
+    if not form.validate_on_submit():
+        return _show(cohort, RosterUploadForm(), form, status=422)
+    course = catalog().get(text(form.course))
+    if course is None:  # unpublished since the form was shown
+        abort(404)
+    pacing = None
+    today = utcnow().date()
+    starts_on = form.starts_on.data or today  # validated: a plan has its start date
+    if form.plan.data != pacing_plans.SINGLE:
+        modules = [m.slug for m in course.modules]
+        if form.reviewed.data != "yes":
+            found = pacing_plans.plan_dates(form.plan.data, starts_on, modules, form.opening.data, form.due_on.data)
+            return _review(cohort, course, form, module_dates.values_of(found), {})
+        dates, problems, values = module_dates.read(course, request.form, form.opening.data, today)
+        if problems:
+            return _review(cohort, course, form, values, problems, 422)
+        pacing = pacing_plans.Pacing(form.plan.data, starts_on, dates)
+    due_on = pacing.due_on if pacing is not None else (form.due_on.data or today)  # validated: one due date
+    existing = queries.assignment_for_course(cohort, course.slug)
+    if existing is not None:
+        changes = module_dates.changes(
+            existing, schedule.plan_of(existing), schedule.dates_of(existing), course, due_on,
+            form.renewal_months.data, pacing,
+        )  # fmt: skip
+        if not changes:
+            flash("The course is already assigned with these dates and renewal: nothing has changed.", "info")
             return redirect(url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=existing.id))
-        if existing is not None and changes and form.replace_existing.data != "yes":
-            found = catalog().get(existing.course_slug)
-            title = found.title if found is not None else ""
+        if form.replace_existing.data != "yes":
             return render_template(
-                "cohorts/confirm_assignment.html", cohort=cohort, existing=existing, form=form, title=title
-            )
-        assignment = services.assign(cohort, text(form.course), form.due_on.data, form.renewal_months.data)
-        flash("The course is assigned. Members see it first on their home page, with its due date.", "success")
-        return redirect(url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=assignment.id))
-    return _show(cohort, RosterUploadForm(), form, status=422)
+                "cohorts/confirm_assignment.html", cohort=cohort, existing=existing, form=form, title=course.title,
+                changes=changes, course=course, values=module_dates.values_of(pacing.dates) if pacing else {},
+            )  # fmt: skip
+    assignment = services.assign(cohort, course.slug, due_on, form.renewal_months.data, pacing)
+    flash("The course is assigned. Members see it first on their home page, with its due date.", "success")
+    return redirect(url_for("cohorts.assignment", cohort_id=cohort.id, assignment_id=assignment.id))
+
+
+def _review(cohort: Cohort, course, form, values: dict[str, str], problems: dict[str, str], status: int = 200):
+    """The dates a plan gives each module, for the leader to check and change before assigning."""
+    return render_template(
+        "cohorts/pacing_review.html", cohort=cohort, course=course, form=form, values=values, problems=problems,
+        plan_label=pacing_plans.PLANS[form.plan.data],
+    ), status  # fmt: skip
 
 
 def _filters() -> dict:
@@ -264,8 +301,14 @@ def assignment(cohort_id: int, assignment_id: int):
     pages = max(1, -(-len(rows) // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     quizzes = dashboard.quiz_labels(course)
+    dates = schedule.dates_by_assignment([assignment.id]).get(assignment.id, {})
     return render_template(
         "cohorts/dashboard.html",
+        plan=schedule.plan_of(assignment),
+        plans=pacing_plans.SHORT,
+        modules=module_board.build(assignment, course, board, dates, utcnow().date()),
+        module_labels=module_board.MODULE_LABELS,
+        upcoming=len(sessions.upcoming([assignment.id], utcnow())),
         cohort=cohort,
         assignment=assignment,
         course=course,
@@ -278,6 +321,7 @@ def assignment(cohort_id: int, assignment_id: int):
         quizzes=quizzes,
         labels=dashboard.LABELS,
         statuses=dashboard.STATUSES,
+        discussions=dashboard.discussion_modules(course),
     )
 
 

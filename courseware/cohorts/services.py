@@ -7,11 +7,12 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from courseware.cohorts import access
-from courseware.cohorts.roster import ParsedRoster, RosterRow, parse
+from courseware.cohorts import access, roster_files
+from courseware.cohorts.pacing import Pacing
+from courseware.cohorts.roster import ParsedRoster, RosterRow
 from courseware.credit.services import queue_issue_waiting
 from courseware.database import affected
 from courseware.extensions import db
@@ -21,7 +22,9 @@ from courseware.models import (
     Cohort,
     CohortMember,
     LeaderGrant,
+    ModuleDate,
     Organisation,
+    PacingPlan,
     PasswordReset,
     Role,
     RosterUpload,
@@ -143,9 +146,10 @@ class RosterPlan:
 def plan_roster(cohort: Cohort, text: str, leader: User | None = None) -> RosterPlan:
     """What applying the roster would do, without doing it. Raises RosterUnreadable.
 
+    ``text`` is a stored roster: a CSV's text, or a OneRoster staff list (``roster_files``).
     ``leader`` is who uploads it: the roster may link only accounts of people they already lead
     (None: an operator at the command line, limited to the cohort's organisation)."""
-    roster = parse(text, schools_of(cohort))
+    roster = roster_files.read(text, schools_of(cohort))
     plan = RosterPlan(roster)
     members = {
         email: (member, name)
@@ -320,12 +324,25 @@ def store_upload(cohort: Cohort, user: User, filename: str, text: str) -> Roster
 # --- assignments and reminders ----------------------------------------------------------------
 
 
-def assign(cohort: Cohort, course_slug: str, due_on: date, renewal_months: int | None) -> Assignment:
+def assign(
+    cohort: Cohort, course_slug: str, due_on: date, renewal_months: int | None, pacing: Pacing | None = None
+) -> Assignment:
+    """Assign the course to the cohort, or change its assignment: the due date, the renewal and, with
+    ``pacing``, the plan and each module's dates (without: one due date, and no module dates). Commits."""
     assignment = db.session.scalar(select(Assignment).filter_by(cohort_id=cohort.id, course_slug=course_slug))
     if assignment is None:
         assignment = Assignment(cohort_id=cohort.id, course_slug=course_slug, due_on=due_on)
         db.session.add(assignment)
     assignment.due_on, assignment.renewal_months = due_on, renewal_months
+    db.session.flush()
+    db.session.execute(delete(ModuleDate).where(ModuleDate.assignment_id == assignment.id))
+    db.session.execute(delete(PacingPlan).where(PacingPlan.assignment_id == assignment.id))
+    if pacing is not None:
+        db.session.add(PacingPlan(assignment_id=assignment.id, plan=pacing.plan, starts_on=pacing.starts_on))
+        db.session.add_all(
+            ModuleDate(assignment_id=assignment.id, module=d.module, opens_on=d.opens_on, due_on=d.due_on)
+            for d in pacing.dates
+        )
     db.session.commit()
     return assignment
 
@@ -356,7 +373,11 @@ def reminder_plan(assignment: Assignment, rows, now=None) -> ReminderPlan:
     )
     recent = keys_since(f"reminder:{assignment.id}:", now - REMINDER_INTERVAL)
     due = [row for row in not_done if reminder_key(assignment.id, row.user_id) not in recent]
-    ids = [row.user_id for row in due]
+    return ReminderPlan(due, len(not_done) - len(due), frozenset(passwordless([row.user_id for row in due])))
+
+
+def passwordless(ids: list[int]) -> set[int]:
+    """Those of these people who never chose a password."""
     unset: set[int] = set()
     for chunk in range(0, len(ids), 900):
         unset.update(
@@ -364,7 +385,7 @@ def reminder_plan(assignment: Assignment, rows, now=None) -> ReminderPlan:
                 select(User.id).where(User.id.in_(ids[chunk : chunk + 900]), User.password_hash == UNCHOSEN_HASH)
             )
         )
-    return ReminderPlan(due, len(not_done) - len(due), frozenset(unset))
+    return unset
 
 
 def remind(assignment: Assignment, course_title: str, rows, leader: User, now=None) -> int:

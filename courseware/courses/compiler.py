@@ -7,9 +7,11 @@ from pathlib import Path
 
 from courseware.courses.blocks import SLUG_RE, BlockContext, registry, slugify
 from courseware.courses.course_yml import key_lines, read_course_yml
-from courseware.courses.model import Course, HtmlSegment, Module, Page
 
-# The quiz, worksheet, reflection and practice block types register themselves as they are imported.
+# The quiz, worksheet, reflection, practice and discussion block types register themselves as they are imported.
+from courseware.courses.discussion_block import DiscussionBlock  # noqa: F401
+from courseware.courses.guide import GUIDE_FILE, compile_guide
+from courseware.courses.model import Course, HtmlSegment, Module, Page
 from courseware.courses.practice_block import PracticeBlock  # noqa: F401
 from courseware.courses.problems import ProblemList
 from courseware.courses.quiz_block import QuizBlock  # noqa: F401
@@ -58,7 +60,7 @@ def compile_course(
     for path in sorted(course_dir.glob("*.md")):
         match = MODULE_FILE_RE.match(path.name)
         if not match:
-            if path.name.lower() != "readme.md":
+            if path.name.lower() not in {"readme.md", GUIDE_FILE}:
                 problems.add(path, 1, "a module file is named like '01-module-name.md' (number, hyphen, lowercase id)")
             continue
         module = _compile_module(path, int(match.group(1)), match.group(2), course, renderer, problems, ids)
@@ -68,6 +70,7 @@ def compile_course(
             unreadable = True
 
     course.modules = _order_modules(modules, order, course_dir, problems)
+    course.guide = compile_guide(course_dir, renderer, problems)
     if not course.modules and (course_dir / "course.yml").exists():
         problems.add(course_dir / "course.yml", 1, "the course has no modules (add a file such as '01-welcome.md')")
     if not unreadable:  # with a module missing, the hours cannot add up: say nothing more

@@ -140,6 +140,15 @@ DEFAULT_TEAM_PLAN = (
 
 
 @dataclass
+class Guide:
+    """The course's facilitator and leader guide (``guide.md``), for the leaders of cohorts taking it."""
+
+    title: str
+    html: str
+    sections: list[tuple[str, str]] = field(default_factory=list)  # (id, title), for the contents
+
+
+@dataclass
 class Course:
     slug: str
     path: Path
@@ -157,6 +166,7 @@ class Course:
     evaluation: Evaluation | None = None  # always set for a course that offers credit
     team_plan: tuple[TeamPlanSection, ...] = DEFAULT_TEAM_PLAN  # the sections of a team's action plan
     modules: list[Module] = field(default_factory=list)
+    guide: Guide | None = None
     problems: list[Problem] = field(default_factory=list)  # mistakes: the course is not served
     credit_problems: list[Problem] = field(default_factory=list)  # served, but no certificate is issued
     warnings: list[Problem] = field(default_factory=list)  # worth a look; nothing is held back

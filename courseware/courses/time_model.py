@@ -9,7 +9,8 @@ module takes"):
 - **activities**: each block's ``minutes`` where the author declares them, otherwise a default
   for its kind: a quiz 1 minute for each question a learner is asked, a worksheet 3 minutes for
   each field, a reflection 5 minutes, a practice block its own ``minutes``. A callout is reading
-  and adds no activity unless it declares ``minutes``.
+  and adds no activity unless it declares ``minutes``; so is a discussion (its prompts are
+  read, and the time spent discussing happens in the cohort's circle).
 
 A module's stated minutes may differ from its estimate by up to 20 % of the stated minutes.
 Pure functions of a compiled course: nothing here reads files or reports problems.
@@ -112,6 +113,8 @@ def segment_words(segment: Any) -> int:
         return count_words(plain_text(segment.html))
     if segment.kind == "callout":
         return count_words(segment.title) + count_words(plain_text(segment.html))
+    if segment.kind == "discussion":
+        return count_words(segment.discussion.title) + sum(count_words(p) for p in segment.discussion.prompts)
     return 0
 
 
@@ -129,6 +132,8 @@ def activity(segment: Any) -> Activity | None:
         return _activity("worksheet", worksheet.title, declared, len(worksheet.fields) * WORKSHEET_MINUTES_PER_FIELD)
     if segment.kind == "practice":
         return Activity("practice", segment.practice.title, segment.minutes, declared=True)
+    if segment.kind == "discussion" and declared is not None:
+        return Activity("discussion", segment.discussion.title, declared, declared=True)
     if segment.kind == "callout" and declared is not None:
         return Activity(segment.style, segment.title or segment.label, declared, declared=True)
     return None

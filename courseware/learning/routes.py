@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from courseware import credit, kept, progress
 from courseware.certificates.services import current_certificate
+from courseware.cohorts import schedule, sessions
 from courseware.courses import Course
 from courseware.courses import catalog as course_catalog
 from courseware.courses.model import LIKERT_SCALE, Evaluation
@@ -13,7 +14,8 @@ from courseware.evaluations.answers import COMMENT_MAX, FinishForm, read_answers
 from courseware.extensions import csrf
 from courseware.learning import services
 from courseware.models import User
-from courseware.pages import announce, published_course, render_course_page, view_page
+from courseware.models.base import utcnow
+from courseware.pages import abort_if_closed, announce, published_course, render_course_page, view_page
 
 bp = Blueprint("learning", __name__)
 
@@ -27,7 +29,8 @@ def catalog():
     courses.sort(
         key=lambda c: (c.slug not in assigned, assigned[c.slug].due_on if c.slug in assigned else None, c.title)
     )
-    return render_template("learning/catalog.html", courses=courses, progress=states, assigned=assigned)
+    due = services.due_next(assigned, {c.slug: c for c in courses}, states, utcnow().date())
+    return render_template("learning/catalog.html", courses=courses, progress=states, assigned=assigned, due=due)
 
 
 @bp.get("/courses/<slug>")
@@ -42,8 +45,16 @@ def course_home(slug: str):
     profiles = credit.all_profiles()
     offered = [profiles[key] for key in course.credit.profiles if key in profiles] if course.offers_credit else []
     chosen = credit.chosen_profile(user.id, course, state.enrolment) if current_user.is_authenticated else ""
+    assignment = (services.assignments_for(user) if current_user.is_authenticated else {}).get(course.slug)
+    dates = schedule.dates_by_assignment([assignment.id]).get(assignment.id, {}) if assignment else {}
+    done = (lambda _module: True) if state.completed else state.module_done
+    ids = sessions.member_assignment_ids(user, course.slug) if current_user.is_authenticated else []
     return render_template(
         "learning/course_home.html",
+        due=schedule.due_next(course, dates, done, utcnow().date()),
+        assignment=assignment,
+        dates=dates,
+        sessions=sessions.upcoming(ids, utcnow())[:5],
         course=course,
         progress=state,
         certificate=certificate,
@@ -87,6 +98,7 @@ def page(slug: str, module: str, page: str):
     found = course.page(module, page)
     if found is None:
         abort(404)
+    abort_if_closed(course, found.module)  # the cohort's plan may open this module later
     view = view_page(current_user._get_current_object(), course, found)
     announce(view.outcome)
     return render_course_page(course, found, view)

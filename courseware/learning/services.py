@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import exists, select
 
 from courseware import progress
+from courseware.cohorts import schedule
+from courseware.cohorts.schedule import DueNext
 from courseware.courses import Course
 from courseware.credit.services import queue_issue_waiting
 from courseware.extensions import db
@@ -20,6 +24,23 @@ def assignments_for(user: User) -> dict[str, Assignment]:
         .order_by(Assignment.due_on.desc())
     )
     return {assignment.course_slug: assignment for assignment in rows}
+
+
+def due_next(
+    assigned: dict[str, Assignment], courses: dict[str, Course], states: dict, today: date
+) -> dict[str, DueNext]:
+    """For each assigned course with module dates, the next module due that the learner has not done."""
+    dates = schedule.dates_by_assignment([a.id for a in assigned.values()])
+    found = {}
+    for slug, assignment in assigned.items():
+        course, state = courses.get(slug), states.get(slug)
+        if course is None or state is None or assignment.id not in dates:
+            continue
+        done = (lambda _module: True) if state.completed else state.module_done
+        next_due = schedule.due_next(course, dates[assignment.id], done, today)
+        if next_due is not None:
+            found[slug] = next_due
+    return found
 
 
 def choose_profile(user: User, course: Course, profile_key: str) -> bool:

@@ -1,6 +1,7 @@
 """Database models, one module per area of the product."""
 
 from courseware.models.certificate import Certificate
+from courseware.models.circle import Circle, CircleDigest, CircleDigestOptOut, CirclePost, CircleReport
 from courseware.models.cohort import Assignment, Cohort, CohortMember, LeaderGrant, Organisation, RosterUpload
 from courseware.models.credit import CreditProvider, ProviderAsset
 from courseware.models.evaluation import (
@@ -13,22 +14,31 @@ from courseware.models.evaluation import (
 )
 from courseware.models.job import DeliveryState, EmailDelivery, Job, JobStatus
 from courseware.models.kept import KeptSubmission
+from courseware.models.pacing import CalendarToken, CourseSession, ModuleDate, PacingPlan
 from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizShown, QuizVersion
 from courseware.models.team import Team, TeamMember, TeamPlanChange, TeamPlanComment, TeamPlanItem
-from courseware.models.user import PasswordReset, Role, User
+from courseware.models.user import EmailChange, PasswordReset, Role, SignUpRequest, User
 from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, WorksheetEntry
 
 __all__ = [
     "AnswerConflict",
     "Assignment",
     "Attestation",
+    "CalendarToken",
     "Certificate",
+    "Circle",
+    "CircleDigest",
+    "CircleDigestOptOut",
+    "CirclePost",
+    "CircleReport",
     "Cohort",
     "CohortMember",
+    "CourseSession",
     "CreditProvider",
     "DeliveryState",
+    "EmailChange",
     "EmailDelivery",
     "Enrolment",
     "EvaluationComment",
@@ -40,7 +50,9 @@ __all__ = [
     "JobStatus",
     "KeptSubmission",
     "LeaderGrant",
+    "ModuleDate",
     "Organisation",
+    "PacingPlan",
     "PageProgress",
     "PageVisit",
     "PasswordReset",
@@ -51,6 +63,7 @@ __all__ = [
     "QuizVersion",
     "Role",
     "RosterUpload",
+    "SignUpRequest",
     "Team",
     "TeamMember",
     "TeamPlanChange",

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from courseware.courses import Course, Page
 from courseware.courses import catalog as course_catalog
+from courseware.pages.gates import abort_if_closed
 
 
 def published_course(slug: str) -> Course:
@@ -26,8 +27,10 @@ def url_for_page(course: Course, page: Page) -> str:
 
 
 def find_block_or_404(course: Course, kind: str, block_id: str) -> tuple[Page, Any]:
-    """(page, segment) of the quiz or worksheet with this id, or a 404."""
+    """(page, segment) of the quiz, worksheet or practice block with this id, or a 404; a 403 page
+    when its module is not open to the learner yet."""
     found = course.find_block(kind, block_id)
     if found is None:
         abort(404)
+    abort_if_closed(course, found[0].module)
     return found

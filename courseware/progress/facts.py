@@ -9,7 +9,11 @@ from courseware.courses import Course
 from courseware.courses.worksheet import is_filled
 from courseware.extensions import db
 from courseware.models import (
+    Assignment,
     Attestation,
+    Circle,
+    CirclePost,
+    CohortMember,
     Enrolment,
     PageProgress,
     PracticeEntry,
@@ -37,6 +41,7 @@ def progress_for(user: User | None, course: Course, enrolment: Enrolment | None 
     if course.completion.worksheets_required and course.has_blocks("worksheet"):
         worksheets = done_worksheets(course, user.id)
     practice = practice_minutes(user.id, course.slug, enrolment.cycle) if course.has_blocks("practice") else {}
+    discussed = discussed_modules(user.id, course) if _requires_discussion(course) else None
     return CourseProgress(
         course,
         enrolment,
@@ -47,6 +52,7 @@ def progress_for(user: User | None, course: Course, enrolment: Enrolment | None 
         page_seconds={row.page_key: row.seconds for row in rows},
         practice_minutes=practice,
         finished=finished(course, enrolment),
+        discussed=discussed,
     )
 
 
@@ -98,3 +104,28 @@ def done_worksheets(course: Course, user_id: int) -> set[str]:
             if required <= filled.get(segment.worksheet.id, set()):
                 done.add(segment.worksheet.id)
     return done
+
+
+def _requires_discussion(course: Course) -> bool:
+    return any(seg.discussion.required for page in course.pages for seg in page.blocks("discussion"))
+
+
+def discussed_modules(user_id: int, course: Course) -> set[str] | None:
+    """The modules of the course in whose circle the learner has posted (a post they deleted does not
+    count), in the cohorts they are an active member of that have the course assigned; None when they
+    are in no such cohort: they take the course alone, and have no circle to post in."""
+    cohorts = select(CohortMember.cohort_id).where(CohortMember.user_id == user_id, CohortMember.active.is_(True))
+    assigned = select(Assignment.cohort_id).where(
+        Assignment.course_slug == course.slug, Assignment.cohort_id.in_(cohorts)
+    )
+    if db.session.scalar(assigned.limit(1)) is None:
+        return None
+    return set(
+        db.session.scalars(
+            select(Circle.module_slug)
+            .join(CirclePost, CirclePost.circle_id == Circle.id)
+            .where(Circle.course_slug == course.slug, Circle.cohort_id.in_(assigned))
+            .where(CirclePost.author_id == user_id, CirclePost.deleted_at.is_(None))
+            .distinct()
+        )
+    )

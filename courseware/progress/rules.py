@@ -32,6 +32,9 @@ class CourseProgress:
     page_seconds: dict[str, int] = field(default_factory=dict)  # page key -> seat time on it
     practice_minutes: dict[str, int] = field(default_factory=dict)  # practice block id -> minutes logged
     finished: bool | None = None  # evaluation and attestation done; None: the course asks for neither
+    # Modules in whose circle the learner has posted; None: the learner is in no cohort that has the
+    # course assigned, so has no circle, and a required discussion does not apply to them.
+    discussed: set[str] | None = None
 
     @property
     def started(self) -> bool:
@@ -46,7 +49,8 @@ class CourseProgress:
         return page.key in self.visited
 
     def module_work_done(self, module: Module) -> bool:
-        """Every page read, every quiz passed and, where the course requires it, every worksheet done."""
+        """Every page read, every quiz passed and, where the course requires it, every worksheet done and a
+        post in each required discussion."""
         pages = module.pages
         return (
             all(self.page_done(p) for p in pages)
@@ -55,7 +59,14 @@ class CourseProgress:
                 self.done_worksheets is None
                 or all(seg.worksheet.id in self.done_worksheets for p in pages for seg in p.blocks("worksheet"))
             )
+            and not self.discussion_missing(module)
         )
+
+    def discussion_missing(self, module: Module) -> bool:
+        """The module has a required discussion and the learner, in a cohort, has not posted in its circle."""
+        if self.discussed is None or module.slug in self.discussed:
+            return False
+        return any(seg.discussion.required for p in module.pages for seg in p.blocks("discussion"))
 
     def module_done(self, module: Module) -> bool:
         """The module's work is done and its required active time spent."""
@@ -153,6 +164,8 @@ class CourseProgress:
                 if seg.worksheet.id not in self.done_worksheets
             ]
             texts.extend(f"complete \u201c{sheet.title}\u201d" for sheet in sheets)
+        if self.discussion_missing(module):
+            texts.append("post at least once in your cohort's discussion of this module")
         needed = self.module_minutes_needed(module)
         if needed:
             texts.append(

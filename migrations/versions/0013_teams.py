@@ -2,7 +2,7 @@
 (items, comments on them, and the append-only history of changes)
 
 Revision ID: 0013_teams
-Revises: 0012
+Revises: 0015
 Create Date: 2026-11-29 11:30:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_teams'
-down_revision = '0012'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 

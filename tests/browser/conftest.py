@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+
+from tests.helpers.live_server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -20,35 +20,13 @@ CHROMIUM_ARGS = [
 ]
 
 
-class LiveServer:
-    """The app served on 127.0.0.1 at a free port; ``url("/path")`` gives an absolute address."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.port = self._server.socket.getsockname()[1]
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="live-server", daemon=True
-        )
-
-    def url(self, path: str = "/") -> str:
-        return self.base_url + path
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._thread.join(timeout=10)
-        self._server.server_close()
-
-
 @pytest.fixture
 def live_server(make_app):
     server = LiveServer(make_app())
     server.start()
+    LiveServer.serving = server
     yield server
+    LiveServer.serving = None
     server.stop()
 
 

@@ -12,6 +12,7 @@ from courseware.cohorts import services
 from courseware.models import Role
 from courseware.models.base import utcnow
 from tests.browser.test_learner_journey import PASSWORD, assert_accessible, shot
+from tests.test_oneroster import export
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +63,7 @@ def test_a_leader_uploads_a_roster_assigns_a_course_and_follows_progress(page, d
     join_url = page.locator("code.join-link").inner_text()
     assert join_url.startswith(page.url.split("/cohorts/")[0] + "/join/")
 
-    page.get_by_label("Roster file (CSV)").set_input_files(
+    page.get_by_label("Roster file (CSV, or a OneRoster export)").set_input_files(
         {"name": "staff.csv", "mimeType": "text/csv", "buffer": ROSTER.encode()}
     )
     page.get_by_role("button", name="Upload and preview").click()
@@ -126,7 +127,7 @@ def test_a_leader_uploads_a_roster_assigns_a_course_and_follows_progress(page, d
     assert (due + timedelta(days=7)).strftime("%-d %B %Y") in page.locator(".lede").inner_text()
 
     page.goto(f"/cohorts/{cohort_id}")
-    page.get_by_label("Roster file (CSV)").set_input_files(
+    page.get_by_label("Roster file (CSV, or a OneRoster export)").set_input_files(
         {
             "name": "staff-2.csv",
             "mimeType": "text/csv",
@@ -163,3 +164,25 @@ def test_a_leader_uploads_a_roster_assigns_a_course_and_follows_progress(page, d
     page.goto("/join/no-such-code")
     page.get_by_role("heading", level=1, name="This join link does not work").wait_for()
     assert_accessible(page, "the page of a join link that does not work")
+
+
+def test_a_leader_previews_a_oneroster_export_chosen_as_two_files(page, district):
+    cohort_id = district
+    sign_in(page, "lee@district.org")
+    page.goto(f"/cohorts/{cohort_id}")
+    files = export("users-1.1")
+    page.get_by_label("Roster file (CSV, or a OneRoster export)").set_input_files(
+        [{"name": name, "mimeType": "text/csv", "buffer": data} for name, data in files]
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+    page.wait_for_url(re.compile(rf".*/cohorts/{cohort_id}/roster/\d+$"))
+    about = page.get_by_role("region", name="About this export")
+    assert "4 rows of people who are not staff" in about.inner_text()
+    assert "Sam" not in page.locator("main").inner_text()
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert_accessible(page, f"the preview of a OneRoster export at {width} px")
+    shot(page, "roster-preview-oneroster")
+    page.get_by_role("button", name="Apply the roster").click()
+    page.wait_for_url(f"/cohorts/{cohort_id}")
+    assert "Roster applied: 4 added" in page.get_by_role("status").inner_text()

@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.helpers.live_server import LiveServer
+from tests.helpers.sign_up import mailed_link
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "violet-harbor-lantern-42"
@@ -47,13 +50,25 @@ def assert_accessible(page, what: str) -> None:
     assert not violations, f"axe found {len(violations)} violation(s) on {what}:\n{report}"
 
 
-def sign_up(page, name: str = "Avery Stone", email: str = "avery@example.org") -> None:
+def sign_up(page, name: str = "Avery Stone", email: str = "avery@example.org", check: bool = False) -> None:
+    """Sign up through the form and the link mailed to confirm it; ``check``: axe on those pages."""
     page.goto("/sign-up")
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    page.get_by_role("heading", level=1, name="Check your email").wait_for()
+    if check:
+        assert_accessible(page, "the sign-up's check-your-email page")
+        shot(page, "sign-up-sent")
+    with LiveServer.serving.app.app_context():
+        link = mailed_link(email)
+    page.goto(link)
+    if check:
+        assert_accessible(page, "the sign-up's confirmation page")
+        shot(page, "sign-up-confirm")
+    page.get_by_role("button", name="Create my account").click()
     page.wait_for_url("/")
 
 
@@ -97,7 +112,7 @@ def test_pages_are_accessible_on_desktop_and_phone(page):
     assert_accessible(page, "the sign-up page with errors")
     shot(page, "sign-up-errors")
 
-    sign_up(page)
+    sign_up(page, check=True)
     assert_accessible(page, "the catalog")
     shot(page, "catalog")
 

@@ -7,7 +7,9 @@ import pytest
 from courseware import jobs
 from courseware.extensions import db
 from tests.browser.test_leader import district, sign_in  # noqa: F401 (the fixture is used by name)
-from tests.browser.test_learner_journey import assert_accessible, shot
+from tests.browser.test_learner_journey import PASSWORD, assert_accessible, shot
+from tests.helpers.live_server import LiveServer
+from tests.helpers.sign_up import mailed_link
 from tests.test_jobs import run_until_dead
 
 pytestmark = pytest.mark.browser
@@ -24,6 +26,22 @@ def test_the_remaining_pages_pass_axe(page, district):  # noqa: F811
     sign_in(page, "lee@district.org")
     page.goto("/account")
     assert_accessible(page, "the account page")
+    page.get_by_label("Email").fill("lee.new@district.org")
+    page.get_by_label("Current password").first.fill(PASSWORD)
+    page.get_by_role("button", name="Save details").click()
+    page.get_by_text("Waiting for confirmation").wait_for()
+    assert_accessible(page, "the account page with a change of address waiting")
+    shot(page, "account-email-waiting")
+    with LiveServer.serving.app.app_context():
+        link = mailed_link("lee.new@district.org", "email-change")
+    page.goto(link)
+    assert_accessible(page, "the confirmation of a new address")
+    shot(page, "email-change-confirm")
+    page.get_by_role("button", name="Use the new address").click()
+    page.wait_for_url("/account")
+    assert "Your email address is now lee.new@district.org" in page.get_by_role("status").inner_text()
+    page.goto(link)
+    assert_accessible(page, "a spent confirmation link")
     page.goto("/cohorts/new")
     assert_accessible(page, "the new cohort form")
     page.get_by_role("button", name="Create the cohort").click()
