@@ -86,6 +86,8 @@ class Config:
         # Sign-up emails per email address: nobody can flood a colleague's inbox with them.
         self.SIGN_UP_EMAIL_RATE_LIMIT = os.environ.get("SIGN_UP_EMAIL_RATE_LIMIT", "5 per hour")
         self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "60 per minute")
+        # Wrong team join codes a person may try (right ones are never counted).
+        self.TEAM_JOIN_RATE_LIMIT = os.environ.get("TEAM_JOIN_RATE_LIMIT", "10 per 15 minutes")
         # The address printed on certificates and in their QR codes, e.g. https://training.district.org
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
         self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")

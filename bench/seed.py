@@ -37,6 +37,10 @@ from courseware.models import (
     QuizShown,
     QuizVersion,
     Role,
+    Team,
+    TeamMember,
+    TeamPlanChange,
+    TeamPlanItem,
     User,
 )
 from courseware.models.base import utcnow
@@ -59,6 +63,7 @@ def seed(app: Flask, learners: int, rng: random.Random) -> dict[str, Any]:
         codes = _certificates(courses, CERTIFICATES)
         cohort = _cohort(courses, rng)
         _quiz_showings(courses, emails[:CLIENT_LEARNERS] + emails[-1:])
+        team = _team(courses, cohort, emails[:CLIENT_LEARNERS] + emails[-1:])
         db.session.commit()
         counts = {
             model.__tablename__: _count(model) for model in (User, Enrolment, PageProgress, PageVisit, Certificate)
@@ -84,6 +89,7 @@ def seed(app: Flask, learners: int, rng: random.Random) -> dict[str, Any]:
         "admin": admin,
         "certificates": codes,
         "cohort": cohort,
+        "team": team,
         "rows": counts,
     }
 
@@ -153,6 +159,40 @@ def _discussion(cohort: Cohort, course: Course, user_ids: list[int], rng: random
         for _ in range(DISCUSSION_POSTS - threads)
     ])  # fmt: skip
     return module
+
+
+TEAM_ITEMS = 40  # items of the team's plan besides each member's own
+
+
+def _team(courses: list[Course], cohort: dict[str, Any], emails: list[str]) -> dict[str, Any]:
+    """A team of the cohort with the load clients' learners in it, and its plan for the assigned course:
+    one item per member (the one their client edits, so that no two clients edit the same item) among
+    others, each with a line of history."""
+    course = next((c for c in courses if c.credit.hours), courses[0])
+    now = utcnow()
+    team = Team(cohort_id=cohort["id"], name="Bench implementation team", join_code="BENCHTEA")
+    db.session.add(team)
+    db.session.flush()
+    people = db.session.execute(select(User.id, User.email).where(User.email.in_(emails))).all()
+    db.session.execute(insert(TeamMember), [{"team_id": team.id, "user_id": user_id, "facilitator": False,
+                                             "added_at": now} for user_id, _ in people])  # fmt: skip
+    sections = [s.id for s in course.team_plan]
+    owners = [(user_id, email) for user_id, email in people] + [(people[0][0], None)] * TEAM_ITEMS
+    items: dict[str, str] = {}
+    for n, (user_id, email) in enumerate(owners):
+        item = TeamPlanItem(
+            team_id=team.id, course_slug=course.slug, section_id=sections[n % len(sections)],
+            text=f"Greet every student at the door, step {n + 1}", owner_id=user_id, owner_text="",
+            status="not-started", version=1, created_by=user_id, created_at=now, updated_by=user_id, updated_at=now,
+        )  # fmt: skip
+        db.session.add(item)
+        db.session.flush()
+        db.session.add(TeamPlanChange(team_id=team.id, course_slug=course.slug, item_id=item.id, user_id=user_id,
+                                      action="added", summary=f"Added “{item.text}”.", at=now))  # fmt: skip
+        if email is not None:
+            with current_app.test_request_context():
+                items[email] = url_for("teams.item", team_id=team.id, slug=course.slug, item_id=item.id)
+    return {"id": team.id, "items": items}
 
 
 def _admin() -> str:

@@ -187,3 +187,28 @@ def export(client: Client, ctx: Context) -> None:
 @workload("discussion", "GET the first page of a cohort's discussion of a module with 200 posts, as a member")
 def discussion(client: Client, ctx: Context) -> None:
     client.get(ctx.seed["cohort"]["discussion"])
+
+
+TEAM_VERSION = re.compile(r'name="version" value="(\d+)"')
+
+
+def _open_team_item(client: Client, ctx: Context) -> None:
+    """The client's own item of the team plan (each learner edits a different one), as its page shows it."""
+    url = ctx.seed["team"]["items"][ctx.email]
+    html = client.get(url).text
+    ctx.state.update(item=url, version=int(TEAM_VERSION.search(html).group(1)), csrf=CSRF_META.search(html).group(1))
+
+
+@workload(
+    "team-item-edit",
+    "POST an edit of a team plan item, carrying its version (saved; redirects to the plan)",
+    _open_team_item,
+)
+def team_item_edit(client: Client, ctx: Context) -> None:
+    s = ctx.state
+    text = " ".join(ctx.rng.choice(WORDS) for _ in range(ctx.rng.randint(5, 60)))
+    status = ctx.rng.choice(["not-started", "under-way", "done"])
+    form = {"csrf_token": s["csrf"], "version": str(s["version"]), "text": text, "owner": "",
+            "owner_text": "The counselor", "due_on": "2027-03-31", "status": status}  # fmt: skip
+    client.post(s["item"], expect=302, form=form)
+    s["version"] += 1

@@ -38,6 +38,7 @@ from courseware.quizzes.routes import bp as quizzes_bp
 from courseware.security import init_security
 from courseware.sso import providers as sso_providers
 from courseware.sso.routes import bp as sso_bp
+from courseware.teams.routes import bp as teams_bp
 from courseware.templating import init_templating
 from courseware.worksheets.routes import bp as worksheets_bp
 
@@ -100,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
         certificates_bp,
         cohorts_bp,
         evaluations_bp,
+        teams_bp,
         admin_bp,
         health_bp,
     ):

@@ -19,6 +19,8 @@ from courseware.credit.images import check_image
 from courseware.extensions import db
 from courseware.models import CreditProvider, Organisation, Role
 from courseware.models.base import utcnow
+from courseware.teams import services as teams
+from courseware.teams.values import ItemValues
 
 demo_cli = AppGroup("demo", help="Demo data for trying Courseware on one machine.")
 
@@ -78,7 +80,8 @@ def seed() -> None:
 
 def _demo_district() -> None:
     """A district with two schools, led by the demo leader, whose staff cohort has the reference
-    course assigned and the demo learner in it. Made once; later runs leave it as it is."""
+    course assigned and the demo learner in it, and in the cohort a team, with the learner, whose
+    plan for the course has a first item. Made once; later runs leave it as it is."""
     if db.session.scalar(select(Organisation).where(Organisation.name == DEMO_DISTRICT)) is not None:
         return
     district = cohorts.create_organisation(DEMO_DISTRICT)
@@ -96,6 +99,10 @@ def _demo_district() -> None:
     course = catalog().get(REFERENCE_COURSE)
     if course is not None and not course.is_broken:
         cohorts.assign(cohort, course.slug, utcnow().date() + timedelta(days=60), None)
+        team = teams.create_team(cohort, "Riverside Elementary implementation team")
+        teams.add_member(team, learner.id)
+        first = ItemValues(text="Greet every student by name at the door each morning", owner_id=learner.id)
+        teams.add_item(team, course, course.team_plan[0].id, first, leader)
 
 
 def demo_provider() -> CreditProvider:

@@ -165,3 +165,62 @@ def test_a_wrong_value_falls_back_to_the_default(tmp_path):
     course, _, problems = read(tmp_path, "title: Demo\ncompletion:\n  pass_mark: 120\n  min_seat_minutes: lots\n")
     assert len(problems) == 2
     assert (course.completion.pass_mark, course.completion.min_seat_minutes) == (80, 0)
+
+
+def test_team_plan_sections_are_read_and_default_to_the_five(tmp_path):
+    course, _, problems = read(tmp_path, "title: T\n")
+    assert problems == []
+    assert [s.id for s in course.team_plan] == ["priorities", "actions", "owners", "measures", "supports"]
+    course, _, problems = read(
+        tmp_path,
+        """\
+title: T
+team_plan:
+  sections:
+    - id: goals
+      title: Our goals
+      prompt: What will change for students?
+    - id: steps
+      title: Next steps
+""",
+    )
+    assert problems == []
+    assert [(s.id, s.title, s.prompt) for s in course.team_plan] == [
+        ("goals", "Our goals", "What will change for students?"),
+        ("steps", "Next steps", ""),
+    ]
+
+
+def test_team_plan_mistakes_are_reported_with_their_line(tmp_path):
+    _, _, problems = read(
+        tmp_path,
+        """\
+title: T
+team_plan:
+  sections:
+    - id: Goals!
+      title: Goals
+    - id: steps
+    - id: steps
+      title: Steps
+      colour: red
+    - id: steps
+      title: Again
+  extra: 1
+""",
+    )
+    assert problems == [
+        "demo/course.yml:4: the id 'Goals!' of section 1 of 'team_plan.sections' must use lowercase letters, "
+        "digits and hyphens (at most 60 characters)",
+        "demo/course.yml:6: section 2 of 'team_plan.sections' needs a 'title'",
+        "demo/course.yml:9: unknown setting 'colour' in section 3 of 'team_plan.sections' (expected id, title and "
+        "prompt)",
+        "demo/course.yml:10: two sections of 'team_plan.sections' have the id 'steps'",
+        "demo/course.yml:12: unknown setting 'extra' in 'team_plan' (expected one of: sections)",
+    ]
+    _, _, problems = read(tmp_path, "title: T\nteam_plan:\n  sections: []\n")
+    assert problems == [
+        "demo/course.yml:3: 'team_plan.sections' must be a list of one or more sections, each with an id and a title"
+    ]
+    _, _, problems = read(tmp_path, "title: T\nteam_plan: yes\n")
+    assert problems == ["demo/course.yml:2: 'team_plan' must be a set of 'key: value' lines (sections)"]

@@ -22,6 +22,8 @@ from courseware.credit import services as providers
 from courseware.extensions import db
 from courseware.models import Circle, CirclePost, CourseSession, RosterUpload
 from courseware.models.base import utcnow
+from courseware.teams import services as teams
+from courseware.teams.values import ItemValues
 from tests.conftest import PASSWORD
 from tests.helpers import factories
 from tests.helpers.client import sign_in_directly
@@ -71,9 +73,12 @@ POSTS = [
     "cohorts.add_session", "cohorts.apply_roster", "cohorts.assign", "cohorts.calendar_token", "cohorts.create",
     "cohorts.delete_session", "cohorts.edit_session", "cohorts.join", "cohorts.join_code", "cohorts.remind",
     "cohorts.remind_module", "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat", "learning.renew",
-    "learning.submit_finish", "practice.delete", "practice.log", "quizzes.submit", "worksheets.autosave",
-    "worksheets.resolve", "worksheets.save", "worksheets.share", "sso.link",
+    "learning.submit_finish", "practice.delete", "practice.log", "quizzes.submit", "teams.add_item",
+    "teams.add_member", "teams.bring", "teams.comment", "teams.create", "teams.delete_item", "teams.edit_item",
+    "teams.join", "teams.member", "teams.settings", "worksheets.autosave", "worksheets.resolve", "worksheets.save",
+    "worksheets.share", "sso.link",
 ]  # fmt: skip
+TEAM_LEADER_ENDPOINTS = {"teams.create", "teams.settings", "teams.add_member", "teams.member"}
 JSON_ENDPOINTS = {"worksheets.autosave", "learning.heartbeat"}
 ENDS_SESSION = {"accounts.sign_out", "accounts.account"}  # signed in again before each request
 MODERATION = {"circles.hide", "circles.unhide", "circles.lock", "circles.unlock"}  # a leader's buttons
@@ -117,6 +122,10 @@ class World:
                               content="name,email\nAna Alvarez,ana@district.org\n")  # fmt: skip
         db.session.add(upload)
         db.session.commit()
+        team = teams.create_team(cohort, "Implementation team")
+        teams.add_member(team, self.learner.id)
+        item = teams.add_item(team, factories.course_of(), "actions", ItemValues(text="Greet everyone"), self.learner)
+        factories.worksheet_answers(self.learner, "my-plan", {"first-try": "Greet everyone by name"})
         self.args = {
             "slug": "example-course", "quiz_id": "practice-check", "worksheet_id": "my-plan",
             "field_id": "first-try", "practice_id": "greet-at-the-door", "code": cohort.join_code, "token": "x",
@@ -124,6 +133,7 @@ class World:
             "certificate_id": certificate.id, "job_id": 1, "grant_id": grant.id, "organisation_id": district.id,
             "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1, "session_id": session.id,
             "module": "practice", "post_id": post.id,
+            "team_id": team.id, "item_id": item.id, "user_id": self.learner.id,
         }  # fmt: skip
 
     def user_for(self, endpoint: str):
@@ -131,7 +141,7 @@ class World:
             return None
         if endpoint.startswith("admin."):
             return self.admin
-        if endpoint in MODERATION:
+        if endpoint in MODERATION or endpoint in TEAM_LEADER_ENDPOINTS:
             return self.leader
         return self.leader if endpoint.startswith("cohorts.") and endpoint != "cohorts.join" else self.learner
 
@@ -245,6 +255,9 @@ def test_hostile_input_never_ends_in_a_server_error(app, endpoint, caplog):
         pages = [url, "/account", "/admin/organisations", "/admin/certificates", "/admin/providers/new"]
         pages += [f"/cohorts/{world.args['cohort_id']}", f"/admin/providers/{world.args['provider_id']}"]
         pages += [f"/cohorts/{world.args['cohort_id']}/circles/example-course/practice"]
+        team, plan = f"/teams/{world.args['team_id']}", f"/teams/{world.args['team_id']}/plans/example-course"
+        pages += ["/teams", team, plan, f"{plan}/items/{world.args['item_id']}"]
+        pages += [f"/cohorts/{world.args['cohort_id']}/teams"]
     found = _forms_for(client, url, pages)
     baseline = {name: _valid(name, value, world) for name, value in found.items()}
     token = client.csrf_token("/")

@@ -13,6 +13,9 @@ from courseware.certificates import services as certificates
 from courseware.extensions import csrf, db
 from courseware.models import Certificate, KeptSubmission
 from courseware.security import CONTENT_SECURITY_POLICY
+from courseware.teams import services as teams
+from courseware.teams.values import ItemValues
+from tests.helpers import factories
 from tests.helpers.client import sign_in_directly
 from tests.test_architecture import recorded_statements, writes
 from tests.test_cohorts import FIRST_PAGE, assigned, leader_client, staff, world  # noqa: F401 (fixtures used by name)
@@ -68,6 +71,9 @@ def test_every_get_route_carries_the_security_headers_and_nothing_personal_is_ca
     certificates.store_pdf(certificate)
     admin = app.test_client()
     sign_in(admin, make_user(role="admin"))
+    team = teams.create_team(world_.cohort, "Implementation team")
+    teams.add_member(team, people.cal.id)
+    item = teams.add_item(team, factories.course_of(), "actions", ItemValues(text="Greet everyone"), people.cal)
     values: dict[str, object] = {
         "slug": "example-course",
         "module": FIRST_PAGE.split("/")[3],
@@ -88,6 +94,8 @@ def test_every_get_route_carries_the_security_headers_and_nothing_personal_is_ca
         "post_id": 1,
         "session_id": 1,
         "provider": "riverside",
+        "team_id": team.id,
+        "item_id": item.id,
     }
     overrides = {
         "/static/<path:filename>": {"filename": "css/app.css"},

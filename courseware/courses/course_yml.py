@@ -19,6 +19,7 @@ from courseware.courses.quiz import (
     WAIT_MAX,
     QuizSettings,
 )
+from courseware.courses.team_plan import read_team_plan
 
 # The share of each module's stated minutes a learner must really spend in a course that offers credit,
 # in percent (docs/authoring.md). A course without credit requires none unless it says so.
@@ -38,7 +39,7 @@ PLACEHOLDER_RE = re.compile(
 )
 TOP_KEYS = {
     "title", "summary", "audience", "version", "published", "credit", "provider",
-    "completion", "quizzes", "certificate", "evaluation", "modules",
+    "completion", "quizzes", "certificate", "evaluation", "team_plan", "modules",
 }  # fmt: skip
 SECTION_KEYS = {
     "credit": {"hours", "type", "ceu", "profiles", "learner_chooses"},
@@ -176,6 +177,7 @@ def read_course_yml(
         )
 
     course.evaluation = read_evaluation(data, course.offers_credit, reader.error)
+    course.team_plan = read_team_plan(data, reader.error)
 
     order = data.get("modules")
     if order is not None and (not isinstance(order, list) or not all(isinstance(m, str) for m in order)):

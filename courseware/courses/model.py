@@ -120,6 +120,25 @@ class Evaluation:
     attestation: str
 
 
+@dataclass(frozen=True)
+class TeamPlanSection:
+    """A section of a team's action plan for the course: its items are written under ``prompt``."""
+
+    id: str
+    title: str
+    prompt: str = ""
+
+
+# The sections of a team's action plan when course.yml has no ``team_plan`` (listed in docs/authoring.md).
+DEFAULT_TEAM_PLAN = (
+    TeamPlanSection("priorities", "Priorities", "What matters most for our school this year?"),
+    TeamPlanSection("actions", "Actions", "What will we do, step by step?"),
+    TeamPlanSection("owners", "Owners and supports", "Who leads each action, and who helps?"),
+    TeamPlanSection("measures", "Measures of progress", "How will we know it is working?"),
+    TeamPlanSection("supports", "Supports needed", "What do we need: time, training, materials, people?"),
+)
+
+
 @dataclass
 class Guide:
     """The course's facilitator and leader guide (``guide.md``), for the leaders of cohorts taking it."""
@@ -145,6 +164,7 @@ class Course:
     certificate_design: str = "classic"
     validity_months: int | None = None
     evaluation: Evaluation | None = None  # always set for a course that offers credit
+    team_plan: tuple[TeamPlanSection, ...] = DEFAULT_TEAM_PLAN  # the sections of a team's action plan
     modules: list[Module] = field(default_factory=list)
     guide: Guide | None = None
     problems: list[Problem] = field(default_factory=list)  # mistakes: the course is not served

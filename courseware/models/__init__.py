@@ -19,6 +19,7 @@ from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizShown, QuizVersion
 from courseware.models.sign_in import OrganisationDomain, OrganisationSignIn, SignInIdentity
+from courseware.models.team import Team, TeamMember, TeamPlanChange, TeamPlanComment, TeamPlanItem
 from courseware.models.user import EmailChange, PasswordReset, Role, SignUpRequest, User
 from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, WorksheetEntry
 
@@ -67,6 +68,11 @@ __all__ = [
     "RosterUpload",
     "SignInIdentity",
     "SignUpRequest",
+    "Team",
+    "TeamMember",
+    "TeamPlanChange",
+    "TeamPlanComment",
+    "TeamPlanItem",
     "User",
     "WorksheetAnswer",
     "WorksheetEntry",
