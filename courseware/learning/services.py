@@ -12,6 +12,7 @@ from courseware.cohorts.schedule import DueNext
 from courseware.courses import Course
 from courseware.credit.services import queue_issue_waiting
 from courseware.extensions import db
+from courseware.courses.model import Track
 from courseware.models import Assignment, Certificate, CohortMember, User
 
 
@@ -65,3 +66,30 @@ def choose_profile(user: User, course: Course, profile_key: str) -> bool:
         queue_issue_waiting()
     db.session.commit()
     return True
+
+
+def preset_track(user: User, course: Course) -> Track | None:
+    """The track the learner's staff role maps to (course.yml ``staff_roles``), from their active cohort
+    memberships, those with the course assigned first; None when no role maps."""
+    assigned = Assignment.course_slug == course.slug
+    roles = db.session.execute(
+        select(CohortMember.staff_role)
+        .outerjoin(Assignment, (Assignment.cohort_id == CohortMember.cohort_id) & assigned)
+        .where(CohortMember.user_id == user.id, CohortMember.active.is_(True))
+        .order_by(Assignment.id.is_(None), CohortMember.id)
+    ).scalars()
+    return next((track for role in roles if role and (track := course.whole.track_for_role(role))), None)
+
+
+def choose_track(user: User, course: Course, track: Track) -> progress.Outcome | None:
+    """Put the learner on this track for the current round of the course. Everything they did stays
+    recorded; what counts for completion is now the track's, and settling may complete the course (the
+    new track's work may be done already). None when this round is completed: its track stands. Commits."""
+    enrolment = progress.enrol(user, course)
+    if enrolment.completed_at is not None:
+        db.session.rollback()
+        return None
+    enrolment.track = track.id
+    outcome = progress.settle(user, course.whole.for_track(track.id), enrolment)
+    db.session.commit()
+    return outcome
