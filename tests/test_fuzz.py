@@ -70,8 +70,9 @@ POSTS = [
     "circles.report", "circles.unhide", "circles.unlock", "circles.unsubscribe",
     "cohorts.add_session", "cohorts.apply_roster", "cohorts.assign", "cohorts.calendar_token", "cohorts.create",
     "cohorts.delete_session", "cohorts.edit_session", "cohorts.join", "cohorts.join_code", "cohorts.remind",
-    "cohorts.remind_module", "cohorts.upload_roster", "learning.choose_profile", "learning.heartbeat", "learning.renew",
-    "learning.submit_finish", "practice.delete", "practice.log", "quizzes.submit", "worksheets.autosave",
+    "cohorts.remind_module", "cohorts.upload_roster", "learning.choose_profile", "learning.choose_track",
+    "learning.heartbeat", "learning.renew", "learning.submit_finish", "practice.delete", "practice.log",
+    "quizzes.submit", "worksheets.autosave",
     "worksheets.resolve", "worksheets.save", "worksheets.share", "sso.link",
 ]  # fmt: skip
 JSON_ENDPOINTS = {"worksheets.autosave", "learning.heartbeat"}

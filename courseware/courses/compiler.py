@@ -172,7 +172,7 @@ def _front_matter_text(text: str) -> str:
 def _compile_parts(raw, path, course, renderer, problems, ids, outer=None) -> tuple[list, dict[int, frozenset[str]]]:
     """The page's segments, and the tracks of those marked for some tracks (by their place)."""
     course_dir = course.path
-    segments = []
+    segments: list = []
     tracked: dict[int, frozenset[str]] = {}
 
     def report(line: int, message: str) -> None:

@@ -10,9 +10,9 @@ from courseware import progress
 from courseware.cohorts import schedule
 from courseware.cohorts.schedule import DueNext
 from courseware.courses import Course
+from courseware.courses.model import Track
 from courseware.credit.services import queue_issue_waiting
 from courseware.extensions import db
-from courseware.courses.model import Track
 from courseware.models import Assignment, Certificate, CohortMember, User
 
 
