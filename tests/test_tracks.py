@@ -3,13 +3,16 @@ the shared core and one's own track, the hours of each track, and the track on t
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from courseware import progress
 from courseware.courses import catalog
 from courseware.extensions import db
-from courseware.models import Certificate, Enrolment, PageProgress, QuizAttempt
+from courseware.models import Certificate, Enrolment, ModuleDate, PageProgress, QuizAttempt
+from courseware.models.base import utcnow
 from tests.helpers import factories
 from tests.helpers.evaluation import finish_course
 from tests.helpers.html import csrf_token, form_fields, parse
@@ -256,3 +259,36 @@ def test_the_dashboard_shows_each_members_track_without_a_query_per_member(app, 
     db.session.commit()
     many, _ = queries_for(client, url)
     assert many == few
+
+
+def test_the_module_board_counts_each_members_track(app, make_user, sign_in):
+    """In a paced assignment, a module is done when the member's track's pages of it are read and its
+    quizzes passed; a module their track leaves out is marked so, and never behind."""
+    cohort = factories.cohort(factories.organisation("Riverside District"))
+    assignment = factories.assignment(cohort, SLUG)
+    past = utcnow().date() - timedelta(days=1)
+    for module in ("core", "classroom", "support"):
+        db.session.add(ModuleDate(assignment_id=assignment.id, module=module, due_on=past))
+    boss = make_user(name="Lee Leader", email="lee@example.org")
+    factories.leader(boss, cohort=cohort)
+    cam = make_user(name="Cam Classroom", email="cam@example.org")
+    sam = make_user(name="Sam Support", email="sam@example.org")
+    for person, track, keys in [
+        (cam, "classroom", ["core/why-every-adult-matters", "core/classroom-routines"]),
+        (sam, "support", ["core/why-every-adult-matters", "core/classroom-routines"]),  # read on classroom first
+    ]:
+        factories.member(cohort, person)
+        row = Enrolment(user_id=person.id, course_slug=SLUG, track=track, pages_visited=len(keys))
+        db.session.add(row)
+        db.session.flush()
+        db.session.add_all(PageProgress(enrolment_id=row.id, page_key=key) for key in keys)
+    db.session.commit()
+    client = app.test_client()
+    sign_in(client, boss)
+    page = parse(client.get(dashboard_url(cohort.id, assignment.id)))
+    marks = {tr.select_one("th a").get_text(): [li.get_text() for li in tr.select(".module-marks li")]
+             for tr in page.select("table.member-table tbody tr")}  # fmt: skip
+    assert marks == {
+        "Cam Classroom": ["1: Done", "2: Behind", "3: Not on their track"],
+        "Sam Support": ["1: Behind", "2: Not on their track", "3: Behind"],  # the support routines are unread
+    }

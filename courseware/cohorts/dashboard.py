@@ -54,6 +54,7 @@ class MemberRow:
     email_confirmed: bool = True  # False: never confirmed (an unused invitation, or an account from before)
     status: str = "not-started"
     track: str = ""  # the title of the member's role track, in a course with tracks ("" before they choose)
+    track_id: str = ""
     pages: int = 0
     seconds: int = 0
     practice_minutes: int = 0  # logged practice that counts: each block's log up to its cap
@@ -154,7 +155,7 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
         if row.certificate_cycle and row.certificate_cycle < cycles.get(row.user_id, 0):
             row.revoked = False  # revoked in an earlier cycle; the learner is taking the course again
         chosen = course.track_named(tracks.get(row.user_id))
-        row.track = chosen.title if chosen is not None else ""
+        row.track, row.track_id = (chosen.title, chosen.id) if chosen is not None else ("", "")
         row.percent = min(100, round(100 * row.pages / track_pages.get(chosen.id if chosen else "", total_pages)))
         if row.percent == 100 and row.completed_at is None:
             row.percent = 99  # every page read, but not every requirement met
