@@ -70,6 +70,7 @@ def test_each_track_takes_the_core_and_its_own_pages_and_blocks():
     assert classroom.find_block("quiz", "support-check") is None and support.find_block("quiz", "support-check")
     # each track is a full course of the stated hours, module by module as the track states it
     assert (classroom.minutes, support.minutes) == (60, 60)
+    assert course.minutes == 60  # the whole course is as long as one track, not as all of them together
     assert [m.minutes for m in support.modules] == [25, 35]
     assert all(m.fits for view in (classroom, support) for m in course_time(view).modules)
     # a view of a view is the same view; the core alone is what no track adds to

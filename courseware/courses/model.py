@@ -190,6 +190,10 @@ class Course:
 
     @property
     def minutes(self) -> int:
+        """The modules' minutes; for the whole of a course with tracks, those of a track (each track adds up
+        to the course's hours, or the course has a mistake), not every track's together."""
+        if self.tracks and "_whole" not in self.__dict__:
+            return self.for_track(self.tracks[0].id).minutes
         return sum(module.minutes for module in self.modules)
 
     def track_named(self, track_id: str | None) -> Track | None:
