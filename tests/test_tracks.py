@@ -164,6 +164,10 @@ def test_a_learner_on_each_track_completes_it_and_receives_a_certificate(learner
     assert certificate is not None and certificate.hours == 1
     titles = {t.id: t.title for t in catalog().get(SLUG).tracks}
     assert certificate.track_title == titles[track]
+    verify = parse(learner_client.get(f"/verify/{certificate.code}"))
+    assert {dt.get_text(): dt.find_next("dd").get_text() for dt in verify.select(".verify-facts dt")}["Track"] == (
+        titles[track]
+    )
     assert enrolment().completed_at is not None
 
 
