@@ -296,3 +296,28 @@ def test_the_module_board_counts_each_members_track(app, make_user, sign_in):
         "Cam Classroom": ["1: Done", "2: Behind", "3: Not on their track"],
         "Sam Support": ["1: Behind", "2: Not on their track", "3: Behind"],  # the support routines are unread
     }
+
+
+def test_due_next_in_the_catalog_is_a_module_of_the_learners_track(learner_client, learner):
+    cohort = factories.cohort(factories.organisation("Riverside District"))
+    factories.member(cohort, learner, staff_role="Custodian")
+    assignment = factories.assignment(cohort, SLUG)
+    soon = utcnow().date() + timedelta(days=7)
+    for module in ("classroom", "support"):
+        db.session.add(ModuleDate(assignment_id=assignment.id, module=module, due_on=soon))
+    db.session.commit()
+    choose(learner_client, "support")
+    catalog_page = text(learner_client.get("/"))
+    assert "Module 2, “Around the school”" in catalog_page and "In the classroom" not in catalog_page
+    home = text(learner_client.get(COURSE))
+    assert "Module 2, “Around the school”" in home
+
+
+def test_a_new_round_offers_the_track_of_the_last_one(learner_client, learner):
+    earlier = utcnow() - timedelta(days=800)
+    db.session.add(Enrolment(user_id=learner.id, course_slug=SLUG, cycle=1, track="support", completed_at=earlier))
+    db.session.add(Enrolment(user_id=learner.id, course_slug=SLUG, cycle=2))
+    db.session.commit()
+    assert learner_client.get(CORE).location == CHOICE  # each round is taken on a track chosen for it
+    page = parse(learner_client.get(CHOICE))
+    assert [r["value"] for r in page.select("input[name=track][checked]")] == ["support"]

@@ -13,7 +13,7 @@ from courseware.courses import Course
 from courseware.courses.model import Track
 from courseware.credit.services import queue_issue_waiting
 from courseware.extensions import db
-from courseware.models import Assignment, Certificate, CohortMember, User
+from courseware.models import Assignment, Certificate, CohortMember, Enrolment, User
 
 
 def assignments_for(user: User) -> dict[str, Assignment]:
@@ -38,7 +38,8 @@ def due_next(
         if course is None or state is None or assignment.id not in dates:
             continue
         done = (lambda _module: True) if state.completed else state.module_done
-        next_due = schedule.due_next(course, dates[assignment.id], done, today)
+        # state.course: the course as the learner's track holds it (the modules they have to do)
+        next_due = schedule.due_next(state.course, dates[assignment.id], done, today)
         if next_due is not None:
             found[slug] = next_due
     return found
@@ -69,8 +70,17 @@ def choose_profile(user: User, course: Course, profile_key: str) -> bool:
 
 
 def preset_track(user: User, course: Course) -> Track | None:
-    """The track the learner's staff role maps to (course.yml ``staff_roles``), from their active cohort
-    memberships, those with the course assigned first; None when no role maps."""
+    """The track to offer first: the one the learner took an earlier round of the course on, else the one
+    their staff role maps to (course.yml ``staff_roles``), from their active cohort memberships, those with
+    the course assigned first; None when neither gives one."""
+    earlier = db.session.scalar(
+        select(Enrolment.track)
+        .where(Enrolment.user_id == user.id, Enrolment.course_slug == course.slug, Enrolment.track.is_not(None))
+        .order_by(Enrolment.cycle.desc())
+        .limit(1)
+    )
+    if (track := course.whole.track_named(earlier)) is not None:
+        return track
     assigned = Assignment.course_slug == course.slug
     roles = db.session.execute(
         select(CohortMember.staff_role)
