@@ -63,6 +63,7 @@ def text(response) -> str:
 def test_a_course_with_tracks_starts_with_choosing_one(learner_client):
     assert learner_client.get(f"{COURSE}/resume").location == CHOICE
     assert learner_client.get(CORE).location == CHOICE  # no page before a track is chosen
+    assert learner_client.get(f"{COURSE}/finish").location == CHOICE
     page = parse(learner_client.get(CHOICE))
     assert page.select_one("h1").get_text() == "Choose your track"
     assert [r["value"] for r in page.select("input[name=track]")] == ["classroom", "support"]

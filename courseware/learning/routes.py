@@ -162,6 +162,8 @@ def page(slug: str, module: str, page: str):
 def finish(slug: str):
     """The last step: the evaluation and attestation, or, before it, what is still missing."""
     course, evaluation = _course_with_evaluation(slug)
+    if course.tracks and course.track is None:  # what is left depends on the track: choose it first
+        return redirect(url_for("learning.track", slug=slug))
     sent = (kept.take("evaluation", request.path) or {}).get("form", {})
     values = {name: given[0] for name, given in sent.items() if isinstance(given, list) and given}
     return _finish_page(course, current_user._get_current_object(), FinishForm(evaluation, values))
