@@ -212,7 +212,7 @@ def _compile_parts(raw, path, course, renderer, problems, ids, outer=None) -> tu
                 _within(block_tracks, outer, "page", lambda m, line=line: report(line, m))
             block_type = registry().get(part.name)
             if block_type is None:
-                known = ", ".join(sorted(registry()))
+                known = ", ".join(sorted([*registry(), TRACK_BLOCK]))
                 report(part.line, f"unknown block '{part.name}' (known blocks: {known})")
                 continue
             _check_images(part.body, path, course_dir, problems)
