@@ -127,7 +127,8 @@ def test_unknown_front_matter_and_missing_fields(tmp_path):
     folder = make_course(tmp_path, GOOD_YML, {"01-one.md": "---\ntitle: One\nminute: 30\n---\n\n## Page\n\nText\n"})
     found = [str(p) for p in compile_course(folder, tmp_path).problems]
     assert (
-        "demo/01-one.md:3: unknown front matter key 'minute' (expected one of: id, minutes, objectives, title)" in found
+        "demo/01-one.md:3: unknown front matter key 'minute' (expected one of: id, minutes, objectives, title, tracks)"
+        in found
     )
     assert any("'minutes' must be a whole number" in p for p in found)
 

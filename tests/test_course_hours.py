@@ -126,7 +126,10 @@ def test_hours_finds_a_course_by_its_id_in_the_courses_folder(make_app, good_cou
 
 def test_hours_of_an_unknown_course_or_one_with_mistakes(runner, good_course):
     unknown = runner.invoke(args=["courses", "hours", "no-such-course"])
-    assert unknown.exit_code == 1 and "no course 'no-such-course' (courses: example-course)" in unknown.output
+    assert (
+        unknown.exit_code == 1
+        and "no course 'no-such-course' (courses: example-course, tracks-course)" in unknown.output
+    )
     (good_course / "02-two.md").write_text("---\ntitle: Two\n---\n\n## Page\n\nText\n")
     broken = runner.invoke(args=["courses", "hours", str(good_course)])
     assert broken.exit_code == 1

@@ -170,7 +170,7 @@ COPIED = (
     "user_id", "course_slug", "cycle", "course_title", "course_version", "hours", "credit_type", "ceu",
     "provider_name", "approval_number", "provider_contact", "design", "completed_at", "expires_at",
     "credit_profile", "credit_name", "credit_amount", "credit_unit", "statement", "printed_lines",
-    "signatory_name", "signatory_title", "signature_asset_id", "logo_asset_id",
+    "signatory_name", "signatory_title", "signature_asset_id", "logo_asset_id", "track_title",
 )  # fmt: skip
 
 ISSUE_WAITING = (

@@ -53,6 +53,8 @@ class MemberRow:
     active: bool
     email_confirmed: bool = True  # False: never confirmed (an unused invitation, or an account from before)
     status: str = "not-started"
+    track: str = ""  # the title of the member's role track, in a course with tracks ("" before they choose)
+    track_id: str = ""
     pages: int = 0
     seconds: int = 0
     practice_minutes: int = 0  # logged practice that counts: each block's log up to its cap
@@ -91,11 +93,13 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
     cohort_users = select(CohortMember.user_id).where(CohortMember.cohort_id == assignment.cohort_id)
     rows: dict[int, MemberRow] = {}
     cycles: dict[int, int] = {}
+    tracks: dict[int, str | None] = {}
     for (member_id, user_id, name, email, verified_at, role, school, active,
-         cycle, pages, seconds, completed_at, activity) in db.session.execute(
+         cycle, pages, seconds, completed_at, activity, track) in db.session.execute(
         select(CohortMember.id, CohortMember.user_id, User.name, User.email, User.email_verified_at,
                CohortMember.staff_role, Organisation.name, CohortMember.active, Enrolment.cycle,
-               Enrolment.pages_visited, Enrolment.seconds, Enrolment.completed_at, Enrolment.last_activity_at)
+               Enrolment.pages_visited, Enrolment.seconds, Enrolment.completed_at, Enrolment.last_activity_at,
+               Enrolment.track)
         .join(User, User.id == CohortMember.user_id)
         .outerjoin(Organisation, Organisation.id == CohortMember.school_id)
         .outerjoin(Enrolment, (Enrolment.user_id == CohortMember.user_id) & (Enrolment.course_slug == course.slug))
@@ -109,6 +113,7 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
         if cycle is not None and cycle > cycles.get(user_id, 0):  # the current renewal cycle counts
             cycles[user_id] = cycle
             row.pages, row.seconds, row.completed_at, row.last_activity = pages, seconds, completed_at, activity
+            tracks[user_id] = track
 
     for user_id, quiz_id, best in db.session.execute(
         select(QuizAttempt.user_id, QuizAttempt.quiz_id, func.max(QuizAttempt.score))
@@ -140,6 +145,8 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
     _count_posts(assignment, course, rows)
 
     total_pages = len(course.pages) or 1
+    # In a course with tracks, each member's progress is of their track's pages (no query: compiled views).
+    track_pages = {t.id: len(course.for_track(t.id).pages) or 1 for t in course.tracks}
     # The rule the learner's own course page follows, for this assignment's renewal period.
     months = min((m for m in (course.validity_months, assignment.renewal_months) if m), default=None)
     for row in rows.values():
@@ -147,7 +154,9 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
             row.pages, row.practice_minutes, row.completed_at = 0, 0, None
         if row.certificate_cycle and row.certificate_cycle < cycles.get(row.user_id, 0):
             row.revoked = False  # revoked in an earlier cycle; the learner is taking the course again
-        row.percent = min(100, round(100 * row.pages / total_pages))
+        chosen = course.track_named(tracks.get(row.user_id))
+        row.track, row.track_id = (chosen.title, chosen.id) if chosen is not None else ("", "")
+        row.percent = min(100, round(100 * row.pages / track_pages.get(chosen.id if chosen else "", total_pages)))
         if row.percent == 100 and row.completed_at is None:
             row.percent = 99  # every page read, but not every requirement met
         row.status = _status(row, assignment, today)

@@ -27,7 +27,9 @@ def dashboard_csv(
     modules = course.modules
     practice = course.has_blocks("practice")
     discussed = discussion_modules(course)
-    header = ["Name", "Email", "Email confirmed", "Staff role", "School", "Status", "Progress %", "Pages read",
+    tracks = bool(course.tracks)
+    header = ["Name", "Email", "Email confirmed", "Staff role", "School", *(["Track"] if tracks else []), "Status",
+              "Progress %", "Pages read",
               "Reading minutes",
               *(["Practice minutes"] if practice else []),
               "Hours earned", "Last activity", "Completed", "Certificate code",
@@ -35,7 +37,8 @@ def dashboard_csv(
               *[f"Minutes: {m.title}" for m in modules],
               *[f"Discussion posts: {m.title}" for m in discussed]]  # fmt: skip
     body = (
-        (r.name, r.email, "yes" if r.email_confirmed else "no", r.staff_role, r.school, LABELS[r.status], r.percent,
+        (r.name, r.email, "yes" if r.email_confirmed else "no", r.staff_role, r.school,
+         *([r.track] if tracks else []), LABELS[r.status], r.percent,
          r.pages, round(r.seconds / 60),
          *([r.practice_minutes] if practice else []),
          f"{r.hours:g}", r.last_activity.date().isoformat() if r.last_activity else "",

@@ -46,7 +46,9 @@ def hours_table(course: Course, time: CourseTime, activities: bool = False) -> l
         numbers = "  ".join(f"{value:>{len(title)}}" for value, title in zip(cells, COLUMNS, strict=True))
         return f"{name:<{width}}  {numbers}{note}".rstrip()
 
-    lines = [f"{course.slug}: minutes per module", f"{'module':<{width}}  {'  '.join(COLUMNS)}"]
+    track = course.track_named(course.track)
+    named = f", track '{track.id}' ({track.title})" if track else ""
+    lines = [f"{course.slug}{named}: minutes per module", f"{'module':<{width}}  {'  '.join(COLUMNS)}"]
     for module, module_time in zip(course.modules, time.modules, strict=True):
         apart = f"  more than {TOLERANCE_PERCENT} % apart" if not module_time.fits else ""
         lines.append(row(module.source.name, module_time, apart))
@@ -58,6 +60,11 @@ def hours_table(course: Course, time: CourseTime, activities: bool = False) -> l
         unit = credit.credit_type.removesuffix("s") if credit.hours == 1 else credit.credit_type
         lines.append(f"credit: {credit.hours:g} {unit} ({credit.hours * 60:g} minutes)")
     return lines
+
+
+def track_views(course: Course) -> list[Course]:
+    """The course as each of its tracks takes it, or the course itself when it has none."""
+    return [course.for_track(t.id) for t in course.tracks] or [course]
 
 
 def _activity(activity) -> str:
@@ -97,9 +104,10 @@ def check(path: Path | None) -> None:
         credit += len(course.credit_problems)
         if course.problems:
             continue
-        time = course_time(course)
-        if not time.fits:
-            click.echo("\n".join(hours_table(course, time)))
+        for view in track_views(course):
+            time = course_time(view)
+            if not time.fits:
+                click.echo("\n".join(hours_table(view, time)))
         if course.credit_problems:
             count = len(course.credit_problems)
             click.echo(
@@ -108,7 +116,9 @@ def check(path: Path | None) -> None:
             )
         else:
             counts = f"{plural(len(course.modules), 'module')}, {plural(len(course.pages), 'page')}"
-            summary = f"{counts}, {hours(course.minutes / 60)}"
+            if course.tracks:  # each track adds up to the course's hours, or that is a mistake
+                counts += f", {plural(len(course.tracks), 'track')}"
+            summary = f"{counts}, {hours(track_views(course)[0].minutes / 60)}"
             warnings = f", {plural(len(course.warnings), 'warning')}" if course.warnings else ""
             click.echo(f"{course.slug}: ok ({summary}){warnings}")
     for problem in catalog().profile_problems:
@@ -136,7 +146,10 @@ def hours_command(course_name: str | None, activities: bool) -> None:
             )
             failed += 1
             continue
-        click.echo("\n".join(hours_table(course, course_time(course), activities)))
+        for number, view in enumerate(track_views(course)):
+            if number:
+                click.echo()
+            click.echo("\n".join(hours_table(view, course_time(view), activities)))
     if failed:
         raise click.ClickException(f"{plural(failed, 'course')} with mistakes")
 

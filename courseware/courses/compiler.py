@@ -16,12 +16,13 @@ from courseware.courses.practice_block import PracticeBlock  # noqa: F401
 from courseware.courses.problems import ProblemList
 from courseware.courses.quiz_block import QuizBlock  # noqa: F401
 from courseware.courses.render import MarkdownRenderer, find_images, media_file
-from courseware.courses.source import RawBlock, split_front_matter, split_pages
+from courseware.courses.source import RawBlock, split_front_matter, split_pages, split_tracks
 from courseware.courses.time_model import course_time
 from courseware.courses.worksheet_block import ReflectionBlock, WorksheetBlock  # noqa: F401
 
 MODULE_FILE_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)\.md$")
-MODULE_KEYS = {"title", "minutes", "objectives", "id"}
+MODULE_KEYS = {"title", "minutes", "objectives", "id", "tracks"}
+TRACK_BLOCK = "track"  # "/// track | classroom, support": prose for those tracks only
 
 
 def compile_course(
@@ -105,8 +106,13 @@ def _compile_module(path, number, file_slug, course, renderer, problems, ids) ->
     title = str(meta.get("title") or "").strip()
     if not title:
         meta_error("title", "the module needs a 'title' in its front matter")
+    module_tracks = _tracks(meta.get("tracks"), course, lambda m: meta_error("tracks", m)) if "tracks" in meta else None
     minutes = meta.get("minutes")
-    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+    track_minutes: dict[str, int] = {}
+    if isinstance(minutes, dict) and course.tracks:
+        track_minutes = _track_minutes(minutes, course, module_tracks, lambda m: meta_error("minutes", m))
+        minutes = max(track_minutes.values(), default=0)
+    elif isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
         meta_error(
             "minutes", "'minutes' must be a whole number of minutes greater than 0 (the estimated learning time)"
         )
@@ -122,6 +128,7 @@ def _compile_module(path, number, file_slug, course, renderer, problems, ids) ->
 
     module = Module(slug, number, title or file_slug, minutes, [o.strip() for o in objectives], path)
     module.minutes_line = meta_lines.get("minutes", 1)
+    module.tracks, module.track_minutes = module_tracks, track_minutes
     raw_pages, errors = split_pages(body)
     for error in errors:
         problems.add(path, error.line, error.message)
@@ -141,7 +148,13 @@ def _compile_module(path, number, file_slug, course, renderer, problems, ids) ->
             )
         page_ids.add(page_slug)
         page = Page(page_slug, raw.title, [], raw.line, module)
-        page.segments = _compile_parts(raw, path, course, renderer, problems, ids)
+        if raw.tracks is not None:
+            page.tracks = _tracks(raw.tracks, course, lambda m, line=raw.line: problems.add(path, line, m))
+            _within(page.tracks, module.tracks, "module", lambda m, line=raw.line: problems.add(path, line, m))
+            if page.tracks is not None and module.tracks is not None and not page.tracks <= module.tracks:
+                page.tracks = page.tracks & module.tracks
+        outer = page.tracks or module.tracks
+        page.segments, page.segment_tracks = _compile_parts(raw, path, course, renderer, problems, ids, outer)
         if not page.segments and not any(isinstance(part, RawBlock) for part in raw.parts):
             problems.add(path, raw.line, f"the page '{raw.title}' has no content")
         module.pages.append(page)
@@ -156,9 +169,11 @@ def _front_matter_text(text: str) -> str:
     return "\n".join(["", *lines[1:end]])  # keep line numbers aligned with the file (minus one)
 
 
-def _compile_parts(raw, path, course, renderer, problems, ids) -> list:
+def _compile_parts(raw, path, course, renderer, problems, ids, outer=None) -> tuple[list, dict[int, frozenset[str]]]:
+    """The page's segments, and the tracks of those marked for some tracks (by their place)."""
     course_dir = course.path
-    segments = []
+    segments: list = []
+    tracked: dict[int, frozenset[str]] = {}
 
     def report(line: int, message: str) -> None:
         problems.add(path, line, message)
@@ -174,10 +189,30 @@ def _compile_parts(raw, path, course, renderer, problems, ids) -> list:
 
     ctx = BlockContext(render, report, claim_id, course, warn)
     for part in raw.parts:
+        if isinstance(part, RawBlock) and part.name == TRACK_BLOCK:
+            tracks = _tracks(split_tracks(part.title), course, lambda m, line=part.line: report(line, m))
+            text = "\n".join(line.text for line in part.body)
+            if part.options:
+                report(part.line, "a track block takes no options: name its tracks after '|'")
+            if not text.strip():
+                report(part.line, "the track block is empty")
+                continue
+            _check_images(part.body, path, course_dir, problems)
+            if tracks is not None:
+                _within(tracks, outer, "page", lambda m, line=part.line: report(line, m))
+                tracked[len(segments)] = tracks
+            segments.append(HtmlSegment(render(text)))
+            continue
         if isinstance(part, RawBlock):
+            block_tracks = None
+            if "tracks" in part.options:
+                line = part.options.get("__lines__", {}).get("tracks", part.line)
+                value = part.options.pop("tracks")
+                block_tracks = _tracks(value, course, lambda m, line=line: report(line, m))
+                _within(block_tracks, outer, "page", lambda m, line=line: report(line, m))
             block_type = registry().get(part.name)
             if block_type is None:
-                known = ", ".join(sorted(registry()))
+                known = ", ".join(sorted([*registry(), TRACK_BLOCK]))
                 report(part.line, f"unknown block '{part.name}' (known blocks: {known})")
                 continue
             _check_images(part.body, path, course_dir, problems)
@@ -185,6 +220,8 @@ def _compile_parts(raw, path, course, renderer, problems, ids) -> list:
             if options is not None:
                 segment = block_type.build(part, options, ctx)
                 if segment is not None:
+                    if block_tracks is not None:
+                        tracked[len(segments)] = block_tracks
                     segments.append(segment)
             continue
         text = "\n".join(line.text for line in part)
@@ -192,7 +229,54 @@ def _compile_parts(raw, path, course, renderer, problems, ids) -> list:
             continue
         _check_images(part, path, course_dir, problems)
         segments.append(HtmlSegment(render(text)))
-    return segments
+    return segments, tracked
+
+
+def _tracks(value, course: Course, report) -> frozenset[str] | None:
+    """Track ids written as a list or as 'a, b': each must be one of course.yml's tracks."""
+    if isinstance(value, str):
+        value = split_tracks(value)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        report("'tracks' names one or more track ids, such as 'tracks: classroom, support'")
+        return None
+    if not course.tracks:
+        report("the course has no tracks: name them in course.yml ('tracks') before marking pages and blocks")
+        return None
+    known = {t.id for t in course.tracks}
+    unknown = [v for v in value if v.strip() not in known]
+    if unknown:
+        report(f"unknown track '{unknown[0]}' (tracks: {', '.join(t.id for t in course.tracks)})")
+        return None
+    return frozenset(v.strip() for v in value)
+
+
+def _within(tracks, outer, where: str, report) -> None:
+    """A page's or block's tracks must be among those of the module or page holding it."""
+    if tracks is None or outer is None:
+        return
+    outside = sorted(tracks - outer)
+    if outside:
+        report(f"marked for the track '{outside[0]}', but its {where} is only for: {', '.join(sorted(outer))}")
+
+
+def _track_minutes(value: dict, course: Course, module_tracks, report) -> dict[str, int]:
+    """``minutes`` per track: a whole number for every track the module is in."""
+    known = {t.id for t in course.tracks}
+    wanted = module_tracks or known
+    found: dict[str, int] = {}
+    for key, minutes in value.items():
+        if key not in known:
+            report(f"unknown track '{key}' in 'minutes' (tracks: {', '.join(t.id for t in course.tracks)})")
+        elif key not in wanted:
+            report(f"'minutes' names the track '{key}', but the module is not in it")
+        elif isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+            report(f"'minutes' for the track '{key}' must be a whole number of minutes greater than 0")
+        else:
+            found[key] = minutes
+    missing = [t.id for t in course.tracks if t.id in wanted and t.id not in value]
+    if missing:
+        report(f"'minutes' gives no minutes for the track '{missing[0]}': give every track of the module its minutes")
+    return found
 
 
 def _check_images(lines, path, course_dir, problems) -> None:
@@ -251,26 +335,37 @@ def _check_hours(course: Course, problems: ProblemList) -> None:
     if not course.modules or any(m.minutes == 0 for m in course.modules) or not course.credit.hours:
         return  # a course that offers no credit has no hours to add up
     offered = course.credit.hours * 60
-    if abs(course.minutes - offered) > 0.5:
-        yml = course.path / "course.yml"
-        line = key_lines(yml.read_text(encoding="utf-8")).get(("credit", "hours"), 1)
-        problems.add(
-            yml,
-            line,
-            f"credit is {hours(course.credit.hours)} ({offered:g} minutes), but the modules' minutes add up to "
-            f"{course.minutes} ({hours(course.minutes / 60)})",
-        )
+    yml = course.path / "course.yml"
+    for view, label in _views(course):
+        if abs(view.minutes - offered) > 0.5:
+            line = key_lines(yml.read_text(encoding="utf-8")).get(("credit", "hours"), 1)
+            problems.add(
+                yml,
+                line,
+                f"credit is {hours(course.credit.hours)} ({offered:g} minutes), but the modules' minutes "
+                f"{label}add up to {view.minutes} ({hours(view.minutes / 60)})",
+            )
+
+
+def _views(course: Course) -> list[tuple[Course, str]]:
+    """The course as each track takes it (every track must be a full course), or the course itself."""
+    if not course.tracks:
+        return [(course, "")]
+    return [(course.for_track(track.id), f"on the track '{track.id}' ") for track in course.tracks]
 
 
 def _check_time(course: Course, problems: ProblemList) -> None:
     """A module's stated minutes against the estimate of its work: a credit problem where credit is offered."""
     report = problems.add_credit if course.offers_credit else problems.warn
-    for module, time in zip(course.modules, course_time(course).modules, strict=True):
-        if not time.fits:
+    for view, label in _views(course):
+        for module, time in zip(view.modules, course_time(view).modules, strict=True):
+            if time.fits:
+                continue
+            where = f"{label.strip()}: " if label else ""
             report(
                 module.source,
                 module.minutes_line,
-                f"the module states {time.stated} minutes, but its work is estimated at {time.estimated} "
+                f"{where}the module states {time.stated} minutes, but its work is estimated at {time.estimated} "
                 f"(reading {time.reading}, activities {time.activity_minutes}); declare the minutes of its "
                 "activities or correct the module's minutes",
             )

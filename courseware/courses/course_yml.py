@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from courseware.courses.evaluation import read_evaluation
-from courseware.courses.model import CompletionRules, Course, Credit, Provider
+from courseware.courses.model import CompletionRules, Course, Credit, Provider, Track
 from courseware.courses.problems import ProblemList
 from courseware.courses.quiz import (
     REVEAL_AFTER_EACH_ATTEMPT,
@@ -39,8 +39,10 @@ PLACEHOLDER_RE = re.compile(
 )
 TOP_KEYS = {
     "title", "summary", "audience", "version", "published", "credit", "provider",
-    "completion", "quizzes", "certificate", "evaluation", "team_plan", "modules",
+    "completion", "quizzes", "certificate", "evaluation", "team_plan", "modules", "tracks",
 }  # fmt: skip
+TRACK_KEYS = {"id", "title", "staff_roles"}
+TRACK_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 SECTION_KEYS = {
     "credit": {"hours", "type", "ceu", "profiles", "learner_chooses"},
     "provider": {*PROVIDER_TEXT, "numbers"},
@@ -179,6 +181,7 @@ def read_course_yml(
     course.evaluation = read_evaluation(data, course.offers_credit, reader.error)
     course.team_plan = read_team_plan(data, reader.error)
 
+    course.tracks = reader.tracks(data.get("tracks"))
     order = data.get("modules")
     if order is not None and (not isinstance(order, list) or not all(isinstance(m, str) for m in order)):
         reader.error(("modules",), "'modules' must be a list of module ids, such as '- understanding-trauma'")
@@ -289,6 +292,58 @@ class _Reader:
                 continue
             numbers.append((str(key), self.text(value, ("provider", "numbers", str(key)))))
         return tuple(numbers)
+
+    def tracks(self, value) -> list[Track]:
+        """``tracks``: the role tracks, each with an id, a title and the staff roles that start on it."""
+        if value is None:
+            return []
+        if not isinstance(value, list) or not value:
+            self.error(("tracks",), "'tracks' must be a list of tracks, each with an 'id', a 'title' and 'staff_roles'")
+            return []
+        tracks: list[Track] = []
+        roles: dict[str, str] = {}
+        for index, item in enumerate(value):
+            where = ("tracks", str(index))
+            if not isinstance(item, dict):
+                self.error(where, "each track is a set of 'key: value' lines: id, title and staff_roles")
+                continue
+            for key in item:
+                if key not in TRACK_KEYS:
+                    self.error(
+                        (*where, str(key)),
+                        f"unknown setting '{key}' in a track (expected one of: {', '.join(sorted(TRACK_KEYS))})",
+                    )
+            track_id = str(item.get("id") or "").strip()
+            title = self.text(item, (*where, "title"))
+            if not track_id:
+                self.error(where, "a track needs an 'id', such as 'id: classroom'")
+                continue
+            if not TRACK_ID_RE.match(track_id):
+                self.error((*where, "id"), f"track id '{track_id}' must use lowercase letters, digits and hyphens")
+                continue
+            if any(t.id == track_id for t in tracks):
+                self.error((*where, "id"), f"two tracks have the id '{track_id}'")
+                continue
+            if not title:
+                self.error(where, f"the track '{track_id}' needs a 'title', which learners choose it by")
+            staff_roles = item.get("staff_roles") or []
+            if not isinstance(staff_roles, list) or not all(isinstance(r, str) and r.strip() for r in staff_roles):
+                self.error(
+                    (*where, "staff_roles"),
+                    "'staff_roles' must be a list of roster staff roles, such as [Teacher, Aide]",
+                )
+                staff_roles = []
+            for role in staff_roles:
+                other = roles.setdefault(role.strip().casefold(), track_id)
+                if other != track_id:
+                    self.error(
+                        (*where, "staff_roles"),
+                        f"the staff role '{role.strip()}' is in two tracks: '{other}' and '{track_id}'",
+                    )
+            tracks.append(Track(track_id, title or track_id, tuple(r.strip() for r in staff_roles)))
+        if len(tracks) == 1 and len(value) == 1:
+            self.error(("tracks",), "a course with tracks names at least two (with one, leave 'tracks' out)")
+        return tracks
 
     def unknown_keys(self, data: dict, allowed: set[str], prefix: tuple[str, ...]) -> None:
         for key in data:

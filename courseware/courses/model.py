@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,16 @@ class HtmlSegment:
     kind: str = "html"
 
 
+@dataclass(frozen=True)
+class Track:
+    """A role track (``tracks`` in course.yml): the shared core of the course plus the pages and blocks
+    marked for it. ``staff_roles`` are the roster roles whose members start on it."""
+
+    id: str
+    title: str
+    staff_roles: tuple[str, ...] = ()
+
+
 @dataclass
 class Page:
     slug: str
@@ -25,6 +35,9 @@ class Page:
     segments: list[Any]
     line: int
     module: Module = field(repr=False, compare=False)
+    tracks: frozenset[str] | None = None  # None: the shared core, in every track
+    # The tracks of the blocks marked for some tracks, by their place in ``segments``.
+    segment_tracks: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @property
     def key(self) -> str:
@@ -48,6 +61,11 @@ class Module:
     source: Path
     pages: list[Page] = field(default_factory=list)
     minutes_line: int = 1  # where the front matter states the minutes, for the time check
+    tracks: frozenset[str] | None = None  # None: the shared core, in every track
+    track_minutes: dict[str, int] = field(default_factory=dict)  # minutes stated per track, where they differ
+
+    def minutes_for(self, track: str) -> int:
+        return self.track_minutes.get(track, self.minutes)
 
 
 @dataclass(frozen=True)
@@ -167,6 +185,8 @@ class Course:
     team_plan: tuple[TeamPlanSection, ...] = DEFAULT_TEAM_PLAN  # the sections of a team's action plan
     modules: list[Module] = field(default_factory=list)
     guide: Guide | None = None
+    tracks: list[Track] = field(default_factory=list)  # role tracks; none: every learner takes every page
+    track: str | None = None  # the track this view of the course holds (see ``for_track``); None: all of it
     problems: list[Problem] = field(default_factory=list)  # mistakes: the course is not served
     credit_problems: list[Problem] = field(default_factory=list)  # served, but no certificate is issued
     warnings: list[Problem] = field(default_factory=list)  # worth a look; nothing is held back
@@ -190,7 +210,39 @@ class Course:
 
     @property
     def minutes(self) -> int:
+        """The modules' minutes; for the whole of a course with tracks, those of a track (each track adds up
+        to the course's hours, or the course has a mistake), not every track's together."""
+        if self.tracks and "_whole" not in self.__dict__:
+            return self.for_track(self.tracks[0].id).minutes
         return sum(module.minutes for module in self.modules)
+
+    def track_named(self, track_id: str | None) -> Track | None:
+        return next((t for t in self.tracks if t.id == track_id), None)
+
+    def track_for_role(self, staff_role: str) -> Track | None:
+        """The track whose ``staff_roles`` name this roster role (case aside), or None."""
+        role = staff_role.strip().casefold()
+        return next((t for t in self.tracks if role and role in {r.casefold() for r in t.staff_roles}), None)
+
+    def for_track(self, track_id: str | None) -> Course:
+        """The course as a learner on this track takes it: the shared core plus the track's modules, pages
+        and blocks, each module with the minutes it states for the track. A course without tracks is itself.
+
+        ``None`` gives the shared core alone (a learner who has not chosen yet). The views are built once
+        per compiled course and share its blocks.
+        """
+        whole = self.__dict__.get("_whole", self)
+        if not whole.tracks:
+            return whole
+        views = whole.__dict__.setdefault("_views", {})
+        if track_id not in views:
+            views[track_id] = _track_view(whole, track_id)
+        return views[track_id]
+
+    @property
+    def whole(self) -> Course:
+        """Every page of every track (the course itself, for a course without tracks)."""
+        return self.__dict__.get("_whole", self)
 
     def page(self, module_slug: str, page_slug: str) -> Page | None:
         return self.page_by_key(f"{module_slug}/{page_slug}")
@@ -222,3 +274,26 @@ class Course:
             index = {p.key: p for p in self.pages}
             self.__dict__["_index"] = index
         return index
+
+
+def _in_track(tracks: frozenset[str] | None, track_id: str | None) -> bool:
+    return tracks is None or track_id in tracks
+
+
+def _track_view(whole: Course, track_id: str | None) -> Course:
+    modules = []
+    for module in whole.modules:
+        if not _in_track(module.tracks, track_id):
+            continue
+        minutes = module.minutes_for(track_id) if track_id else module.minutes
+        copy = replace(module, pages=[], minutes=minutes)
+        for page in module.pages:
+            if not _in_track(page.tracks, track_id):
+                continue
+            segments = [s for i, s in enumerate(page.segments) if _in_track(page.segment_tracks.get(i), track_id)]
+            copy.pages.append(replace(page, segments=segments, module=copy, segment_tracks={}))
+        if copy.pages:
+            modules.append(copy)
+    view = replace(whole, modules=modules, track=track_id)
+    view.__dict__["_whole"] = whole
+    return view

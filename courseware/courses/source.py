@@ -21,7 +21,8 @@ import yaml
 HEADER_RE = re.compile(r"^///\s*([A-Za-z][\w-]*)?\s*(?:\|\s*(.*?))?\s*$")
 CLOSE_RE = re.compile(r"^///\s*$")
 PAGE_RE = re.compile(r"^##(?!#)\s*(.*?)\s*$")
-PAGE_ID_RE = re.compile(r"\s*\{\s*#([A-Za-z0-9_-]+)\s*\}\s*$")
+# "## Title {#page-id}", "## Title {tracks: classroom, support}" or both, "{#page-id tracks: classroom}".
+PAGE_ID_RE = re.compile(r"\s*\{\s*(?:#([A-Za-z0-9_-]+))?\s*(?:tracks\s*:\s*([^{}]*?))?\s*\}\s*$")
 FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
@@ -46,6 +47,7 @@ class RawPage:
     explicit_id: str | None
     line: int
     parts: list = field(default_factory=list)  # list[list[Line] | RawBlock]
+    tracks: list[str] | None = None  # "{tracks: a, b}" after the title: the page is for those tracks only
 
 
 @dataclass
@@ -137,13 +139,14 @@ def split_pages(lines: list[Line]) -> tuple[list[RawPage], list[SourceError]]:
             flush_text()
             title = page_match.group(1)
             id_match = PAGE_ID_RE.search(title)
-            explicit = None
-            if id_match:
+            explicit = tracks = None
+            if id_match and (id_match.group(1) or id_match.group(2) is not None):
                 explicit = id_match.group(1)
+                tracks = split_tracks(id_match.group(2)) if id_match.group(2) is not None else None
                 title = title[: id_match.start()].strip()
             if not title:
                 errors.append(SourceError(line.number, "a page heading needs a title after '##'"))
-            current = RawPage(title=title, explicit_id=explicit, line=line.number)
+            current = RawPage(title=title, explicit_id=explicit, line=line.number, tracks=tracks)
             pages.append(current)
             continue
 
@@ -191,6 +194,11 @@ def split_pages(lines: list[Line]) -> tuple[list[RawPage], list[SourceError]]:
         current.parts.append(block)
     flush_text()
     return pages, errors
+
+
+def split_tracks(text: str) -> list[str]:
+    """``"classroom, support"`` or ``"[classroom, support]"`` -> ``["classroom", "support"]``."""
+    return [part.strip() for part in text.strip().strip("[]").split(",") if part.strip()]
 
 
 def _read_options(lines: list[Line], start: int) -> tuple[dict, int, SourceError | None]:

@@ -80,10 +80,58 @@ def choose_profile(slug: str):
     return redirect(url_for("learning.course_home", slug=slug))
 
 
+@bp.get("/courses/<slug>/track")
+@login_required
+def track(slug: str):
+    """Choosing a role track: before the first page of a course with tracks, and from the course home."""
+    course = published_course(slug)
+    if not course.tracks:
+        abort(404)
+    return _track_page(course)
+
+
+@bp.post("/courses/<slug>/track")
+@login_required
+def choose_track(slug: str):
+    course = published_course(slug)
+    if not course.tracks:
+        abort(404)
+    chosen = course.whole.track_named(request.form.get("track", ""))
+    if chosen is None:
+        return _track_page(course, "Choose one of the tracks of this course.", 422)
+    first = course.track is None
+    outcome = services.choose_track(current_user._get_current_object(), course, chosen)
+    if outcome is None:
+        flash("You completed this round of the course on its track: it can change when you renew.", "warning")
+        return redirect(url_for("learning.course_home", slug=slug))
+    announce(outcome)
+    if first:
+        return redirect(url_for("learning.resume", slug=slug))
+    flash(f"You are now on the track “{chosen.title}”. All your work is kept; what is left to do is "
+          "now that track's.", "success")  # fmt: skip
+    return redirect(url_for("learning.course_home", slug=slug))
+
+
+def _track_page(course: Course, error: str = "", status: int = 200):
+    user = current_user._get_current_object()
+    current = course.whole.track_named(course.track)
+    preset = current or services.preset_track(user, course)
+    return render_template(
+        "learning/track.html",
+        course=course.whole,
+        current=current,
+        preset=preset,
+        minutes={t.id: course.whole.for_track(t.id).minutes for t in course.whole.tracks},
+        error=error,
+    ), status
+
+
 @bp.get("/courses/<slug>/resume")
 @login_required
 def resume(slug: str):
     course = published_course(slug)
+    if course.tracks and course.track is None:  # a course with tracks starts with choosing one
+        return redirect(url_for("learning.track", slug=slug))
     page = progress.progress_for(current_user._get_current_object(), course).resume_page
     if page is None:
         abort(404)
@@ -95,7 +143,12 @@ def resume(slug: str):
 def page(slug: str, module: str, page: str):
     """Viewing a page records it (the one GET that writes: see docs/architecture.md)."""
     course = published_course(slug)
+    if course.tracks and course.track is None:  # a course with tracks starts with choosing one
+        return redirect(url_for("learning.track", slug=slug))
     found = course.page(module, page)
+    if found is None and course.whole.page(module, page) is not None:  # a page of another track
+        track = course.whole.track_named(course.track)
+        return render_template("learning/not_on_track.html", course=course, track=track), 404
     if found is None:
         abort(404)
     abort_if_closed(course, found.module)  # the cohort's plan may open this module later
@@ -109,6 +162,8 @@ def page(slug: str, module: str, page: str):
 def finish(slug: str):
     """The last step: the evaluation and attestation, or, before it, what is still missing."""
     course, evaluation = _course_with_evaluation(slug)
+    if course.tracks and course.track is None:  # what is left depends on the track: choose it first
+        return redirect(url_for("learning.track", slug=slug))
     sent = (kept.take("evaluation", request.path) or {}).get("form", {})
     values = {name: given[0] for name, given in sent.items() if isinstance(given, list) and given}
     return _finish_page(course, current_user._get_current_object(), FinishForm(evaluation, values))

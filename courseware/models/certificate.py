@@ -53,6 +53,8 @@ class Certificate(Model):
     approval_number: Mapped[str] = mapped_column(String(100))
     provider_contact: Mapped[str] = mapped_column(String(300))
     design: Mapped[str] = mapped_column(String(100))
+    # The title of the role track the course was taken on (course.yml ``tracks``); None: a course without.
+    track_title: Mapped[str | None] = mapped_column(String(200))
     # What the credit profile printed, as issued (all empty on certificates issued before profiles).
     credit_profile: Mapped[str | None] = mapped_column(String(50))
     credit_name: Mapped[str | None] = mapped_column(String(200))

@@ -26,6 +26,9 @@ class Enrolment(Model):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The credit profile the learner chose, where the course lets them (credit.learner_chooses).
     credit_profile: Mapped[str | None] = mapped_column(String(50))
+    # The role track the learner takes the course on (a track id of course.yml's ``tracks``); None: the
+    # course has no tracks, or the learner has not chosen yet. Changing it keeps every page and answer.
+    track: Mapped[str | None] = mapped_column(String(50))
     # Completed, but the certificate is held back until the course's credit details are complete.
     certificate_held_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -10,6 +10,7 @@ from flask_login import current_user
 from courseware.courses import Course, Page
 from courseware.courses import catalog as course_catalog
 from courseware.pages.gates import abort_if_closed
+from courseware.progress import course_on_track, find_enrolment
 
 
 def published_course(slug: str) -> Course:
@@ -19,6 +20,8 @@ def published_course(slug: str) -> Course:
         abort(404)
     if not course.published and not (current_user.is_authenticated and current_user.is_admin):
         abort(404)
+    if course.tracks and current_user.is_authenticated:  # the learner sees the core and their track only
+        course = course_on_track(course, find_enrolment(current_user.id, slug))
     return course
 
 
@@ -27,10 +30,11 @@ def url_for_page(course: Course, page: Page) -> str:
 
 
 def find_block_or_404(course: Course, kind: str, block_id: str) -> tuple[Page, Any]:
-    """(page, segment) of the quiz, worksheet or practice block with this id, or a 404; a 403 page
+    """(page, segment) of the quiz, worksheet or practice block with this id, or a 404 (also for a block
+    of another track than the learner's, or of a course with tracks before they choose one); a 403 page
     when its module is not open to the learner yet."""
     found = course.find_block(kind, block_id)
-    if found is None:
+    if found is None or (course.tracks and course.track is None):  # another track's block, or none chosen yet
         abort(404)
     abort_if_closed(course, found[0].module)
     return found

@@ -23,6 +23,7 @@ from courseware.progress.facts import progress_for
 from courseware.progress.ledger import CourseLedger, ModuleLedger, course_ledger
 from courseware.progress.rules import CourseProgress, add_months, completion_lapsed, required_minutes
 from courseware.progress.seat_time import record_heartbeat, record_page_view
+from courseware.progress.tracks import chosen_track, course_on_track, needs_track
 
 __all__ = [
     "CourseLedger",
@@ -31,13 +32,16 @@ __all__ = [
     "Outcome",
     "add_months",
     "can_renew",
+    "chosen_track",
     "completion_lapsed",
     "course_ledger",
+    "course_on_track",
     "current_cycle",
     "current_enrolments",
     "enrol",
     "find_enrolment",
     "issue_certificate",
+    "needs_track",
     "progress_for",
     "record_heartbeat",
     "record_page_view",

@@ -18,6 +18,7 @@ from courseware.models.certificate import new_code
 from courseware.progress.enrolments import find_enrolment
 from courseware.progress.facts import progress_for
 from courseware.progress.rules import add_months
+from courseware.progress.tracks import chosen_track, course_on_track, needs_track
 
 RENDER_CERTIFICATE = "certificates.render"  # the job kind the certificates area handles
 
@@ -40,8 +41,9 @@ def settle(user: User, course: Course, enrolment: Enrolment | None = None, now: 
     once, the conditional update lets exactly one of them complete it and issue the certificate.
     """
     enrolment = enrolment or find_enrolment(user.id, course.slug)
-    if enrolment is None or enrolment.completed_at is not None:
+    if enrolment is None or enrolment.completed_at is not None or needs_track(course, enrolment):
         return Outcome()
+    course = course_on_track(course, enrolment)
     if enrolment.pages_visited < len(course.pages):  # the cheapest rule first, from a counter
         return Outcome()
     if not progress_for(user, course, enrolment).complete:
@@ -114,6 +116,7 @@ def _certificate(
         approval_number=printed.provider_number,
         provider_contact=printed.provider_contact,
         design=course.certificate_design,
+        track_title=track.title if (track := chosen_track(course, enrolment)) is not None else None,
         credit_profile=printed.profile,
         credit_name=printed.credit_name,
         credit_amount=printed.amount,

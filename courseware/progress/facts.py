@@ -24,6 +24,7 @@ from courseware.models import (
 )
 from courseware.progress.enrolments import find_enrolment
 from courseware.progress.rules import CourseProgress
+from courseware.progress.tracks import course_on_track
 
 
 def progress_for(user: User | None, course: Course, enrolment: Enrolment | None = None) -> CourseProgress:
@@ -33,6 +34,7 @@ def progress_for(user: User | None, course: Course, enrolment: Enrolment | None 
     enrolment = enrolment or find_enrolment(user.id, course.slug)
     if enrolment is None:
         return CourseProgress(course, None)
+    course = course_on_track(course, enrolment)  # what counts is what the learner's track holds
     rows = db.session.execute(
         select(PageProgress.page_key, PageProgress.seconds).where(PageProgress.enrolment_id == enrolment.id)
     ).all()
