@@ -15,6 +15,7 @@ archived team's circles can be read, not posted in.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -58,7 +59,7 @@ class Place:
         return self.locked or self.archived
 
     @property
-    def address(self) -> dict[str, object]:
+    def address(self) -> dict[str, Any]:
         """The values of the circle's address (the team's or the cohort's route)."""
         owner = {"team_id": self.team.id} if self.team else {"cohort_id": self.cohort.id}
         return {**owner, "slug": self.course.slug, "module": self.module.slug}
@@ -172,5 +173,23 @@ def learner_cohorts(user: User, course_slug: str) -> list[Cohort]:
             .where(CohortMember.user_id == user.id, CohortMember.active.is_(True))
             .where(Assignment.course_slug == course_slug)
             .order_by(Cohort.name)
+        )
+    )
+
+
+def learner_teams(user: User, course_slug: str) -> list[Team]:
+    """The open teams the learner is in, in cohorts they are active in that have the course assigned, by name."""
+    return list(
+        db.session.scalars(
+            select(Team)
+            .join(TeamMember, TeamMember.team_id == Team.id)
+            .join(
+                CohortMember,
+                (CohortMember.cohort_id == Team.cohort_id) & (CohortMember.user_id == TeamMember.user_id),
+            )
+            .join(Assignment, Assignment.cohort_id == Team.cohort_id)
+            .where(TeamMember.user_id == user.id, CohortMember.active.is_(True), Team.archived_at.is_(None))
+            .where(Assignment.course_slug == course_slug)
+            .order_by(Team.name, Team.id)
         )
     )

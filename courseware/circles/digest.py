@@ -108,7 +108,9 @@ def recipients(now: datetime) -> list[Recipient]:
         .where(CirclePost.author_id != member.id)
         .where(
             Circle.team_id.is_(None)
-            | select(TeamMember.id).where(TeamMember.team_id == Circle.team_id, TeamMember.user_id == member.id).exists()
+            | select(TeamMember.id)
+            .where(TeamMember.team_id == Circle.team_id, TeamMember.user_id == member.id)
+            .exists()
         )
         .where(~select(CircleDigestOptOut.user_id).where(CircleDigestOptOut.user_id == member.id).exists())
         .where(~select(CircleDigest.id).where(CircleDigest.user_id == member.id, CircleDigest.period == day).exists())
