@@ -69,7 +69,8 @@ POSTS = [
     "admin.retry_job", "admin.revoke", "admin.revoke_leader", "admin.set_credit_profile", "admin.set_sign_in",
     "admin.upload_asset",
     "circles.create", "circles.delete", "circles.digest", "circles.edit", "circles.hide", "circles.lock",
-    "circles.report", "circles.unhide", "circles.unlock", "circles.unsubscribe",
+    "circles.report", "circles.team_create", "circles.team_digest", "circles.team_lock", "circles.team_unlock",
+    "circles.unhide", "circles.unlock", "circles.unsubscribe",
     "cohorts.add_session", "cohorts.apply_roster", "cohorts.assign", "cohorts.calendar_token", "cohorts.create",
     "cohorts.delete_session", "cohorts.edit_session", "cohorts.join", "cohorts.join_code", "cohorts.remind",
     "cohorts.remind_module", "cohorts.upload_roster", "learning.choose_profile", "learning.choose_track",
@@ -82,7 +83,8 @@ POSTS = [
 TEAM_LEADER_ENDPOINTS = {"teams.create", "teams.settings", "teams.add_member", "teams.member"}
 JSON_ENDPOINTS = {"worksheets.autosave", "learning.heartbeat"}
 ENDS_SESSION = {"accounts.sign_out", "accounts.account"}  # signed in again before each request
-MODERATION = {"circles.hide", "circles.unhide", "circles.lock", "circles.unlock"}  # a leader's buttons
+MODERATION = {"circles.hide", "circles.unhide", "circles.lock", "circles.unlock", "circles.team_lock",
+              "circles.team_unlock"}  # a leader's buttons  # fmt: skip
 ANONYMOUS = {
     "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password",
     "accounts.sign_in", "accounts.sign_up", "sso.link",
@@ -256,6 +258,7 @@ def test_hostile_input_never_ends_in_a_server_error(app, endpoint, caplog):
         pages = [url, "/account", "/admin/organisations", "/admin/certificates", "/admin/providers/new"]
         pages += [f"/cohorts/{world.args['cohort_id']}", f"/admin/providers/{world.args['provider_id']}"]
         pages += [f"/cohorts/{world.args['cohort_id']}/circles/example-course/practice"]
+        pages += [f"/teams/{world.args['team_id']}/circles/example-course/practice"]
         team, plan = f"/teams/{world.args['team_id']}", f"/teams/{world.args['team_id']}/plans/example-course"
         pages += ["/teams", team, plan, f"{plan}/items/{world.args['item_id']}"]
         pages += [f"/cohorts/{world.args['cohort_id']}/teams"]

@@ -4,7 +4,8 @@
 never sent twice to one person: each digest records a row (person, day) under a unique constraint,
 in the transaction that queues its email, so running the command again the same day queues nothing.
 A post hidden or deleted by the time the digest is made is not in it; nor are a person's own posts,
-nor anything from a circle they have left. Whoever opted out (the discussion page, or the link at
+nor anything from a circle they have left. A team's circle reaches the team's members only (active in
+the cohort), in the same query as the cohort's circles. Whoever opted out (the discussion page, or the link at
 the foot of every digest) receives none.
 """
 
@@ -31,6 +32,8 @@ from courseware.models import (
     CirclePost,
     Cohort,
     CohortMember,
+    Team,
+    TeamMember,
     User,
 )
 from courseware.models.base import utcnow
@@ -45,6 +48,8 @@ SALT = "circles.digest.unsubscribe"
 class Item:
     cohort_id: int
     cohort: str
+    team_id: int | None  # None: the cohort's circle
+    team: str | None
     course_slug: str
     module_slug: str
     author: str
@@ -85,8 +90,8 @@ def recipients(now: datetime) -> list[Recipient]:
     day = now.date()
     rows = db.session.execute(
         select(
-            member.id, member.name, member.email, Cohort.id, Cohort.name, Circle.course_slug, Circle.module_slug,
-            author.name, CirclePost.body, CirclePost.created_at,
+            member.id, member.name, member.email, Cohort.id, Cohort.name, Team.id, Team.name, Circle.course_slug,
+            Circle.module_slug, author.name, CirclePost.body, CirclePost.created_at,
         )
         .select_from(CirclePost)
         .join(Circle, Circle.id == CirclePost.circle_id)
@@ -94,20 +99,30 @@ def recipients(now: datetime) -> list[Recipient]:
         .join(Assignment, (Assignment.cohort_id == Circle.cohort_id) & (Assignment.course_slug == Circle.course_slug))
         .join(CohortMember, (CohortMember.cohort_id == Circle.cohort_id) & CohortMember.active.is_(True))
         .join(member, member.id == CohortMember.user_id)
+        .outerjoin(Team, Team.id == Circle.team_id)
         .join(author, author.id == CirclePost.author_id)
         .outerjoin(last, last.c.user_id == member.id)
         .where(CirclePost.created_at > now - LONGEST_WINDOW, CirclePost.created_at <= now)
         .where(CirclePost.created_at > since)
         .where(CirclePost.deleted_at.is_(None), CirclePost.hidden_at.is_(None))
         .where(CirclePost.author_id != member.id)
+        .where(
+            Circle.team_id.is_(None)
+            | select(TeamMember.id)
+            .where(TeamMember.team_id == Circle.team_id, TeamMember.user_id == member.id)
+            .exists()
+        )
         .where(~select(CircleDigestOptOut.user_id).where(CircleDigestOptOut.user_id == member.id).exists())
         .where(~select(CircleDigest.id).where(CircleDigest.user_id == member.id, CircleDigest.period == day).exists())
-        .order_by(member.id, Cohort.name, Circle.course_slug, Circle.module_slug, CirclePost.created_at)
+        .order_by(
+            member.id, Cohort.name, Circle.team_id.is_not(None), Team.name, Circle.team_id, Circle.course_slug,
+            Circle.module_slug, CirclePost.created_at,
+        )
     ).all()  # fmt: skip
     found: dict[int, Recipient] = {}
-    for user_id, name, email, cohort_id, cohort, course, module, writer, body, created in rows:
+    for user_id, name, email, cohort_id, cohort, team_id, team, course, module, writer, body, created in rows:
         person = found.setdefault(user_id, Recipient(user_id, name, email))
-        person.items.append(Item(cohort_id, cohort, course, module, writer, body, created))
+        person.items.append(Item(cohort_id, cohort, team_id, team, course, module, writer, body, created))
     return list(found.values())
 
 
@@ -117,14 +132,20 @@ def body_of(person: Recipient) -> str:
     for item in person.items:
         course = catalog().get(item.course_slug)
         module = course.module(item.module_slug) if course else None
-        place = (item.cohort_id, item.course_slug, item.module_slug)
+        place = (item.cohort_id, item.team_id, item.course_slug, item.module_slug)
         if place != heading:
             heading = place
             title = f"{course.title if course else item.course_slug}, {module.title if module else item.module_slug}"
-            link = external_url(
-                "circles.discussion", cohort_id=item.cohort_id, slug=item.course_slug, module=item.module_slug
-            )
-            lines += [f"{item.cohort}: {title}", link, ""]
+            if item.team_id is None:
+                link = external_url(
+                    "circles.discussion", cohort_id=item.cohort_id, slug=item.course_slug, module=item.module_slug
+                )
+                lines += [f"{item.cohort}: {title}", link, ""]
+            else:
+                link = external_url(
+                    "circles.team_discussion", team_id=item.team_id, slug=item.course_slug, module=item.module_slug
+                )
+                lines += [f"{item.cohort}, team {item.team}: {title}", link, ""]
         lines += [f"{item.author} wrote:", excerpt(item.body), ""]
     unsubscribe = external_url("circles.unsubscribe", token=unsubscribe_token(person.user_id))
     lines += ["--", "You receive this digest once a day when your circles have new posts.",

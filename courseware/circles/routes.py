@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from courseware.circles import queries, services
 from courseware.circles import views as _views  # noqa: F401 (registers how discussion blocks are shown)
-from courseware.circles.access import Place, find_place, place_of
+from courseware.circles.access import Place, find_place, find_team_place, place_of
 from courseware.circles.digest import read_unsubscribe_token
 from courseware.circles.forms import ConfirmForm, EditForm, HideForm, PostForm, ReportForm
 from courseware.circles.render import post_html
@@ -16,6 +16,7 @@ from courseware.pages import announce
 
 bp = Blueprint("circles", __name__)
 BASE = "/cohorts/<int:cohort_id>/circles/<slug>/<module>"
+TEAM_BASE = "/teams/<int:team_id>/circles/<slug>/<module>"
 
 
 def _user() -> User:
@@ -25,6 +26,15 @@ def _user() -> User:
 def _place(cohort_id: int, slug: str, module: str) -> Place:
     """The circle, if the signed-in person is an active member of its cohort or leads it; otherwise a 404."""
     place = find_place(_user(), cohort_id, slug, module)
+    if place is None:
+        abort(404)
+    return place
+
+
+def _team_place(team_id: int, slug: str, module: str) -> Place:
+    """The team's circle, if the signed-in person is in the team (and active in its cohort) or leads its
+    cohort; otherwise a 404."""
+    place = find_team_place(_user(), team_id, slug, module)
     if place is None:
         abort(404)
     return place
@@ -41,9 +51,11 @@ def _post(post_id: int) -> tuple[CirclePost, Place]:
 
 
 def _url(place: Place, **values) -> str:
-    return url_for(
-        "circles.discussion", cohort_id=place.cohort.id, slug=place.course.slug, module=place.module.slug, **values
-    )
+    return url_for(place.endpoint + "discussion", **place.address, **values)
+
+
+def _moderators(place: Place) -> str:
+    return "the team's facilitators and the cohort's leaders" if place.team else "the cohort's leaders"
 
 
 def _back(place: Place, post: CirclePost) -> str:
@@ -74,11 +86,26 @@ def discussion(cohort_id: int, slug: str, module: str):
     return _page(_place(cohort_id, slug, module))
 
 
+@bp.get(TEAM_BASE)
+@login_required
+def team_discussion(team_id: int, slug: str, module: str):
+    return _page(_team_place(team_id, slug, module))
+
+
 @bp.post(BASE + "/posts")
 @login_required
 def create(cohort_id: int, slug: str, module: str):
     """A new thread, or a reply to one (``parent``)."""
-    place = _place(cohort_id, slug, module)
+    return _create(_place(cohort_id, slug, module))
+
+
+@bp.post(TEAM_BASE + "/posts")
+@login_required
+def team_create(team_id: int, slug: str, module: str):
+    return _create(_team_place(team_id, slug, module))
+
+
+def _create(place: Place):
     form = PostForm()
     parent = form_id(form.parent.data) if form.parent.data else None
     if form.parent.data and parent is None:
@@ -173,42 +200,69 @@ def report(post_id: int):
         flash(str(refused), "warning")
     else:
         if new:
-            flash("Thank you: the post is reported to the cohort's leaders.", "success")
+            flash(f"Thank you: the post is reported to {_moderators(place)}.", "success")
         else:
-            flash("You have reported this post already; the cohort's leaders have your report.", "info")
+            flash(f"You have reported this post already; {_moderators(place)} have your report.", "info")
     return redirect(_back(place, post))
 
 
 @bp.post(BASE + "/lock")
 @login_required
 def lock(cohort_id: int, slug: str, module: str):
-    place = _place(cohort_id, slug, module)
-    if not place.moderates:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    services.lock(place, _user())
-    flash("The discussion is locked: no new posts or replies until you unlock it.", "success")
-    return redirect(_url(place))
+    return _lock(_place(cohort_id, slug, module), True)
+
+
+@bp.post(TEAM_BASE + "/lock")
+@login_required
+def team_lock(team_id: int, slug: str, module: str):
+    return _lock(_team_place(team_id, slug, module), True)
 
 
 @bp.post(BASE + "/unlock")
 @login_required
 def unlock(cohort_id: int, slug: str, module: str):
-    place = _place(cohort_id, slug, module)
+    return _lock(_place(cohort_id, slug, module), False)
+
+
+@bp.post(TEAM_BASE + "/unlock")
+@login_required
+def team_unlock(team_id: int, slug: str, module: str):
+    return _lock(_team_place(team_id, slug, module), False)
+
+
+def _lock(place: Place, locking: bool):
     if not place.moderates:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.unlock(place)
-    flash("The discussion is open again.", "success")
+    try:
+        if locking:
+            services.lock(place, _user())
+        else:
+            services.unlock(place)
+    except services.Refused as refused:
+        flash(str(refused), "warning")
+    else:
+        if locking:
+            flash("The discussion is locked: no new posts or replies until you unlock it.", "success")
+        else:
+            flash("The discussion is open again.", "success")
     return redirect(_url(place))
 
 
 @bp.get(BASE + "/reports")
 @login_required
 def reports(cohort_id: int, slug: str, module: str):
-    place = _place(cohort_id, slug, module)
+    return _reports(_place(cohort_id, slug, module))
+
+
+@bp.get(TEAM_BASE + "/reports")
+@login_required
+def team_reports(team_id: int, slug: str, module: str):
+    return _reports(_team_place(team_id, slug, module))
+
+
+def _reports(place: Place):
     if not place.moderates:
         abort(404)
     return render_template(
@@ -223,7 +277,16 @@ def reports(cohort_id: int, slug: str, module: str):
 @login_required
 def digest(cohort_id: int, slug: str, module: str):
     """Turn the daily digest on or off for the signed-in person (every circle: it is one email)."""
-    place = _place(cohort_id, slug, module)
+    return _digest(_place(cohort_id, slug, module))
+
+
+@bp.post(TEAM_BASE + "/digest")
+@login_required
+def team_digest(team_id: int, slug: str, module: str):
+    return _digest(_team_place(team_id, slug, module))
+
+
+def _digest(place: Place):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     wanted = request.form.get("wanted") == "yes"

@@ -1,5 +1,5 @@
-"""State changes in circles: posting, editing and deleting one's own posts, moderation by leaders,
-reports, and the digest setting. Each function owns its transaction."""
+"""State changes in circles: posting, editing and deleting one's own posts, moderation by leaders (and,
+in a team's circle, the team's facilitators), reports, and the digest setting. Each function owns its transaction."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from courseware.models.base import utcnow
 from courseware.progress import Outcome, settle
 
 LOCKED = "This discussion is locked: no new posts or replies."
+ARCHIVED = "This team is archived: its discussions can be read, not added to."
 
 
 class Refused(Exception):
@@ -32,7 +33,10 @@ def _circle(place: Place, now: datetime) -> Circle:
     """The place's circle, created the first time it is needed (two first posts at once make one)."""
     if place.circle is not None:
         return place.circle
-    circle = Circle(cohort_id=place.cohort.id, course_slug=place.course.slug, module_slug=place.module.slug)
+    team_id = place.team.id if place.team else None
+    circle = Circle(
+        cohort_id=place.cohort.id, team_id=team_id, course_slug=place.course.slug, module_slug=place.module.slug
+    )
     circle.created_at = now
     try:
         with db.session.begin_nested():
@@ -40,7 +44,7 @@ def _circle(place: Place, now: datetime) -> Circle:
     except IntegrityError:
         found = db.session.scalar(
             select(Circle).filter_by(
-                cohort_id=place.cohort.id, course_slug=place.course.slug, module_slug=place.module.slug
+                cohort_id=place.cohort.id, team_id=team_id, course_slug=place.course.slug, module_slug=place.module.slug
             )
         )
         if found is None:
@@ -48,6 +52,13 @@ def _circle(place: Place, now: datetime) -> Circle:
         circle = found
     place.circle = circle
     return circle
+
+
+def _refuse_if_closed(place: Place) -> None:
+    if place.archived:
+        raise Refused(ARCHIVED)
+    if place.locked:
+        raise Refused(LOCKED)
 
 
 def thread_of(place: Place, parent_id: int) -> CirclePost | None:
@@ -63,10 +74,9 @@ def thread_of(place: Place, parent_id: int) -> CirclePost | None:
 def post(place: Place, author: User, body: str, parent_id: int | None = None, now: datetime | None = None) -> Posted:
     """A new thread, or a reply to ``parent_id``'s thread, then the course settled for its author (a required
     discussion may have been the last thing missing). Commits; Refused when the circle is locked or the thread
-    is gone."""
+    is gone or the team archived."""
     now = now or utcnow()
-    if place.locked:
-        raise Refused(LOCKED)
+    _refuse_if_closed(place)
     thread = None
     if parent_id is not None:
         thread = thread_of(place, parent_id)
@@ -103,8 +113,7 @@ def edit(place: Place, post: CirclePost, author: User, body: str, now: datetime 
     """Change the text of one's own post; it shows as edited. Commits."""
     if post.author_id != author.id or post.deleted_at is not None:
         raise Refused("Only its author can edit a post, and not once it is deleted.")
-    if place.locked:
-        raise Refused(LOCKED)
+    _refuse_if_closed(place)
     if body != post.body:
         post.body = body
         post.edited_at = now or utcnow()
@@ -121,12 +130,12 @@ def remove(post: CirclePost, author: User, now: datetime | None = None) -> None:
     db.session.commit()
 
 
-def hide(post: CirclePost, leader: User, reason: str, now: datetime | None = None) -> None:
-    """Hide a post from the members, with a reason its author and the leaders see. Commits."""
+def hide(post: CirclePost, moderator: User, reason: str, now: datetime | None = None) -> None:
+    """Hide a post from the members, with a reason its author and the moderators see. Commits."""
     if post.deleted_at is not None:
         raise Refused("This post was deleted by its author: there is nothing to hide.")
     post.hidden_at = now or utcnow()
-    post.hidden_by = leader.id
+    post.hidden_by = moderator.id
     post.hidden_reason = reason
     db.session.commit()
 
@@ -140,8 +149,10 @@ def unhide(post: CirclePost) -> None:
 
 
 def lock(place: Place, leader: User, now: datetime | None = None) -> None:
-    """No new posts, replies or edits in the circle until it is unlocked. Commits."""
+    """No new posts, replies or edits in the circle until it is unlocked. Commits; Refused in an archived team."""
     now = now or utcnow()
+    if place.archived:
+        raise Refused(ARCHIVED)
     circle = _circle(place, now)
     if circle.locked_at is None:
         circle.locked_at = now
@@ -150,7 +161,9 @@ def lock(place: Place, leader: User, now: datetime | None = None) -> None:
 
 
 def unlock(place: Place) -> None:
-    """Open a locked circle again. Commits."""
+    """Open a locked circle again. Commits; Refused in an archived team."""
+    if place.archived:
+        raise Refused(ARCHIVED)
     if place.circle is not None:
         place.circle.locked_at = None
         place.circle.locked_by = None

@@ -190,8 +190,9 @@ def _count_practice(course: Course, rows: dict[int, MemberRow], cycles: dict[int
 
 
 def _count_posts(assignment: Assignment, course: Course, rows: dict[int, MemberRow]) -> None:
-    """How many posts and replies each member wrote in the cohort's discussion of each module (one query;
-    a post its author deleted does not count, a hidden one does). Never the text."""
+    """How many posts and replies each member wrote in the discussions of each module: the cohort's and its
+    teams' (a team's circle belongs to the cohort too; one query; a post its author deleted does not count, a
+    hidden one does). Never the text."""
     if not course.has_blocks("discussion"):
         return
     for user_id, module, count in db.session.execute(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from courseware.extensions import Model
@@ -18,13 +18,28 @@ from courseware.models.base import UTCDateTime, utcnow
 
 
 class Circle(Model):
-    """The discussion of one module of a course, among the members of one cohort."""
+    """The discussion of one module of a course, among the members of one cohort (``team_id`` None), or
+    among the members of one team of that cohort.
+
+    One circle per cohort and module, and one per team and module: two partial unique indexes, since a
+    unique constraint would let any number of rows with a NULL ``team_id`` through (on SQLite and
+    PostgreSQL alike)."""
 
     __tablename__ = "circles"
-    __table_args__ = (UniqueConstraint("cohort_id", "course_slug", "module_slug"),)
+    __table_args__ = (
+        Index(
+            "uq_circles_cohort_module", "cohort_id", "course_slug", "module_slug", unique=True,
+            sqlite_where=text("team_id IS NULL"), postgresql_where=text("team_id IS NULL"),
+        ),
+        Index(
+            "uq_circles_team_module", "team_id", "course_slug", "module_slug", unique=True,
+            sqlite_where=text("team_id IS NOT NULL"), postgresql_where=text("team_id IS NOT NULL"),
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))  # None: the cohort's
     course_slug: Mapped[str] = mapped_column(String(100))
     module_slug: Mapped[str] = mapped_column(String(100))
     locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # no new posts or replies

@@ -114,7 +114,8 @@ def _requires_discussion(course: Course) -> bool:
 
 def discussed_modules(user_id: int, course: Course) -> set[str] | None:
     """The modules of the course in whose circle the learner has posted (a post they deleted does not
-    count), in the cohorts they are an active member of that have the course assigned; None when they
+    count), in the cohorts they are an active member of that have the course assigned: the cohort's circle
+    or one of its teams' (a team's circle belongs to its cohort too, so one query asks both); None when they
     are in no such cohort: they take the course alone, and have no circle to post in."""
     cohorts = select(CohortMember.cohort_id).where(CohortMember.user_id == user_id, CohortMember.active.is_(True))
     assigned = select(Assignment.cohort_id).where(

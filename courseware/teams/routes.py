@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from courseware.cohorts.dashboard import discussion_modules
 from courseware.cohorts.queries import led_cohort
 from courseware.courses import Course, catalog
 from courseware.errors import render_error
@@ -161,12 +162,20 @@ def team(team_id: int):
     return _team_page(found)
 
 
+def _discussions(course: Course) -> list[tuple[int, object]]:
+    """The course's modules with a discussion block, with their numbers: the team's discussions of it."""
+    return [(course.modules.index(m) + 1, m) for m in discussion_modules(course)]
+
+
 def _team_page(found: Standing, name_error: str | None = None, status: int = 200):
     titles = {c.slug: c.title for c in catalog().all()}
-    courses = [(slug, titles.get(slug, slug)) for slug in queries.assigned_slugs(found.cohort)]
+    slugs = queries.assigned_slugs(found.cohort)
+    courses = [(slug, titles.get(slug, slug)) for slug in slugs]
+    servable = [c for c in (catalog().get(slug) for slug in slugs) if c is not None and not c.is_broken]
+    discussions = [(c, _discussions(c)) for c in servable if c.has_blocks("discussion")]
     return render_template(
         "teams/team.html", found=found, team=found.team, cohort=found.cohort, members=queries.members(found.team),
-        choices=queries.roster_choices(found.team) if found.leads else [], courses=courses,
+        choices=queries.roster_choices(found.team) if found.leads else [], courses=courses, discussions=discussions,
         code=services.shown_code(found.team.join_code), name_error=name_error,
     ), status  # fmt: skip
 
@@ -250,7 +259,7 @@ def _plan_page(found: Standing, course: Course, adding: tuple[str, ItemValues, d
         "teams/plan.html", found=found, team=found.team, cohort=found.cohort, course=course,
         plan=queries.plan(found.team, course), members=queries.members(found.team), history=history,
         bringable=worksheets.bringable(_me(), course) if found.member is not None else [],
-        statuses=STATUSES, adding=adding, bring_error=bring_error,
+        discussions=_discussions(course), statuses=STATUSES, adding=adding, bring_error=bring_error,
     ), status  # fmt: skip
 
 
