@@ -167,7 +167,8 @@ def metadata_xml(provider: IdentityProvider) -> str:
     """Courseware's service provider metadata for this identity provider, signed by nothing (it is
     fetched over HTTPS from the entity id itself)."""
     client, _ = client_for(provider)
-    return create_metadata_string(None, config=client.config, valid=None, sign=False)
+    xml = create_metadata_string(None, config=client.config, valid=None, sign=False)
+    return xml.decode() if isinstance(xml, bytes) else xml
 
 
 def check(app: Flask) -> None:
