@@ -3,6 +3,7 @@ the provider vouches for them, once its checks have passed, or a problem to show
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -48,7 +49,7 @@ def usable_email(email: object) -> str:
     return email
 
 
-def display_name(candidates: list[object], email: str) -> str:
+def display_name(candidates: Sequence[object], email: str) -> str:
     """The first candidate that is clean text, else the address's local part, else a placeholder."""
     for candidate in (*candidates, email.partition("@")[0]):
         if isinstance(candidate, str):

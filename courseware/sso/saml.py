@@ -91,7 +91,9 @@ def answer_from_post(provider: IdentityProvider, saml_response: str, request_id:
             f"{provider.label} answered that it could not sign you in, so you are not signed in. Start again from "
             "the sign-in page; if it happens again, tell your Courseware administrator.",
         ) from None
-    except (SignatureError, SigverError):
+    except (SignatureError, SigverError) as error:
+        if "Neither the response nor the assertions are signed" in str(error):
+            raise _untrusted(provider, f"it is not signed by {provider.label}") from None
         raise _untrusted(provider, f"its signature is not {provider.label}'s: it may have been tampered with") from None
     except Exception as error:  # pysaml2 raises bare Exceptions for failed conditions (the audience)
         raise _untrusted(provider, _reason(provider, str(error))) from None

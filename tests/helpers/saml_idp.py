@@ -191,4 +191,3 @@ def sign_in_through(client, idp: IdentityProvider, subject: str, key: str = "riv
     if posted.status_code != 303:
         return posted
     return client.get(posted.location)
-
