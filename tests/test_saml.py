@@ -411,3 +411,22 @@ def test_broken_settings_at_sign_in_are_a_clear_page(app, client, riverside):
     app.config["SAML_SP_CERT_FILE"] = str(Path(riverside.folder) / "missing.crt")
     response = start(client)
     assert response.status_code == 502 and "Signing in with Riverside ID is not working" in page_text(response)
+
+
+def test_admins_read_what_to_give_the_identity_provider_and_no_one_else_does(app, riverside, make_user, sign_in):
+    app.config["PUBLIC_URL"] = "https://training.district.org"
+    admin, learner = app.test_client(), app.test_client()
+    sign_in(admin, make_user(role="admin"))
+    sign_in(learner, make_user(email="lou@riverside.org"))
+    page = admin.get("/admin/organisations")
+    row = parse(page).select_one("table[aria-labelledby=saml-title] tbody tr")
+    cells = [" ".join(cell.get_text(" ").split()) for cell in row.select("th, td")]
+    assert cells == [
+        "Sign in with Riverside ID",
+        "https://training.district.org/sign-in/saml/riverside/metadata",
+        "https://training.district.org/sign-in/saml/riverside/acs",
+        "Attribute email , vouched for by the identity provider",
+        "Any",
+    ]
+    assert learner.get("/admin/organisations").status_code == 403
+    assert app.test_client().get("/admin/organisations").status_code == 302
