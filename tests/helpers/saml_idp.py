@@ -15,12 +15,16 @@ import base64
 import datetime
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from html import escape
 from urllib.parse import parse_qs, urlsplit
 
+import flask
+import werkzeug.serving
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -122,7 +126,10 @@ class IdentityProvider:
         """The app's AuthnRequest (its signature checked) and relay state, from the redirect."""
         assert self.server is not None
         assert location.startswith(self.sso_url + "?"), location
-        query = {name: values[0] for name, values in parse_qs(urlsplit(location).query).items()}
+        return self.read_query({name: values[0] for name, values in parse_qs(urlsplit(location).query).items()})
+
+    def read_query(self, query: dict[str, str]) -> tuple[object, str]:
+        assert self.server is not None
         request = self.server.parse_authn_request(
             query["SAMLRequest"],
             BINDING_HTTP_REDIRECT,
@@ -149,6 +156,61 @@ class IdentityProvider:
             **arguments,
         )
         return str(response)
+
+
+PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Riverside ID</title></head>
+<body><main><h1>Riverside ID</h1>{body}</main></body></html>"""
+
+
+@contextmanager
+def serving(idp: IdentityProvider) -> Iterator[str]:
+    """The identity provider's pages on a free port of ``localhost`` (another site than the app's
+    127.0.0.1, so that its answer is a cross-site POST): a form to choose who signs in, then the
+    page whose button posts the answer to the app, as an identity provider's page does (and
+    ``/sso/again``, the last of those pages once more, to replay its answer). Yields the
+    base address; set ``idp.sso_url`` from it before reading the metadata."""
+    app = flask.Flask("riverside-id")
+    waiting: dict[str, tuple[object, str]] = {}
+    answered: list[str] = []
+
+    @app.get("/sso")
+    def sso():
+        request, relay = idp.read_query(flask.request.args.to_dict())
+        waiting[request.id] = (request, relay)
+        form = (
+            f'<form method="post" action="/sso/answer"><input type="hidden" name="request" value="{escape(request.id)}">'
+            '<label for="subject">Who signs in</label> <input id="subject" name="subject">'
+            '<button type="submit">Sign in</button></form>'
+        )
+        return PAGE.format(body=form)
+
+    @app.post("/sso/answer")
+    def answer():
+        request, relay = waiting.pop(flask.request.form["request"])
+        xml = idp.answer(request, flask.request.form["subject"])
+        form = (
+            f'<form method="post" action="{escape(request.assertion_consumer_service_url)}">'
+            f'<input type="hidden" name="SAMLResponse" value="{escape(encoded(xml))}">'
+            f'<input type="hidden" name="RelayState" value="{escape(relay)}">'
+            '<button type="submit">Continue to Courseware</button></form>'
+        )
+        answered.append(PAGE.format(body=form))
+        return answered[-1]
+
+    @app.get("/sso/again")
+    def again():
+        """The last answer's page once more, as a replay would post it."""
+        return answered[-1]
+
+    server = werkzeug.serving.make_server("localhost", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://localhost:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 def encoded(xml: str) -> str:
