@@ -19,8 +19,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from html import escape
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import flask
@@ -178,7 +178,8 @@ def serving(idp: IdentityProvider) -> Iterator[str]:
         request, relay = idp.read_query(flask.request.args.to_dict())
         waiting[request.id] = (request, relay)
         form = (
-            f'<form method="post" action="/sso/answer"><input type="hidden" name="request" value="{escape(request.id)}">'
+            '<form method="post" action="/sso/answer">'
+            f'<input type="hidden" name="request" value="{escape(request.id)}">'
             '<label for="subject">Who signs in</label> <input id="subject" name="subject">'
             '<button type="submit">Sign in</button></form>'
         )
