@@ -47,6 +47,15 @@ class IdentityProvider:
         return not self.domains or email.rpartition("@")[2].lower() in self.domains
 
 
+class NobodyKept:
+    """Stands in for the client's record of the people it has read (``Saml2Client.users``), which
+    pysaml2 keeps in memory for attribute queries and single logout, neither of which Courseware
+    makes: no one's attributes stay in the process after their sign-in."""
+
+    def add_information_about_person(self, session_info: object) -> None:
+        return None
+
+
 @dataclass(frozen=True)
 class Kept:
     """A client, with what it was made from: a change to any of them makes a new one."""
@@ -147,6 +156,7 @@ def _client(provider: IdentityProvider, key_file: str, cert_file: str) -> tuple[
         config = SPConfig()
         config.load(settings)
         client = Saml2Client(config=config)
+        client.users = NobodyKept()
     except (SAMLError, SigverError, OSError, ValueError, TypeError, KeyError, SyntaxError) as error:
         raise ProviderSettingProblem(
             f"{name}: its metadata, or Courseware's key or certificate, cannot be used: {error}"
