@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import saml2.time_util
+from saml2.xmldsig import DIGEST_SHA1, SIG_RSA_SHA1
 from sqlalchemy import select
 
 from config import ProviderSettingProblem, saml_providers
@@ -95,6 +96,7 @@ def test_the_metadata_names_our_entity_id_acs_and_certificate_from_public_url(ap
     assert 'AuthnRequestsSigned="true"' in xml
     certificate = "".join(riverside.sp_cert_file.read_text().splitlines()[1:-1])
     assert certificate in xml
+    assert "sha256" in xml and "sha1" not in xml and "md5" not in xml  # the algorithms it accepts
     assert "PRIVATE KEY" not in xml and client.get("/sign-in/saml/elsewhere/metadata").status_code == 404
 
 
@@ -251,6 +253,14 @@ def test_an_unsigned_answer_is_refused(client, riverside, ana):
     xml = riverside.answer(request, ana, sign_assertion=False, sign_response=False)
     assert "Signature" not in xml
     refused(post_answer(client, xml, relay), "could not be trusted", "not signed by Riverside ID")
+    nobody_signed_in(client)
+
+
+def test_an_answer_signed_with_sha1_is_refused(client, riverside, ana):
+    request, relay = started(client, riverside)
+    xml = riverside.answer(request, ana, sign_alg=SIG_RSA_SHA1, digest_alg=DIGEST_SHA1)
+    assert SIG_RSA_SHA1 in xml
+    refused(post_answer(client, xml, relay), "could not be trusted", "SHA-1")
     nobody_signed_in(client)
 
 

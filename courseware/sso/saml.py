@@ -30,7 +30,7 @@ from saml2.xmldsig import SIG_RSA_SHA256
 
 from config import ProviderSettingProblem
 from courseware.sso.accounts import ProviderAccount, SignInProblem, display_name, usable_email
-from courseware.sso.saml_providers import LEEWAY_SECONDS, IdentityProvider, acs_url, client_for
+from courseware.sso.saml_providers import LEEWAY_SECONDS, STRONG_ALGORITHMS, IdentityProvider, acs_url, client_for
 
 MAX_ANSWER = 200_000  # characters of a posted SAMLResponse
 LONGEST_KEPT = 24 * 3600  # an assertion without an expiry is remembered this long
@@ -112,8 +112,22 @@ def _reason(provider: IdentityProvider, message: str) -> str:
     return "Courseware could not read it"
 
 
+def _weak_signature(response) -> bool:
+    """True when a signature of the answer uses SHA-1 (or older), which can be forged."""
+    for signature in (response.response.signature, response.assertion.signature):
+        if signature is None:
+            continue
+        info = signature.signed_info
+        algorithms = [info.signature_method.algorithm] + [r.digest_method.algorithm for r in info.reference]
+        if any(algorithm not in STRONG_ALGORITHMS for algorithm in algorithms):
+            return True
+    return False
+
+
 def _answer(provider: IdentityProvider, response, acs: str) -> Answer:
     assertion = response.assertion
+    if _weak_signature(response):
+        raise _untrusted(provider, "it is signed with SHA-1, which is no longer safe: ask for SHA-256")
     for confirmation in assertion.subject.subject_confirmation:
         data = confirmation.subject_confirmation_data
         if data is None or data.recipient != acs:

@@ -17,7 +17,7 @@ from flask import Flask, current_app
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, SAMLError
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
+from saml2.metadata import entity_descriptor, metadata_tostring_fix
 from saml2.sigver import SigverError
 
 from config import ProviderSettingProblem
@@ -25,6 +25,20 @@ from courseware.urls import external_url
 
 CLIENTS = "courseware.sso.saml_clients"
 LEEWAY_SECONDS = 120  # clock skew allowed, either way, on an assertion's time window
+# The signature and digest algorithms accepted in an answer, and listed in Courseware's metadata.
+STRONG_ALGORITHMS = frozenset(
+    {
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384",
+        "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512",
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384",
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512",
+        "http://www.w3.org/2001/04/xmlenc#sha256",
+        "http://www.w3.org/2001/04/xmldsig-more#sha384",
+        "http://www.w3.org/2001/04/xmlenc#sha512",
+    }
+)
 APT_COMMAND = "sudo apt-get update && sudo apt-get install -y --no-install-recommends xmlsec1"
 
 
@@ -175,9 +189,17 @@ def _client(provider: IdentityProvider, key_file: str, cert_file: str) -> tuple[
 
 def metadata_xml(provider: IdentityProvider) -> str:
     """Courseware's service provider metadata for this identity provider, signed by nothing (it is
-    fetched over HTTPS from the entity id itself)."""
+    fetched over HTTPS from the entity id itself). It lists the SHA-2 algorithms only, the ones
+    Courseware accepts (saml.py)."""
     client, _ = client_for(provider)
-    xml = create_metadata_string(None, config=client.config, valid=None, sign=False)
+    descriptor = entity_descriptor(client.config)
+    if descriptor.extensions is not None:
+        descriptor.extensions.extension_elements = [
+            element
+            for element in descriptor.extensions.extension_elements
+            if element.attributes.get("Algorithm") in STRONG_ALGORITHMS
+        ]
+    xml = metadata_tostring_fix(descriptor, {"xs": "http://www.w3.org/2001/XMLSchema"})
     return xml.decode() if isinstance(xml, bytes) else xml
 
 

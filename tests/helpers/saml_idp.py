@@ -34,6 +34,7 @@ from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAME_FORMAT_BASIC, NAMEID_FORMAT_PERSISTENT, NameID
 from saml2.server import Server
+from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
 
 IDP_ENTITY_ID = "http://idp.riverside.test/metadata"
 IDP_SSO_URL = "http://idp.riverside.test/sso"
@@ -93,6 +94,8 @@ class IdentityProvider:
                         "policy": {"default": {"lifetime": {"minutes": 5}, "name_form": NAME_FORMAT_BASIC}},
                         "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                         "want_authn_requests_signed": True,
+                        "signing_algorithm": SIG_RSA_SHA256,  # pysaml2's default is still SHA-1
+                        "digest_algorithm": DIGEST_SHA256,
                     }
                 },
             }
