@@ -440,3 +440,10 @@ def test_admins_read_what_to_give_the_identity_provider_and_no_one_else_does(app
     ]
     assert learner.get("/admin/organisations").status_code == 403
     assert app.test_client().get("/admin/organisations").status_code == 302
+
+
+def test_without_xmlsec1_the_app_stops_with_the_command_to_install_it(app, riverside, monkeypatch):
+    monkeypatch.setattr(sp.shutil, "which", lambda name: None)
+    app.config["SAML_PROVIDERS"]["riverside"] = riverside.settings(label="Riverside ID again")  # not the kept client
+    with pytest.raises(ProviderSettingProblem, match="apt-get install -y --no-install-recommends xmlsec1"):
+        sp.check(app)
