@@ -115,6 +115,12 @@ class Config:
         # Single sign-on (docs/sign-in.md): one provider for each OIDC_<NAME>_CLIENT_ID set.
         self.OIDC_PROVIDERS = oidc_providers(os.environ)
         self.OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS") or 10)
+        # SAML 2.0 (docs/sign-in.md): one identity provider for each SAML_<NAME>_METADATA set, and
+        # Courseware's own key and certificate as a service provider (files; in the instance folder
+        # by default), read at start.
+        self.SAML_PROVIDERS = saml_providers(os.environ, self.INSTANCE_PATH)
+        self.SAML_SP_KEY_FILE = os.environ.get("SAML_SP_KEY_FILE") or str(self.INSTANCE_PATH / "saml-sp.key")
+        self.SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE") or str(self.INSTANCE_PATH / "saml-sp.crt")
 
     def _database_url(self) -> str:
         url = os.environ.get("DATABASE_URL")
@@ -195,6 +201,53 @@ def oidc_providers(environ: Mapping[str, str]) -> dict[str, dict[str, object]]:
     return providers
 
 
+SAML_METADATA = re.compile(r"SAML_([A-Z][A-Z0-9_]*)_METADATA")
+SAML_EMAIL_ATTRIBUTE = "email"
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
+def saml_providers(environ: Mapping[str, str], instance_path: Path) -> dict[str, dict[str, object]]:
+    """The SAML identity providers set in the environment, by key (the NAME of SAML_<NAME>_METADATA
+    in lowercase, with hyphens for underscores), by name. Their metadata is a file (a path relative to
+    the instance folder, or absolute), read here; sso/saml_providers.py checks what it says when the
+    app starts. Raises ProviderSettingProblem when one is incomplete."""
+    names = sorted(match.group(1) for match in map(SAML_METADATA.fullmatch, environ) if match and environ[match.string])
+    providers: dict[str, dict[str, object]] = {}
+    for name in names:
+        prefix = f"SAML_{name}_"
+
+        def setting(suffix: str, prefix: str = prefix) -> str:
+            return (environ.get(prefix + suffix) or "").strip()
+
+        if not setting("LABEL"):
+            raise ProviderSettingProblem(f"{prefix}LABEL must be set, with {prefix}METADATA: the name on its button")
+        path = instance_path / setting("METADATA")
+        try:
+            metadata = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ProviderSettingProblem(
+                f"{prefix}METADATA must name the identity provider's metadata file (an XML file, its path absolute "
+                f"or relative to the instance folder); {str(path)!r} could not be read: {error}"
+            ) from None
+        domains = [d.strip().lower().removeprefix("@") for d in re.split(r"[\s,]+", setting("DOMAINS")) if d.strip()]
+        wrong = [d for d in domains if not DOMAIN.fullmatch(d)]
+        if wrong:
+            raise ProviderSettingProblem(
+                f"{prefix}DOMAINS must list email domains such as district.org, separated by commas; got {wrong[0]!r}"
+            )
+        vouches = setting("VOUCHES_FOR_EMAILS").lower()
+        if vouches and vouches not in TRUE_WORDS | {"0", "false", "no", "off"}:
+            raise ProviderSettingProblem(f"{prefix}VOUCHES_FOR_EMAILS must be true or false; got {vouches!r}")
+        providers[name.lower().replace("_", "-")] = {
+            "label": setting("LABEL"),
+            "metadata": metadata,
+            "email_attribute": setting("EMAIL_ATTRIBUTE") or SAML_EMAIL_ATTRIBUTE,
+            "vouches_for_emails": vouches in TRUE_WORDS,
+            "domains": domains,
+        }
+    return providers
+
+
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = True
@@ -261,6 +314,7 @@ class TestConfig(Config):
         self.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast hashing keeps the suite quick
         self.JOBS_IN_PROCESS_WORKER = False  # tests run jobs with jobs.work(), when they choose
         self.OIDC_PROVIDERS = {}  # tests that sign in with a provider set their own
+        self.SAML_PROVIDERS = {}
 
 
 CONFIGS = {

@@ -37,7 +37,9 @@ from courseware.practice.routes import bp as practice_bp
 from courseware.quizzes.routes import bp as quizzes_bp
 from courseware.security import init_security
 from courseware.sso import providers as sso_providers
+from courseware.sso import saml_providers
 from courseware.sso.routes import bp as sso_bp
+from courseware.sso.saml_routes import bp as saml_bp
 from courseware.teams.routes import bp as teams_bp
 from courseware.templating import init_templating
 from courseware.worksheets.routes import bp as worksheets_bp
@@ -83,6 +85,7 @@ def _init_extensions(app: Flask) -> None:
     init_login(app)
     init_security(app)
     sso_providers.init_app(app)
+    saml_providers.init_app(app)
     kept.init_app(app)
     profiles = credit.init_app(app)
     designs = available_designs(app.config["CERTIFICATES_DIR"])
@@ -93,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (
         accounts_bp,
         sso_bp,
+        saml_bp,
         learning_bp,
         quizzes_bp,
         worksheets_bp,

@@ -162,6 +162,8 @@ EXEMPT_POSTS = {
     ),
     "practice.log": ("/courses/example-course/practice/greet-at-the-door", {"minutes": "15", "tried": PLANTED}),
     "learning.submit_finish": ("/courses/example-course/finish", {"comment-improve": PLANTED}),
+    # The identity provider's page posts the answer: its signature and the relay state are the proof.
+    "saml.acs": ("/sign-in/saml/riverside/acs", {"SAMLResponse": PLANTED, "RelayState": PLANTED}),
 }
 
 

@@ -25,6 +25,7 @@ from courseware.forms import add_error, form_id, text
 from courseware.models import CreditProvider, Job, JobStatus
 from courseware.models.base import utcnow
 from courseware.sso import providers as sso_providers
+from courseware.sso import saml_providers
 from courseware.text import clean as clean_text
 from courseware.urls import external_url
 
@@ -113,6 +114,10 @@ def organisations():
         cohorts_of=_cohorts_of(overview.districts, overview.cohorts),
         providers=[
             (provider, external_url("sso.callback", provider=provider.key)) for provider in sso_providers.configured()
+        ],
+        saml_providers=[
+            (provider, saml_providers.entity_id(provider), saml_providers.acs_url(provider))
+            for provider in saml_providers.configured()
         ],
     )
 

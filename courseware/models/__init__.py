@@ -18,7 +18,7 @@ from courseware.models.pacing import CalendarToken, CourseSession, ModuleDate, P
 from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
 from courseware.models.quiz import QuizAttempt, QuizShown, QuizVersion
-from courseware.models.sign_in import OrganisationDomain, OrganisationSignIn, SignInIdentity
+from courseware.models.sign_in import OrganisationDomain, OrganisationSignIn, SamlAssertion, SignInIdentity
 from courseware.models.team import Team, TeamMember, TeamPlanChange, TeamPlanComment, TeamPlanItem
 from courseware.models.user import EmailChange, PasswordReset, Role, SignUpRequest, User
 from courseware.models.worksheet import AnswerConflict, WorksheetAnswer, WorksheetEntry
@@ -66,6 +66,7 @@ __all__ = [
     "QuizVersion",
     "Role",
     "RosterUpload",
+    "SamlAssertion",
     "SignInIdentity",
     "SignUpRequest",
     "Team",

@@ -51,3 +51,16 @@ class OrganisationSignIn(Model):
     create_accounts: Mapped[bool] = mapped_column(default=False)
     passwords_off: Mapped[bool] = mapped_column(default=False)
     new_staff_cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
+
+
+class SamlAssertion(Model):
+    """A SAML assertion that signed someone in, kept until it expires so that it signs nobody in a
+    second time (a replayed answer). ``assertion_id`` is the ID the identity provider gave it."""
+
+    __tablename__ = "saml_assertions"
+    __table_args__ = (UniqueConstraint("provider", "assertion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(50))
+    assertion_id: Mapped[str] = mapped_column(String(255))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

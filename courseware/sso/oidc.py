@@ -12,36 +12,17 @@ Anything else is a SignInProblem, whose title and detail say what happened in pl
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import requests
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, JoseError
 from werkzeug.wrappers import Response
 
+from courseware.sso.accounts import ProviderAccount, SignInProblem, display_name, usable_email
 from courseware.sso.providers import Provider, client_for
-from courseware.text import TextProblem, clean
 
 LEEWAY_SECONDS = 120
 TRUE = (True, "true", "True")
-
-
-@dataclass(frozen=True)
-class ProviderAccount:
-    """The person as the provider vouches for them, after the checks."""
-
-    provider: str
-    subject: str
-    email: str  # lowercase; "" when the provider gave none
-    email_verified: bool
-    name: str
-
-
-class SignInProblem(Exception):
-    def __init__(self, title: str, detail: str, status: int = 400) -> None:
-        super().__init__(detail)
-        self.title, self.detail, self.status = title, detail, status
 
 
 def unreachable(provider: Provider) -> SignInProblem:
@@ -108,29 +89,15 @@ def account_from_answer(provider: Provider) -> ProviderAccount:
 
 def _account(provider: Provider, claims: dict) -> ProviderAccount:
     subject = claims.get("sub")
-    email = claims.get("email") or ""
-    if not isinstance(subject, str) or not subject or len(subject) > 255 or not isinstance(email, str):
+    raw_email = claims.get("email") or ""
+    if not isinstance(subject, str) or not subject or len(subject) > 255 or not isinstance(raw_email, str):
         raise _untrusted(provider, "it did not name you in a way Courseware can use")
-    email = email.strip().lower()
-    if len(email) > 254 or (email and "@" not in email):
-        email = ""
+    email = usable_email(raw_email)
     verified = claims.get("email_verified") in TRUE
     if provider.key == "microsoft" and claims.get("xms_edov") in (*TRUE, 1, "1"):
         verified = True  # Entra ID: the email's domain is verified by the tenant that owns it
-    return ProviderAccount(provider.key, subject, email, bool(email) and verified, _name(claims, email))
-
-
-def _name(claims: dict, email: str) -> str:
-    parts = [claims.get("name"), " ".join(str(claims.get(k) or "") for k in ("given_name", "family_name"))]
-    for candidate in (*parts, email.partition("@")[0]):
-        if isinstance(candidate, str):
-            try:
-                name = clean(candidate)[:300]
-            except TextProblem:
-                continue
-            if name:
-                return name
-    return "New member"
+    names = [claims.get("name"), " ".join(str(claims.get(k) or "") for k in ("given_name", "family_name"))]
+    return ProviderAccount(provider.key, subject, email, bool(email) and verified, display_name(names, email))
 
 
 def _stale(provider: Provider) -> SignInProblem:

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
 from flask import Flask, current_app
 
+from courseware.sso import saml_providers
+
 SCOPES = "openid email profile"
 CLIENTS = "courseware.sso.clients"
 
@@ -25,6 +27,12 @@ class Provider:
     client_id: str
     client_secret: str
     domains: tuple[str, ...]  # the email domains accepted from it; empty: any
+
+    start_endpoint = "sso.start"  # the sign-in button's address
+
+    @property
+    def identity_provider(self) -> str:
+        return self.key
 
     def accepts(self, email: str) -> bool:
         return not self.domains or email.rpartition("@")[2].lower() in self.domains
@@ -75,4 +83,9 @@ def client_for(provider: Provider) -> FlaskOAuth2App:
 def init_app(app: Flask) -> None:
     """Pages outside this package (the sign-in page, the answer to a password form for a domain
     whose passwords are off) show the providers' buttons through ``sign_in_providers()``."""
-    app.add_template_global(configured, "sign_in_providers")
+    app.add_template_global(everyone, "sign_in_providers")
+
+
+def everyone() -> list[Provider | saml_providers.IdentityProvider]:
+    """Every provider's button: the OpenID Connect ones, then the SAML ones."""
+    return [*configured(), *saml_providers.configured()]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from courseware.cohorts.domains import passwords_off
 from courseware.extensions import db
 from courseware.models import SignInIdentity, User
-from courseware.sso.oidc import ProviderAccount
+from courseware.sso.accounts import ProviderAccount
 
 
 def find_identity(provider: str, subject: str) -> SignInIdentity | None:

@@ -1,25 +1,21 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
-from flask_login import login_user
 from werkzeug.wrappers import Response
 
 from courseware.extensions import limiter
 from courseware.models import User
-from courseware.sso import providers, queries, services
-from courseware.sso.oidc import ProviderAccount, SignInProblem, account_from_answer, redirect_to
-from courseware.sso.services import Linked, Outcome
+from courseware.sso import pages, providers, queries, services
+from courseware.sso.accounts import ProviderAccount, SignInProblem
+from courseware.sso.oidc import account_from_answer, redirect_to
+from courseware.sso.pages import NEXT, PENDING
+from courseware.sso.services import Linked
 from courseware.urls import external_url, same_site_path
 
 bp = Blueprint("sso", __name__)
-
-PENDING = "sso_link"  # the session's account waiting to be linked
-NEXT = "sso_next"  # where to go once signed in
-PENDING_SECONDS = 15 * 60
 
 
 def _provider(key: str) -> providers.Provider:
@@ -27,16 +23,6 @@ def _provider(key: str) -> providers.Provider:
     if provider is None:
         abort(404)
     return provider
-
-
-def _problem(title: str, detail: str, status: int, organisation=None):
-    return render_template("sso/problem.html", title=title, detail=detail, organisation=organisation), status
-
-
-def _signed_in(user: User, message: str) -> Response:
-    login_user(user)
-    flash(message, "success")
-    return redirect(session.pop(NEXT, None) or url_for("learning.catalog"))
 
 
 @bp.get("/sign-in/oidc/<provider>")
@@ -49,7 +35,7 @@ def start(provider: str):
     try:
         return redirect_to(chosen, external_url("sso.callback", provider=chosen.key))
     except SignInProblem as problem:
-        return _problem(problem.title, problem.detail, problem.status)
+        return pages.shown(problem)
 
 
 @bp.get("/sign-in/oidc/<provider>/callback")
@@ -58,63 +44,8 @@ def callback(provider: str):
     try:
         account = account_from_answer(chosen)
     except SignInProblem as problem:
-        return _problem(problem.title, problem.detail, problem.status)
-    result = services.sign_in_with(chosen, account)
-    label = chosen.label
-    if result.outcome == Outcome.SIGNED_IN and result.user is not None:
-        return _signed_in(result.user, f"Signed in with {label}.")
-    if result.outcome == Outcome.CREATED and result.user is not None:
-        return _signed_in(result.user, f"Welcome, {result.user.name}! Your account is ready.")
-    if result.outcome == Outcome.LINK and result.user is not None:
-        session[PENDING] = {**asdict(account), "user_id": result.user.id, "until": time.time() + PENDING_SECONDS}
-        return redirect(url_for("sso.link"))
-    return _refusal(result, account, label)
-
-
-def _refusal(result: services.Result, account: ProviderAccount, label: str):
-    email = account.email
-    if result.outcome == Outcome.UNVERIFIED:
-        return _problem(
-            f"{label} has not verified your email address",
-            f"{label} did not confirm that {email or 'your email address'} is yours, so Courseware cannot use it to "
-            f"find or create your account. Verify the address with {label}, or sign in with your password.",
-            403,
-        )
-    if result.outcome == Outcome.DOMAIN_REFUSED:
-        return _problem(
-            f"This {label} account cannot sign in here",
-            f"Courseware accepts {label} accounts of your school or district only, and {email} is not one of "
-            f"them. Sign in with your school account, or with your password.",
-            403,
-        )
-    if result.outcome == Outcome.CLOSED:
-        return _problem(
-            "This account is closed",
-            "The Courseware account for this address has been closed. Ask your school's Courseware administrator "
-            "if you need it again.",
-            403,
-        )
-    if result.outcome == Outcome.ALREADY_LINKED:
-        return _problem(
-            f"Your account is linked to another {label} account",
-            f"The Courseware account for {email} already signs in with a different {label} account. Sign in with "
-            "that one, or with your password.",
-            409,
-        )
-    if result.outcome == Outcome.RETRY:
-        return _problem(
-            "Your account was being created at the same moment",
-            "Another sign-in created your account just now. Start again from the sign-in page.",
-            409,
-        )
-    return _problem(
-        "Your school has not set you up on Courseware yet",
-        f"There is no Courseware account for {email}, and your school or district does not create accounts when "
-        "staff first sign in. Ask your school's Courseware leader or your district's administrator to add you "
-        "(they add staff with a roster); then sign in again.",
-        403,
-        organisation=result.organisation,
-    )
+        return pages.shown(problem)
+    return pages.after_sign_in(chosen, account)
 
 
 def _pending() -> tuple[ProviderAccount, User] | None:
@@ -153,18 +84,18 @@ def link():
         flash("That sign-in has ended. Sign in again.", "info")
         return redirect(url_for("accounts.sign_in"))
     account, user = pending
-    provider = _provider(account.provider)
+    provider = pages.provider_of(account.provider)
     error = None
     if request.method == "POST":
         outcome, linked = services.link(user.id, account, request.form.get("password", ""))
         if outcome == Linked.LINKED and linked is not None:
             session.pop(PENDING, None)
-            return _signed_in(linked, f"Your {provider.label} account is linked. From now on, sign in with it.")
+            return pages.signed_in(linked, f"Your {provider.label} account is linked. From now on, sign in with it.")
         if outcome == Linked.WRONG_PASSWORD:
             error = "That is not the password of this account. Try again, or use “Forgot your password?”."
         else:
             session.pop(PENDING, None)
-            return _problem(
+            return pages.problem(
                 "The account could not be linked",
                 "The Courseware account changed meanwhile (it was closed, its address changed, or it was linked "
                 "already). Sign in again.",

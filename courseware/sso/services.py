@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
 from courseware.cohorts.domains import policy_for
 from courseware.cohorts.services import UNCHOSEN_HASH
 from courseware.extensions import db
-from courseware.models import CohortMember, Organisation, SignInIdentity, User
+from courseware.models import CohortMember, Organisation, SamlAssertion, SignInIdentity, User
 from courseware.models.base import utcnow
-from courseware.sso.oidc import ProviderAccount
-from courseware.sso.providers import Provider
+from courseware.sso.accounts import ProviderAccount, SignInProvider
 from courseware.sso.queries import find_identity, has_identity, password_needed, user_by_email, user_to_link
 
 
@@ -45,7 +46,7 @@ class Result:
     organisation: Organisation | None = None
 
 
-def sign_in_with(provider: Provider, account: ProviderAccount) -> Result:
+def sign_in_with(provider: SignInProvider, account: ProviderAccount) -> Result:
     """Decide what the person's sign-in leads to (module docstring). Signing in an identity records
     when it was last used; creating an account creates its identity and membership. Commits."""
     identity = find_identity(account.provider, account.subject)
@@ -122,3 +123,16 @@ def _identity(user: User, account: ProviderAccount) -> SignInIdentity:
         created_at=now,
         last_used_at=now,
     )
+
+
+def spend_assertion(provider: str, assertion_id: str, expires_at: datetime) -> bool:
+    """Record that a SAML assertion has been used to sign in, until it expires, and forget those
+    expired; False when it was recorded already (a replayed answer). Commits."""
+    db.session.execute(delete(SamlAssertion).where(SamlAssertion.expires_at < utcnow()))
+    db.session.add(SamlAssertion(provider=provider, assertion_id=assertion_id, expires_at=expires_at))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
