@@ -99,5 +99,5 @@ def test_the_page_shows_the_box_with_a_heading(make_app, make_user, sign_in, tmp
         assert response.status_code == 200
         box = one(parse(response.get_data(as_text=True)), "section.district")
         assert box["aria-label"] == "Your district's procedures: Who to call in our district"
-        assert text_of(box, "h2") == "Your district's procedures · Who to call in our district"
+        assert text_of(box, "h2") == "Your district's procedures: Who to call in our district"
         assert len(box.select("mark.district__blank")) == 3

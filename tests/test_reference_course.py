@@ -188,6 +188,6 @@ def test_the_safety_page_shows_the_district_box(make_app, make_user, sign_in):
     page = parse(response.get_data(as_text=True))
     assert text_of(page, "h1") == "Safety, law and your role"
     box = one(page, "section.district")
-    assert text_of(box, "h2") == "Your district's procedures · Who to contact in our district"
+    assert text_of(box, "h2") == "Your district's procedures: Who to contact in our district"
     assert len(box.select("mark.district__blank")) == 5
     assert "for your district to complete" in text_of(box, "p")
