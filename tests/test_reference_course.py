@@ -15,6 +15,7 @@ from courseware.extensions import db
 from courseware.models import Certificate
 from courseware.models.base import utcnow
 from tests.helpers.evaluation import finish_course
+from tests.helpers.html import one, parse, text_of
 from tests.helpers.seat_time import spend_minutes
 
 MODULES = Path(__file__).resolve().parent.parent / "modules"
@@ -153,3 +154,40 @@ def test_a_learner_walks_through_every_page_quiz_and_worksheet_to_a_certificate(
         plan = client.get(f"/courses/{SLUG}/action-plan").get_data(as_text=True)
         assert "A considered answer about my school." in plan and "Not answered yet" not in plan
         assert client.get(f"/certificates/{certificate.code}.pdf").status_code == 200
+
+
+def test_safety_law_and_your_role_is_in_the_core_for_every_learner(course):
+    module = course.modules[0]
+    page = module.pages[1]
+    assert (page.slug, page.title) == ("safety-law-role", "Safety, law and your role")
+    assert page.tracks is None and module.tracks is None and not page.segment_tracks
+    assert page in course.for_track(None).pages
+    note, *_ = page.segments
+    assert note.kind == "callout" and note.title == "Content note" and "988" in note.html
+    (district,) = page.blocks("district")
+    assert district.placeholders == 5
+    text = " ".join(getattr(s, "html", "") for s in page.segments)
+    for topic in (
+        "mandated reporters",
+        "disclosure",
+        "988",
+        "McKinney-Vento",
+        "Restraint",
+        "share situations, not names",
+    ):
+        assert topic in text, topic
+
+
+def test_the_safety_page_shows_the_district_box(make_app, make_user, sign_in):
+    app = make_app(COURSES_DIR=MODULES)
+    with app.app_context():
+        client = app.test_client()
+        sign_in(client, make_user())
+        response = client.get(f"/courses/{SLUG}/understanding-trauma/safety-law-role")
+    assert response.status_code == 200
+    page = parse(response.get_data(as_text=True))
+    assert text_of(page, "h1") == "Safety, law and your role"
+    box = one(page, "section.district")
+    assert text_of(box, "h2") == "Your district's procedures: Who to contact in our district"
+    assert len(box.select("mark.district__blank")) == 5
+    assert "for your district to complete" in text_of(box, "p")

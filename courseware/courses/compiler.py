@@ -8,8 +8,9 @@ from pathlib import Path
 from courseware.courses.blocks import SLUG_RE, BlockContext, registry, slugify
 from courseware.courses.course_yml import key_lines, read_course_yml
 
-# The quiz, worksheet, reflection, practice and discussion block types register themselves as they are imported.
+# The quiz, worksheet, reflection, practice, discussion and district blocks register as they are imported.
 from courseware.courses.discussion_block import DiscussionBlock  # noqa: F401
+from courseware.courses.district_block import DistrictBlock  # noqa: F401
 from courseware.courses.guide import GUIDE_FILE, compile_guide
 from courseware.courses.model import Course, HtmlSegment, Module, Page
 from courseware.courses.practice_block import PracticeBlock  # noqa: F401

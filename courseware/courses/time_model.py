@@ -3,7 +3,7 @@
 A module's estimate is its reading time plus its activities (docs/authoring.md, "How long a
 module takes"):
 
-- **reading**: the words a learner reads (page titles, text and callouts; not the quizzes,
+- **reading**: the words a learner reads (page titles, text, callouts and district boxes; not the quizzes,
   worksheets, reflections and practice blocks, which are activities) at 200 words a minute,
   rounded up to a whole minute;
 - **activities**: each block's ``minutes`` where the author declares them, otherwise a default
@@ -111,7 +111,7 @@ def segment_words(segment: Any) -> int:
     """The words of a segment that is read: text and callouts. Activities count in minutes instead."""
     if segment.kind == "html":
         return count_words(plain_text(segment.html))
-    if segment.kind == "callout":
+    if segment.kind in ("callout", "district"):
         return count_words(segment.title) + count_words(plain_text(segment.html))
     if segment.kind == "discussion":
         return count_words(segment.discussion.title) + sum(count_words(p) for p in segment.discussion.prompts)
