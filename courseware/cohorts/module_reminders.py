@@ -6,20 +6,16 @@ never did."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import insert
 
 from courseware.cohorts.dashboard import MemberRow
-from courseware.cohorts.services import INVITATION_DAYS, ReminderPlan, one_line, passwordless
+from courseware.cohorts.services import ReminderPlan, one_line, passwordless, queue_reminders
 from courseware.extensions import db
-from courseware.jobs import enqueue_email_unless_held, keys_since
-from courseware.models import Assignment, ModuleDate, PasswordReset, User
+from courseware.jobs import keys_since
+from courseware.models import Assignment, ModuleDate, User
 from courseware.models.base import utcnow
-from courseware.urls import external_url
 
 
 def interval() -> timedelta:
@@ -45,36 +41,15 @@ def remind(
     """Queue a reminder about the module to each member behind on it not reminded about it lately.
     Commits; returns how many were queued."""
     now = now or utcnow()
-    found = plan(assignment, dates.module, behind, now)
-    link = external_url("learning.course_home", slug=assignment.course_slug)
     due = dates.due_on.strftime("%-d %B %Y")
-    subject = one_line(f"Reminder: “{module_title}” was due {due}")
-    resets = []
-    queued = 0
-    for row in found.rows:
-        token = secrets.token_urlsafe(32) if row.user_id in found.without_password else None
-        if token:
-            action = (
-                "You have not chosen a password yet. To choose one and sign in, open:\n\n"
-                f"{external_url('accounts.reset_password', token=token)}\n\n"
-                f"The link works once and expires in {INVITATION_DAYS} days. Your email address is your sign-in name.\n"
-            )
-        else:
-            action = f"Pick up where you left off:\n\n{link}\n"
-        body = (
-            f"Hello {row.name},\n\n{leader.name} is reminding you that the module “{module_title}” of the course "
-            f"“{course_title}” was due on {due} for “{assignment.cohort.name}”.\n\n{action}"
-        )
-        if enqueue_email_unless_held(
-            row.email, subject, body, "reminder", key=key(assignment.id, dates.module, row.user_id)
-        ):
-            queued += 1
-            if token:
-                resets.append({
-                    "user_id": row.user_id, "token_hash": hashlib.sha256(token.encode()).hexdigest(),
-                    "created_at": now, "expires_at": now + timedelta(days=INVITATION_DAYS),
-                })  # fmt: skip
-    if resets:
-        db.session.execute(insert(PasswordReset), resets)
+    queued = queue_reminders(
+        plan(assignment, dates.module, behind, now),
+        assignment,
+        subject=one_line(f"Reminder: “{module_title}” was due {due}"),
+        news=f"{leader.name} is reminding you that the module “{module_title}” of the course "
+        f"“{course_title}” was due on {due} for “{assignment.cohort.name}”.",
+        key_of=lambda user_id: key(assignment.id, dates.module, user_id),
+        now=now,
+    )
     db.session.commit()
     return queued

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -453,9 +454,28 @@ def remind(assignment: Assignment, course_title: str, rows, leader: User, now=No
     """
     now = now or utcnow()
     plan = reminder_plan(assignment, rows, now)
-    link = external_url("learning.course_home", slug=assignment.course_slug)
     due = assignment.due_on.strftime("%-d %B %Y")
-    subject = one_line(f"Reminder: “{course_title}” is due {due}")
+    queued = queue_reminders(
+        plan,
+        assignment,
+        subject=one_line(f"Reminder: “{course_title}” is due {due}"),
+        news=f"{leader.name} is reminding everyone in “{assignment.cohort.name}” that the course "
+        f"“{course_title}” is due on {due}.",
+        key_of=lambda user_id: reminder_key(assignment.id, user_id),
+        now=now,
+    )
+    db.session.commit()
+    return queued
+
+
+def queue_reminders(
+    plan: ReminderPlan, assignment: Assignment, subject: str, news: str, key_of: Callable[[int], str], now
+) -> int:
+    """Queue a reminder to each person of ``plan``: ``news``, then a link to the course, or, for someone
+    who never chose a password, a link to choose one (valid INVITATION_DAYS, stored only if the mail is
+    queued). ``key_of(user_id)`` keys each mail's job, so a reminder already queued is not queued again.
+    Part of the caller's transaction; returns how many were queued."""
+    link = external_url("learning.course_home", slug=assignment.course_slug)
     resets = []
     queued = 0
     for row in plan.rows:
@@ -468,12 +488,8 @@ def remind(assignment: Assignment, course_title: str, rows, leader: User, now=No
             )
         else:
             action = f"Pick up where you left off:\n\n{link}\n"
-        body = (
-            f"Hello {row.name},\n\n{leader.name} is reminding everyone in “{assignment.cohort.name}” that the course "
-            f"“{course_title}” is due on {due}.\n\n{action}"
-        )
-        key = reminder_key(assignment.id, row.user_id)
-        if enqueue_email_unless_held(row.email, subject, body, "reminder", key=key):
+        body = f"Hello {row.name},\n\n{news}\n\n{action}"
+        if enqueue_email_unless_held(row.email, subject, body, "reminder", key=key_of(row.user_id)):
             queued += 1
             if token:
                 resets.append({
@@ -482,7 +498,6 @@ def remind(assignment: Assignment, course_title: str, rows, leader: User, now=No
                 })  # fmt: skip
     if resets:
         db.session.execute(insert(PasswordReset), resets)
-    db.session.commit()
     return queued
 
 

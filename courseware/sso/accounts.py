@@ -50,7 +50,8 @@ def usable_email(email: object) -> str:
 
 
 def display_name(candidates: Sequence[object], email: str) -> str:
-    """The first candidate that is clean text, else the address's local part, else a placeholder."""
+    """The first candidate that is clean text, else the address's local part, else "New member"
+    (the person can change it on My account)."""
     for candidate in (*candidates, email.partition("@")[0]):
         if isinstance(candidate, str):
             try:
