@@ -12,11 +12,17 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from courseware.accounts.services import EmailTaken, find_user_by_email, hash_token, hours, normalise_email
-from courseware.database import affected
+from courseware.accounts.services import (
+    EmailTaken,
+    find_user_by_email,
+    hash_token,
+    hours,
+    normalise_email,
+    spend_link,
+)
 from courseware.extensions import db
 from courseware.jobs import enqueue_email
 from courseware.models import EmailChange, User
@@ -86,13 +92,7 @@ def confirm_email_change(token: str) -> User | None:
     if change is None:
         return None
     now = utcnow()
-    claimed = affected(
-        db.session.execute(
-            update(EmailChange).where(EmailChange.id == change.id, EmailChange.used_at.is_(None)).values(used_at=now)
-        )
-    )
-    if claimed != 1:
-        db.session.rollback()
+    if not spend_link(EmailChange, change.id, now):
         return None
     user = change.user
     old_email = user.email

@@ -18,7 +18,7 @@ from courseware.certificates import services as certificates
 from courseware.database import affected
 from courseware.extensions import db
 from courseware.jobs import enqueue_email
-from courseware.models import PasswordReset, Role, User
+from courseware.models import EmailChange, PasswordReset, Role, SignUpRequest, User
 from courseware.models.base import utcnow
 from courseware.urls import external_url
 
@@ -97,6 +97,21 @@ def change_password(user: User, new_password: str) -> None:
     db.session.commit()
 
 
+def spend_link(model: type[PasswordReset | SignUpRequest | EmailChange], link_id: int, now) -> bool:
+    """Mark one mailed link used, if nobody used it first (one conditional UPDATE: of two requests at
+    once, exactly one gets True). On False the transaction is rolled back. Part of the caller's
+    transaction."""
+    if (
+        affected(
+            db.session.execute(update(model).where(model.id == link_id, model.used_at.is_(None)).values(used_at=now))
+        )
+        == 1
+    ):
+        return True
+    db.session.rollback()
+    return False
+
+
 def hours(seconds: int) -> str:
     """How long a link lasts, in whole hours, for an email."""
     count = max(1, round(seconds / 3600))
@@ -151,15 +166,7 @@ def reset_password(token: str, new_password: str) -> User | None:
     if reset is None:
         return None
     now = utcnow()
-    claimed = affected(
-        db.session.execute(
-            update(PasswordReset)
-            .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
-            .values(used_at=now)
-        )
-    )
-    if claimed != 1:
-        db.session.rollback()
+    if not spend_link(PasswordReset, reset.id, now):
         return None
     db.session.execute(
         update(PasswordReset)

@@ -24,8 +24,8 @@ from courseware.accounts.services import (
     hours,
     new_reset_link,
     normalise_email,
+    spend_link,
 )
-from courseware.database import affected
 from courseware.extensions import db
 from courseware.jobs import enqueue_email
 from courseware.models import SignUpRequest, User
@@ -113,15 +113,7 @@ def confirm_sign_up(token: str) -> User | None:
     if request is None:
         return None
     now = utcnow()
-    claimed = affected(
-        db.session.execute(
-            update(SignUpRequest)
-            .where(SignUpRequest.id == request.id, SignUpRequest.used_at.is_(None))
-            .values(used_at=now)
-        )
-    )
-    if claimed != 1:
-        db.session.rollback()
+    if not spend_link(SignUpRequest, request.id, now):
         return None
     db.session.execute(
         update(SignUpRequest)
