@@ -53,10 +53,14 @@ def test_every_activity_declares_the_minutes_it_takes(course):
                 assert segment.minutes, f"{page.key}: a {segment.kind} without minutes"
 
 
-def test_every_module_has_one_practice_in_school(course):
-    for module in course.modules:
+TRACKS = ["classroom", "specialists", "support", "leaders"]
+
+
+@pytest.mark.parametrize("track", TRACKS)
+def test_every_module_has_one_practice_in_school_for_each_track(course, track):
+    for module in course.for_track(track).modules:
         practices = [seg.practice for page in module.pages for seg in page.blocks("practice")]
-        assert len(practices) == 1, module.slug
+        assert len(practices) == 1, (track, module.slug)
         practice = practices[0]
         assert 30 <= practice.minutes <= 60 and 1 <= practice.entry_max <= practice.minutes, module.slug
         assert "<strong>Try this.</strong>" in practice.instructions_html, module.slug
@@ -72,14 +76,21 @@ def test_every_question_has_feedback_and_an_explanation(course):
                     assert choice.feedback_html, f"{segment.quiz.id}/{question.id}/{choice.id}"
 
 
-def test_a_learner_walks_through_every_page_quiz_and_worksheet_to_a_certificate(make_app, make_user, sign_in):
+@pytest.mark.parametrize("track", TRACKS)
+def test_a_learner_walks_each_track_through_every_page_quiz_and_worksheet_to_a_certificate(
+    make_app, make_user, sign_in, track
+):
     app = make_app(COURSES_DIR=MODULES)
     with app.app_context():
         demo_provider()  # the provider the course names
-        course = catalog().get(SLUG)
         client = app.test_client()
         user = make_user(name="Casey Morgan")
         sign_in(client, user)
+        # The first page sends the learner to choose a track; the choice decides what is left to do.
+        first = client.get(f"/courses/{SLUG}/understanding-trauma/welcome")
+        assert first.status_code == 302 and first.location.endswith(f"/courses/{SLUG}/track")
+        assert client.submit(f"/courses/{SLUG}/track", {"track": track}).status_code == 302
+        course = catalog().get(SLUG).for_track(track)
         for page in course.pages:
             url = f"/courses/{SLUG}/{page.module.slug}/{page.slug}"
             html = client.get(url).get_data(as_text=True)
@@ -117,12 +128,12 @@ def test_a_learner_walks_through_every_page_quiz_and_worksheet_to_a_certificate(
         home = client.get(f"/courses/{SLUG}").get_data(as_text=True)
         assert "Still to do before the course is complete" in home and "100%" not in home
         for module in course.modules:
-            required = math.ceil(module.minutes * course.completion.active_time / 100)
+            required = math.ceil(module.minutes_for(track) * course.completion.active_time / 100)
             assert f"{module.title}: {required} more minutes of active time (0 of {required} recorded)" in home
         # Spending it: the practice in school, logged past its cap (only the cap counts), then the rest
         # minute by minute, through the heartbeats a learner's open page sends.
         for module in course.modules:
-            required = math.ceil(module.minutes * course.completion.active_time / 100)
+            required = math.ceil(module.minutes_for(track) * course.completion.active_time / 100)
             ((page, segment),) = [(p, seg) for p in module.pages for seg in p.blocks("practice")]
             practice = segment.practice
             url = f"/courses/{SLUG}/{module.slug}/{page.slug}"
@@ -151,6 +162,7 @@ def test_a_learner_walks_through_every_page_quiz_and_worksheet_to_a_certificate(
         certificate = db.session.scalar(select(Certificate))
         assert certificate is not None, "no certificate after every page, quiz, worksheet, the time and the evaluation"
         assert (certificate.learner_name, certificate.hours, certificate.ceu) == ("Casey Morgan", 12, 1.2)
+        assert certificate.track_title == course.whole.track_named(track).title
         plan = client.get(f"/courses/{SLUG}/action-plan").get_data(as_text=True)
         assert "A considered answer about my school." in plan and "Not answered yet" not in plan
         assert client.get(f"/certificates/{certificate.code}.pdf").status_code == 200

@@ -186,9 +186,12 @@ def test_each_track_must_add_up_to_the_credit_and_fit_its_estimate(tmp_path):
     )
 
 
-def test_the_reference_course_compiles_without_tracks():
+def test_the_reference_course_has_a_track_for_each_group_of_staff():
     course = compile_course(Path(__file__).resolve().parent.parent / "modules" / "compassionate-schools")
-    assert course.tracks == [] and course.problems == [] and course.for_track(None) is course
+    assert course.problems == []
+    assert [track.id for track in course.tracks] == ["classroom", "specialists", "support", "leaders"]
+    for track in course.tracks:
+        assert sum(module.minutes_for(track.id) for module in course.for_track(track.id).modules) == 720
 
 
 def regenerate_golden() -> None:  # pragma: no cover - run by hand when the output changes on purpose
