@@ -198,6 +198,8 @@ def test_the_safety_page_shows_the_district_box(make_app, make_user, sign_in):
     with app.app_context():
         client = app.test_client()
         sign_in(client, make_user())
+        # The page is in the shared core: a learner on any track reads it once they have chosen one.
+        assert client.submit(f"/courses/{SLUG}/track", {"track": "support"}).status_code == 302
         response = client.get(f"/courses/{SLUG}/understanding-trauma/safety-law-role")
     assert response.status_code == 200
     page = parse(response.get_data(as_text=True))
