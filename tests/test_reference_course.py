@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from courseware import progress
 from courseware.courses import catalog, compile_course
+from courseware.courses.time_model import count_words, segment_words
 from courseware.demo import demo_provider
 from courseware.extensions import db
 from courseware.models import Certificate
@@ -20,6 +21,7 @@ from tests.helpers.seat_time import spend_minutes
 
 MODULES = Path(__file__).resolve().parent.parent / "modules"
 SLUG = "compassionate-schools"
+TRACKS = ["classroom", "specialists", "support", "leaders"]
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +34,7 @@ def test_it_passes_the_check_and_adds_up_to_twelve_hours(course):
     assert course.minutes == 720 and course.credit.hours == 12 and course.credit.ceu == 1.2
     assert 5 <= len(course.modules) <= 7
     assert all(m.objectives for m in course.modules)
-    # A learner on any track meets modules of a readable length: the shared pages plus their track's.
-    for track in ("classroom", "specialists", "support", "leaders"):
+    for track in TRACKS:  # what a learner on each track reads: the shared pages plus the track's own
         assert all(4 <= len(m.pages) <= 10 for m in course.for_track(track).modules), track
     assert course.completion.pass_mark == 80 and course.completion.worksheets_required
 
@@ -56,9 +57,6 @@ def test_every_activity_declares_the_minutes_it_takes(course):
                 assert segment.minutes, f"{page.key}: a {segment.kind} without minutes"
 
 
-TRACKS = ["classroom", "specialists", "support", "leaders"]
-
-
 @pytest.mark.parametrize("track", TRACKS)
 def test_every_module_has_one_practice_in_school_for_each_track(course, track):
     for module in course.for_track(track).modules:
@@ -68,6 +66,30 @@ def test_every_module_has_one_practice_in_school_for_each_track(course, track):
         assert 30 <= practice.minutes <= 60 and 1 <= practice.entry_max <= practice.minutes, module.slug
         assert "<strong>Try this.</strong>" in practice.instructions_html, module.slug
         assert "<strong>Notice this.</strong>" in practice.instructions_html, module.slug
+
+
+@pytest.mark.parametrize("track", TRACKS)
+def test_every_module_has_a_page_for_each_track_holding_its_practice(course, track):
+    """Each module speaks to the learner's job: a page of 450 to 800 words written for the track, before
+    the module's quiz, holding the track's own practice in school with a debrief. Every module is checked
+    and every one that falls short is named."""
+    short = []
+    for module in course.for_track(track).modules:
+        pages = [page for page in module.pages if page.tracks == frozenset({track})]
+        if len(pages) != 1:
+            short.append(f"{module.slug}: {len(pages)} pages for the track")
+            continue
+        (page,) = pages
+        quiz_page = next(i for i, p in enumerate(module.pages) if p.blocks("quiz"))
+        words = count_words(page.title) + sum(segment_words(s) for s in page.segments)
+        practices = [seg.practice for seg in page.blocks("practice")]
+        if module.pages.index(page) > quiz_page:
+            short.append(f"{module.slug}: the track's page comes after the quiz")
+        if not 450 <= words <= 800:
+            short.append(f"{module.slug}: the track's page has {words} words")
+        if len(practices) != 1 or "<strong>Debrief.</strong>" not in practices[0].instructions_html:
+            short.append(f"{module.slug}: the track's page has no practice with a debrief")
+    assert short == [], short
 
 
 def test_every_question_has_feedback_and_an_explanation(course):
