@@ -57,7 +57,6 @@ def test_every_activity_declares_the_minutes_it_takes(course):
                 assert segment.minutes, f"{page.key}: a {segment.kind} without minutes"
 
 
-
 @pytest.mark.parametrize("track", TRACKS)
 def test_every_module_has_one_practice_in_school_for_each_track(course, track):
     for module in course.for_track(track).modules:
