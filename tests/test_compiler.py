@@ -305,9 +305,9 @@ def test_check_command_passes_on_the_shipped_courses(runner):
     demo_provider()  # the provider the reference course names, set up by `flask demo seed`
     result = runner.invoke(args=["courses", "check", str(ROOT / "modules")])
     assert result.exit_code == 0, result.output
-    assert re.search(
-        r"compassionate-schools: ok \(6 modules, \d+ pages, 4 tracks, 12 hours\), 5 warnings", result.output
-    )
+    # Its page count grows as tracks gain pages; the rest of the line is fixed.
+    summary = r"compassionate-schools: ok \(6 modules, \d+ pages, 4 tracks, 12 hours\), 5 warnings"
+    assert re.search(summary, result.output)
     # The only warnings: the blanks of the district box, which each district fills in with its own contacts.
     warnings = [line for line in result.output.splitlines() if "warning" in line]
     assert len(warnings) == 6 and warnings[-1].startswith("compassionate-schools: ok")
