@@ -242,3 +242,15 @@ def test_the_dashboard_takes_as_many_queries_for_300_members_as_for_5(growth_app
     big_count, big_csv = queries_for(leader, big_url + ".csv")
     assert small_count == big_count and len(read_csv(big_csv.data)) == 301
     assert db.session.scalar(select(func.count(QuizAttempt.id))) == 610
+
+
+def test_the_pre_check_is_required_to_complete_its_module(learner):
+    _, client = learner
+    for page in ("start/welcome", "start/more", "end/reading", "end/growth-check"):
+        client.get(f"/courses/{SLUG}/{page}")
+    still = text_of(client.get(f"/courses/{SLUG}"), ".still-to-do")
+    assert "Start: take the quiz “Before you start”" in still
+    assert "End: pass the quiz “Looking back: your growth”" in still
+    answer(client, PRE_PAGE, PRE_SUBMIT, PRE_ANSWERS)  # a low score still counts: it has no pass mark
+    still = text_of(client.get(f"/courses/{SLUG}"), ".still-to-do")
+    assert "Before you start" not in still and "Looking back" in still
