@@ -43,11 +43,32 @@ def test_it_passes_the_check_and_adds_up_to_twelve_hours(course):
 def test_every_module_has_a_quiz_a_reflection_and_a_worksheet(course):
     for module in course.modules:
         blocks = [seg for page in module.pages for seg in page.segments]
-        quizzes = [b.quiz for b in blocks if b.kind == "quiz"]
+        quizzes = [b.quiz for b in blocks if b.kind == "quiz" and not b.quiz.growth]  # the module's own check
         worksheets = [b.worksheet for b in blocks if b.kind == "worksheet"]
         assert len(quizzes) == 1 and 5 <= len(quizzes[0].questions) <= 10, module.slug
         assert any(w.is_reflection for w in worksheets), module.slug
         assert any(not w.is_reflection for w in worksheets), module.slug
+
+
+def test_a_pre_check_opens_the_course_and_a_growth_check_asks_the_same_skills_at_the_end(course):
+    before, after = course.growth_checks()
+    assert course.find_block("quiz", before.quiz.id)[0].key == "understanding-trauma/welcome"
+    growth_page = course.find_block("quiz", after.quiz.id)[0]
+    assert growth_page.key == "partnering-and-leading/growth-check"
+    last = course.module("partnering-and-leading").pages
+    assert last[last.index(growth_page) + 1].slug == "check"  # just before the module's own check
+    skills = [s.id for s in course.skills]
+    assert 4 <= len(skills) <= 5
+    for segment in (before, after):
+        quiz = segment.quiz
+        assert 8 <= len(quiz.questions) <= 10 and 8 <= segment.minutes <= 12, quiz.id
+        assert sorted({q.skill for q in quiz.questions}) == sorted(skills), quiz.id
+        assert all(sum(q.skill == s for q in quiz.questions) >= 1 for s in skills), quiz.id
+    # parallel, not the same: no question is asked twice
+    assert not {q.prompt_html for q in before.quiz.questions} & {q.prompt_html for q in after.quiz.questions}
+    # both belong to the shared core: every track takes them
+    for track in TRACKS:
+        assert course.for_track(track).growth_checks() is not None, track
 
 
 def test_every_activity_declares_the_minutes_it_takes(course):
@@ -81,7 +102,7 @@ def test_every_module_has_a_page_for_each_track_holding_its_practice(course, tra
             short.append(f"{module.slug}: {len(pages)} pages for the track")
             continue
         (page,) = pages
-        quiz_page = next(i for i, p in enumerate(module.pages) if p.blocks("quiz"))
+        quiz_page = next(i for i, p in enumerate(module.pages) if any(not s.quiz.growth for s in p.blocks("quiz")))
         words = count_words(page.title) + sum(segment_words(s) for s in page.segments)
         practices = [seg.practice for seg in page.blocks("practice")]
         if module.pages.index(page) > quiz_page:
@@ -148,11 +169,14 @@ def test_a_learner_walks_each_track_through_every_page_quiz_and_worksheet_to_a_c
                     )
                 response = client.post(f"/courses/{SLUG}/quizzes/{quiz.id}", data=form)
                 assert response.status_code == 302 and response.location.endswith("/attempts/1"), quiz.id
-                assert "You passed" in client.get(response.location).get_data(as_text=True)
+                heading = "Pre-check done" if quiz.is_pre_check else "You passed"
+                assert heading in client.get(response.location).get_data(as_text=True), quiz.id
         # Clicking through is not enough: the time each module requires has not been spent.
         assert db.session.scalar(select(Certificate)) is None
         home = client.get(f"/courses/{SLUG}").get_data(as_text=True)
-        assert "Still to do before the course is complete" in home and "100%" not in home
+        assert "Still to do before the course is complete" in home and "100%" not in text_of(home, ".course-hero")
+        # Every answer right, at the start and at the end: the growth panel says so, skill by skill.
+        assert "Your growth" in text_of(home, ".growth") and "0 points" in text_of(home, ".growth")
         for module in course.modules:
             required = math.ceil(module.minutes_for(track) * course.completion.active_time / 100)
             assert f"{module.title}: {required} more minutes of active time (0 of {required} recorded)" in home

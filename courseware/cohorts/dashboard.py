@@ -14,6 +14,7 @@ from sqlalchemy import Select, case, func, select
 from courseware.courses import Course
 from courseware.courses.quiz import Quiz
 from courseware.extensions import db
+from courseware.growth import CohortGrowth, cohort_growth
 from courseware.models import (
     Assignment,
     Certificate,
@@ -68,6 +69,8 @@ class MemberRow:
     scores: dict[str, int] = field(default_factory=dict)
     shared: list[tuple[int, str]] = field(default_factory=list)
     posts: dict[str, int] = field(default_factory=dict)  # module slug -> posts in the cohort's discussion of it
+    before: int | None = None  # the pre-check's score in the current round, where the course has one
+    after: int | None = None  # the first try at the growth check
 
     @property
     def post_total(self) -> int:
@@ -81,6 +84,7 @@ class Dashboard:
     roles: list[str]
     schools: list[str]
     inactive: int
+    growth: CohortGrowth | None = None  # the active members' scores before and after, in a course measuring growth
 
     @property
     def total(self) -> int:
@@ -143,6 +147,10 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
 
     _count_practice(course, rows, cycles, cohort_users)
     _count_posts(assignment, course, rows)
+    growth = cohort_growth(course, cohort_users, cycles)
+    if growth is not None:
+        for user_id, (before, after) in growth.scores.items():
+            rows[user_id].before, rows[user_id].after = before, after
 
     total_pages = len(course.pages) or 1
     # In a course with tracks, each member's progress is of their track's pages (no query: compiled views).
@@ -162,6 +170,8 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
         row.status = _status(row, assignment, today)
 
     current = [r for r in rows.values() if r.active]
+    if growth is not None:  # the summary is of the members shown
+        growth = CohortGrowth({r.user_id: (r.before, r.after) for r in current})
     counts = dict.fromkeys(STATUSES, 0)
     for row in current:
         counts[row.status] += 1
@@ -171,6 +181,7 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
         roles=sorted({r.staff_role for r in current if r.staff_role}, key=str.lower),
         schools=sorted({r.school for r in current if r.school}, key=str.lower),
         inactive=len(rows) - len(current),
+        growth=growth,
     )
 
 
@@ -213,8 +224,15 @@ def discussion_modules(course: Course) -> list:
 
 def quiz_labels(course: Course) -> list[tuple[Quiz, str]]:
     """Each quiz of the course with the name leaders know it by: its module, and its title where a
-    module has more than one quiz ("Module 2", "Module 3: Warm-up")."""
-    found = [(m, seg.quiz) for m in course.modules for page in m.pages for seg in page.blocks("quiz")]
+    module has more than one quiz ("Module 2", "Module 3: Warm-up"). The pre-check, which has no pass
+    mark, is left out: its score is shown as the growth's "before"."""
+    found = [
+        (m, seg.quiz)
+        for m in course.modules
+        for page in m.pages
+        for seg in page.blocks("quiz")
+        if not seg.quiz.is_pre_check
+    ]
     per_module: dict[str, int] = {}
     for module, _ in found:
         per_module[module.slug] = per_module.get(module.slug, 0) + 1

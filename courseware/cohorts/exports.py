@@ -22,18 +22,21 @@ def dashboard_csv(
 ) -> bytes:
     """The dashboard's rows, with each member's minutes of seat time in every module (``by_module``,
     from :func:`courseware.cohorts.dashboard.module_seconds`) and, in a course with practice, the
-    practice minutes that count and, in a course with discussions, how many posts each member wrote in
+    practice minutes that count, in a course with a pre-check and a growth check, each member's score
+    before and after, and, in a course with discussions, how many posts each member wrote in
     each module's discussion (never what was written)."""
     modules = course.modules
     practice = course.has_blocks("practice")
     discussed = discussion_modules(course)
     tracks = bool(course.tracks)
+    growth = course.growth_checks() is not None
     header = ["Name", "Email", "Email confirmed", "Staff role", "School", *(["Track"] if tracks else []), "Status",
               "Progress %", "Pages read",
               "Reading minutes",
               *(["Practice minutes"] if practice else []),
               "Hours earned", "Last activity", "Completed", "Certificate code",
               *[f"Best score: {label}" for _, label in quizzes],
+              *(["Growth: before %", "Growth: after %"] if growth else []),
               *[f"Minutes: {m.title}" for m in modules],
               *[f"Discussion posts: {m.title}" for m in discussed]]  # fmt: skip
     body = (
@@ -44,11 +47,16 @@ def dashboard_csv(
          f"{r.hours:g}", r.last_activity.date().isoformat() if r.last_activity else "",
          r.completed_at.date().isoformat() if r.completed_at else "", r.certificate_code or "",
          *[r.scores.get(quiz.id, "") for quiz, _ in quizzes],
+         *([_score(r.before), _score(r.after)] if growth else []),
          *[by_module.get(r.user_id, {}).get(m.slug, 0) // 60 for m in modules],
          *[r.posts.get(m.slug, 0) for m in discussed])
         for r in rows
     )  # fmt: skip
     return csv_bytes(header, body)
+
+
+def _score(value: int | None) -> int | str:
+    return "" if value is None else value
 
 
 class _Chunks:

@@ -11,6 +11,7 @@ from courseware.courses.course_yml import key_lines, read_course_yml
 # The quiz, worksheet, reflection, practice, discussion and district blocks register as they are imported.
 from courseware.courses.discussion_block import DiscussionBlock  # noqa: F401
 from courseware.courses.district_block import DistrictBlock  # noqa: F401
+from courseware.courses.growth import check_growth
 from courseware.courses.guide import GUIDE_FILE, compile_guide
 from courseware.courses.model import Course, HtmlSegment, Module, Page
 from courseware.courses.practice_block import PracticeBlock  # noqa: F401
@@ -73,6 +74,7 @@ def compile_course(
 
     course.modules = _order_modules(modules, order, course_dir, problems)
     course.guide = compile_guide(course_dir, renderer, problems)
+    check_growth(course, problems)
     if not course.modules and (course_dir / "course.yml").exists():
         problems.add(course_dir / "course.yml", 1, "the course has no modules (add a file such as '01-welcome.md')")
     if not unreadable:  # with a module missing, the hours cannot add up: say nothing more

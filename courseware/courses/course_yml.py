@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from courseware.courses.evaluation import read_evaluation
-from courseware.courses.model import CompletionRules, Course, Credit, Provider, Track
+from courseware.courses.model import CompletionRules, Course, Credit, Provider, Skill, Track
 from courseware.courses.problems import ProblemList
 from courseware.courses.quiz import (
     REVEAL_AFTER_EACH_ATTEMPT,
@@ -39,7 +39,7 @@ PLACEHOLDER_RE = re.compile(
 )
 TOP_KEYS = {
     "title", "summary", "audience", "version", "published", "credit", "provider",
-    "completion", "quizzes", "certificate", "evaluation", "team_plan", "modules", "tracks",
+    "completion", "quizzes", "certificate", "evaluation", "team_plan", "modules", "tracks", "growth",
 }  # fmt: skip
 TRACK_KEYS = {"id", "title", "staff_roles"}
 TRACK_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
@@ -49,6 +49,7 @@ SECTION_KEYS = {
     "completion": {"pass_mark", "worksheets_required", "min_seat_minutes", "active_time"},
     "quizzes": {"shuffle", "attempts", "wait", "reveal"},
     "certificate": {"design", "validity_months"},
+    "growth": {"skills"},
 }
 
 
@@ -182,6 +183,7 @@ def read_course_yml(
     course.team_plan = read_team_plan(data, reader.error)
 
     course.tracks = reader.tracks(data.get("tracks"))
+    course.skills = reader.skills((data.get("growth") or {}).get("skills"))
     order = data.get("modules")
     if order is not None and (not isinstance(order, list) or not all(isinstance(m, str) for m in order)):
         reader.error(("modules",), "'modules' must be a list of module ids, such as '- understanding-trauma'")
@@ -344,6 +346,31 @@ class _Reader:
         if len(tracks) == 1 and len(value) == 1:
             self.error(("tracks",), "a course with tracks names at least two (with one, leave 'tracks' out)")
         return tracks
+
+    def skills(self, value) -> tuple[Skill, ...]:
+        """``growth.skills``: the skills the pre-check and the growth check measure, as 'id: title' lines."""
+        if value is None:
+            return ()
+        if not isinstance(value, dict) or not value:
+            self.error(
+                ("growth", "skills"),
+                "'growth.skills' lists the skills measured, one 'skill-id: Title' line each, such as "
+                "'recognizing-stress: Recognizing stress responses'",
+            )
+            return ()
+        skills: list[Skill] = []
+        for key in value:
+            where = ("growth", "skills", str(key))
+            skill_id = str(key).strip()
+            if not TRACK_ID_RE.match(skill_id):
+                self.error(where, f"skill id '{skill_id}' must use lowercase letters, digits and hyphens")
+                continue
+            text = self.text(value, where)
+            if not text:
+                self.error(where, f"the skill '{skill_id}' needs a title, which learners and leaders see")
+                continue
+            skills.append(Skill(skill_id, text, self.lines.get(where, 1)))
+        return tuple(skills)
 
     def unknown_keys(self, data: dict, allowed: set[str], prefix: tuple[str, ...]) -> None:
         for key in data:

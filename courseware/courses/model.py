@@ -28,6 +28,15 @@ class Track:
     staff_roles: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Skill:
+    """A skill the course's pre-check and growth check both measure (``growth.skills`` in course.yml)."""
+
+    id: str
+    title: str
+    line: int = 0  # where course.yml lists it
+
+
 @dataclass
 class Page:
     slug: str
@@ -187,6 +196,7 @@ class Course:
     guide: Guide | None = None
     tracks: list[Track] = field(default_factory=list)  # role tracks; none: every learner takes every page
     track: str | None = None  # the track this view of the course holds (see ``for_track``); None: all of it
+    skills: tuple[Skill, ...] = ()  # growth.skills: what the pre-check and the growth check measure
     problems: list[Problem] = field(default_factory=list)  # mistakes: the course is not served
     credit_problems: list[Problem] = field(default_factory=list)  # served, but no certificate is issued
     warnings: list[Problem] = field(default_factory=list)  # worth a look; nothing is held back
@@ -259,6 +269,17 @@ class Course:
         if kind not in index:
             index[kind] = {getattr(seg, kind).id: (page, seg) for page in self.pages for seg in page.blocks(kind)}
         return index[kind].get(block_id)
+
+    def growth_checks(self) -> tuple[Any, Any] | None:
+        """The quiz segments of the pre-check and the growth check, or None in a course without them."""
+        if "_growth" not in self.__dict__:
+            found = {seg.quiz.growth: seg for page in self.pages for seg in page.blocks("quiz") if seg.quiz.growth}
+            pair = (found["before"], found["after"]) if "before" in found and "after" in found else None
+            self.__dict__["_growth"] = pair
+        return self.__dict__["_growth"]
+
+    def skill_named(self, skill_id: str) -> Skill | None:
+        return next((s for s in self.skills if s.id == skill_id), None)
 
     def module(self, slug: str) -> Module | None:
         return next((m for m in self.modules if m.slug == slug), None)

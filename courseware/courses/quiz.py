@@ -20,6 +20,12 @@ REVEAL_NEVER = "never"
 REVEAL_POLICIES = (REVEAL_AFTER_EACH_ATTEMPT, REVEAL_AFTER_PASSING, REVEAL_NEVER)
 WAIT_MAX = 10080  # minutes: a week
 
+# A quiz's part in measuring growth (the quiz option ``growth``): the pre-check a learner takes at the
+# start, and the growth check at the end that asks about the same skills.
+GROWTH_BEFORE = "before"
+GROWTH_AFTER = "after"
+GROWTH_ROLES = (GROWTH_BEFORE, GROWTH_AFTER)
+
 
 @dataclass
 class Choice:
@@ -38,6 +44,7 @@ class Question:
     choices: list[Choice] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)  # accepted short answers
     explanation_html: str = ""
+    skill: str = ""  # the skill it measures, in a pre-check or growth check (course.yml's growth.skills)
 
     @property
     def is_choice(self) -> bool:
@@ -63,7 +70,7 @@ class QuizSettings:
 
 # Rules about when an attempt may be made and what its result shows. They are not part of a
 # stored version: the quiz's current rules always apply, whatever version was answered.
-RULES_OUTSIDE_VERSION = ("wait", "reveal")
+RULES_OUTSIDE_VERSION = ("wait", "reveal", "growth")
 
 
 @dataclass
@@ -79,6 +86,15 @@ class Quiz:
     draw: int | None = None  # each attempt asks this many questions, drawn from all; None: every question
     wait: int = 0
     reveal: str = REVEAL_AFTER_EACH_ATTEMPT
+    growth: str = ""  # GROWTH_BEFORE: the course's pre-check; GROWTH_AFTER: its growth check; "": neither
+
+    @property
+    def is_pre_check(self) -> bool:
+        return self.growth == GROWTH_BEFORE
+
+    @property
+    def is_growth_check(self) -> bool:
+        return self.growth == GROWTH_AFTER
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -95,6 +111,9 @@ class Quiz:
         data = asdict(self)
         for name in ("line", *RULES_OUTSIDE_VERSION):
             data.pop(name)
+        for question in data["questions"]:
+            if not question["skill"]:
+                del question["skill"]  # so that a quiz without skills keeps the version it always had
         return data
 
     @property

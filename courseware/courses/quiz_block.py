@@ -32,6 +32,8 @@ from courseware.courses.blocks import (
     split_id,
 )
 from courseware.courses.quiz import (
+    GROWTH_BEFORE,
+    GROWTH_ROLES,
     MULTIPLE,
     QUESTION_TYPES,
     REVEAL_POLICIES,
@@ -49,7 +51,9 @@ from courseware.courses.source import Line, RawBlock
 
 QUESTION_RE = re.compile(r"^###(?!#)\s*(.*?)\s*$")
 CHOICE_RE = re.compile(r"^[-*+]\s+\[( |x|X)\]\s+(.*?)\s*$")
-FIELD_RE = re.compile(r"^(Answer|Explanation|Type)\s*:\s*(.*)$", re.IGNORECASE)
+FIELD_RE = re.compile(r"^(Answer|Explanation|Type|Skill)\s*:\s*(.*)$", re.IGNORECASE)
+# Options a pre-check may not take: it is taken once, has no pass mark, and asks every question.
+NOT_FOR_A_PRE_CHECK = ("pass_mark", "attempts", "draw")
 
 
 def _percent(value: Any) -> int:
@@ -79,6 +83,12 @@ def _reveal(value: Any) -> str:
     return value.strip().lower()
 
 
+def _growth(value: Any) -> str:
+    if not isinstance(value, str) or value.strip().lower() not in GROWTH_ROLES:
+        raise ValueError("use before (the course's pre-check) or after (its growth check)")
+    return value.strip().lower()
+
+
 def _draw(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError("use a whole number of at least 1: how many questions each attempt asks")
@@ -95,6 +105,7 @@ class _Draft:
         self.answers: list[tuple[int, str]] = []
         self.explanation: list[str] = []
         self.type: tuple[int, str] | None = None
+        self.skill: tuple[int, str] | None = None
         self.in_explanation = False
 
 
@@ -110,6 +121,7 @@ class QuizBlock(BlockType):
         "reveal": Option(_reveal),
         "draw": Option(_draw),
         "minutes": Option(minutes_option),
+        "growth": Option(_growth),
     }
 
     def build(self, block: RawBlock, options: dict[str, Any], ctx: BlockContext) -> QuizSegment | None:
@@ -135,19 +147,25 @@ class QuizBlock(BlockType):
             count = f"{len(questions)} question{'s' if len(questions) != 1 else ''}"
             ctx.report(line, f"option 'draw' of a quiz block: the quiz has {count}, so it cannot draw {draw}")
             return None
+        growth = options.get("growth", "")
+        if not self._check_growth(block, options, drafts, ctx):
+            return None
         settings = ctx.course.quizzes
+        pre_check = growth == GROWTH_BEFORE
         quiz = Quiz(
             id=options["id"],
             title=block.title or "Knowledge check",
             intro_html=ctx.render("\n".join(intro)) if any(t.strip() for t in intro) else "",
             questions=questions,
-            pass_mark=options.get("pass_mark", ctx.course.completion.pass_mark),
-            attempts=options.get("attempts", settings.attempts),  # an explicit "unlimited" is None
+            # A pre-check has no pass mark (taking it is what counts) and is taken once in each round.
+            pass_mark=0 if pre_check else options.get("pass_mark", ctx.course.completion.pass_mark),
+            attempts=1 if pre_check else options.get("attempts", settings.attempts),  # "unlimited" is None
             shuffle=options.get("shuffle", settings.shuffle),
             line=block.line,
             draw=draw,
             wait=options.get("wait", settings.wait),
             reveal=options.get("reveal", settings.reveal),
+            growth=growth,
         )
         lines = {question.id: draft.line for draft, question in zip(drafts, questions, strict=True)}
         for warning in quiz_warnings(quiz):
@@ -183,6 +201,8 @@ class QuizBlock(BlockType):
                     draft.answers.append((line.number, value))
                 elif key == "explanation":
                     draft.explanation.append(value)
+                elif key == "skill":
+                    draft.skill = (line.number, value)
                 else:
                     draft.type = (line.number, value.lower().replace(" ", "-"))
             elif draft.in_explanation and text.strip():
@@ -232,7 +252,55 @@ class QuizBlock(BlockType):
             choices=choices,
             answers=[answer for _, answer in draft.answers],
             explanation_html=ctx.render("\n".join(draft.explanation)) if draft.explanation else "",
+            skill=draft.skill[1] if draft.skill else "",
         )
+
+    def _check_growth(self, block: RawBlock, options: dict[str, Any], drafts: list[_Draft], ctx) -> bool:
+        """A pre-check or growth check names a skill on every question, each listed in course.yml; other
+        quizzes name none. (That the course has one of each, measuring the same skills, the compiler checks.)"""
+        lines = block.options.get("__lines__", {})
+        growth = options.get("growth", "")
+        ok = True
+        if growth == GROWTH_BEFORE:
+            for name in NOT_FOR_A_PRE_CHECK:
+                if name in options:
+                    ctx.report(
+                        lines.get(name, block.line),
+                        f"option '{name}' of a quiz block: a pre-check is taken once, asks every question and has "
+                        "no pass mark, so it takes no 'pass_mark', 'attempts' or 'draw'",
+                    )
+                    ok = False
+        elif growth and "draw" in options:
+            ctx.report(
+                lines.get("draw", block.line),
+                "option 'draw' of a quiz block: a growth check asks every question, so that each skill is measured "
+                "as the pre-check measured it",
+            )
+            ok = False
+        skills = {skill.id for skill in ctx.course.skills}
+        if growth and not skills:
+            ctx.report(
+                lines.get("growth", block.line),
+                "a pre-check or growth check measures the skills listed in course.yml: add 'growth:' with "
+                "'skills:' and one 'skill-id: Title' line for each",
+            )
+            return False
+        for draft in drafts:
+            if draft.skill is None:
+                if growth:
+                    ctx.report(draft.line, "each question of a pre-check or growth check names its skill: 'Skill: ...'")
+                    ok = False
+                continue
+            line, skill = draft.skill
+            if not growth:
+                ctx.report(
+                    line, "'Skill:' belongs to the questions of a pre-check or growth check (quiz option 'growth')"
+                )
+                ok = False
+            elif skill not in skills:
+                ctx.report(line, f"unknown skill '{skill}' (skills in course.yml: {', '.join(sorted(skills))})")
+                ok = False
+        return ok
 
     def _type(self, draft: _Draft, ctx: BlockContext) -> str | None:
         correct = sum(1 for c in draft.choices if c[1])

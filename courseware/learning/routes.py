@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user, login_required
 
-from courseware import credit, kept, progress
+from courseware import credit, growth, kept, progress
 from courseware.certificates.services import current_certificate
 from courseware.cohorts import schedule, sessions
 from courseware.courses import Course
@@ -61,6 +61,7 @@ def course_home(slug: str):
         renewable=renewable,
         offered=offered,
         chosen=profiles.get(chosen),
+        growth=growth.growth_for(user, course) if state.enrolment is not None else None,
     )
 
 

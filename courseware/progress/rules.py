@@ -155,7 +155,7 @@ class CourseProgress:
         if unread:
             texts.append(f"{len(unread)} page{'s' if len(unread) != 1 else ''} to read")
         quizzes = [seg.quiz for p in module.pages for seg in p.blocks("quiz") if seg.quiz.id not in self.passed_quizzes]
-        texts.extend(f"pass the quiz \u201c{quiz.title}\u201d" for quiz in quizzes)
+        texts.extend(f"{'take' if quiz.is_pre_check else 'pass'} the quiz \u201c{quiz.title}\u201d" for quiz in quizzes)
         if self.done_worksheets is not None:
             sheets = [
                 seg.worksheet

@@ -5,14 +5,14 @@ from datetime import datetime
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from courseware import kept
+from courseware import growth, kept
 from courseware.courses.quiz import Quiz
 from courseware.extensions import csrf
 from courseware.models.base import utcnow
 from courseware.pages import announce, find_block_or_404, published_course, render_course_page, url_for_page
 from courseware.quizzes import services
 from courseware.quizzes.grading import AnswersInvalid
-from courseware.quizzes.rules import AttemptState
+from courseware.quizzes.rules import state_of
 from courseware.quizzes.views import Review, answers_as_sent, form_again
 
 bp = Blueprint("quizzes", __name__)
@@ -45,6 +45,11 @@ def submit(slug: str, quiz_id: str):
     except services.AttemptsUsedUp:
         flash("You have used every attempt at this quiz.", "warning")
         return redirect(f"{page_url}#quiz-{quiz_id}")
+    except services.PreCheckFirst as first:
+        flash("Take the pre-check first: the growth check compares your answers with it.", "warning")
+        found = course.find_block("quiz", first.quiz_id)
+        target = url_for_page(course, found[0]) if found else page_url
+        return redirect(f"{target}#quiz-{first.quiz_id}")
     except services.AttemptTooSoon:
         too_soon = "Nothing was recorded: the next attempt at this quiz is not open yet. Submit it once it opens."
         return _show_again(course, page, quiz, answers, {"": too_soon})
@@ -90,8 +95,9 @@ def result(slug: str, quiz_id: str, number: int):
     attempt = services.find_attempt(user, slug, quiz_id, number)
     if attempt is None:
         abort(404)
-    attempts = services.attempts_for(user, slug, quiz_id, cycle=attempt.cycle)
-    state = AttemptState(segment.quiz, attempts, utcnow())  # the quiz's current rules apply
+    every = services.attempts_for(user, slug, cycle=attempt.cycle)
+    state = state_of(course, segment.quiz, every, utcnow())  # the quiz's current rules apply
+    attempts = state.attempts
     return render_template(
         "quizzes/result.html",
         course=course,
@@ -101,6 +107,7 @@ def result(slug: str, quiz_id: str, number: int):
         state=state,
         best=max(a.score for a in attempts),
         page_url=url_for_page(course, page),
+        growth=growth.growth_for(user, course) if segment.quiz.growth else None,
     )
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from courseware.courses import Course
 from courseware.courses.quiz import (
     REVEAL_AFTER_EACH_ATTEMPT,
     REVEAL_NEVER,
@@ -17,6 +18,7 @@ from courseware.courses.quiz import (
     Question,
     Quiz,
 )
+from courseware.growth import check_done
 from courseware.models import QuizAttempt
 
 
@@ -60,11 +62,20 @@ def wait_ends(quiz: Quiz, last: QuizAttempt | None, now: datetime) -> datetime |
 class AttemptState:
     """Where a learner stands with a quiz in the current cycle, under the quiz's current rules.
 
-    ``attempts`` are the learner's attempts at this quiz in the cycle, by number."""
+    ``attempts`` are the learner's attempts at this quiz in the cycle, by number. For a growth check,
+    ``pre_check_taken`` says whether the course's pre-check has been taken in the cycle (it opens only then);
+    for a pre-check, ``growth_done`` whether the growth check is done (its answers are shown only then)."""
 
     quiz: Quiz
     attempts: Sequence[QuizAttempt]
     now: datetime
+    pre_check_taken: bool = True
+    growth_done: bool = False
+
+    @property
+    def locked(self) -> bool:
+        """A growth check waits for the pre-check, so that there is a before to compare with."""
+        return self.quiz.is_growth_check and not self.pre_check_taken
 
     @property
     def passed(self) -> bool:
@@ -101,6 +112,25 @@ class AttemptState:
         """Whether the right answers, the feedback on choices and the explanations may be shown."""
         if not self.attempts or self.quiz.reveal == REVEAL_NEVER:
             return False
+        if self.quiz.is_pre_check:  # its answers would spoil the growth check, which asks the same skills
+            return self.growth_done
         if self.quiz.reveal == REVEAL_AFTER_EACH_ATTEMPT:
             return True
         return self.passed or self.used_up
+
+
+def state_of(course: Course, quiz: Quiz, attempts: Sequence[QuizAttempt], now: datetime) -> AttemptState:
+    """The learner's state with ``quiz``, from their ``attempts`` at any of the course's quizzes in the cycle
+    (a pre-check and a growth check each depend on the other's attempts)."""
+    mine = [a for a in attempts if a.quiz_id == quiz.id]
+    pair = course.growth_checks() if quiz.growth else None
+    if pair is None:
+        return AttemptState(quiz, mine, now)
+    before, after = pair[0].quiz, pair[1].quiz
+    return AttemptState(
+        quiz,
+        mine,
+        now,
+        pre_check_taken=any(a.quiz_id == before.id for a in attempts),
+        growth_done=check_done(after, [a for a in attempts if a.quiz_id == after.id]),
+    )

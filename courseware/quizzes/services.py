@@ -136,6 +136,15 @@ class AttemptTooSoon(Exception):
         self.opens_at = opens_at
 
 
+class PreCheckFirst(Exception):
+    """The growth check opens once the course's pre-check is taken in the learner's round;
+    ``quiz_id`` is the pre-check's."""
+
+    def __init__(self, quiz_id: str) -> None:
+        super().__init__(quiz_id)
+        self.quiz_id = quiz_id
+
+
 class VersionUnknown(Exception):
     """The form names a version of the quiz that was never shown to anyone."""
 
@@ -162,8 +171,8 @@ def submit_attempt(
     graded are those the attempt asks, drawn here from that version exactly as its form drew them; the
     score is over them.
 
-    Raises AnswersInvalid (nothing stored), AttemptsUsedUp, AttemptTooSoon, VersionUnknown or
-    VersionNotShown (nothing stored).
+    Raises AnswersInvalid (nothing stored), AttemptsUsedUp, AttemptTooSoon, PreCheckFirst (a growth check
+    before the pre-check), VersionUnknown or VersionNotShown (nothing stored).
     """
     found = stored_version(course.slug, quiz_id, version)
     if found is None:
@@ -182,6 +191,9 @@ def submit_attempt(
             return Submission(existing, None, duplicate=True)
     if current.attempts is not None and number > current.attempts:
         raise AttemptsUsedUp()
+    pair = course.growth_checks() if current.is_growth_check else None
+    if pair is not None and _last_attempt(user, course.slug, pair[0].quiz.id, cycle) is None:
+        raise PreCheckFirst(pair[0].quiz.id)
     opens_at = wait_ends(current, last, utcnow())
     if opens_at is not None:
         raise AttemptTooSoon(opens_at)

@@ -13,11 +13,11 @@ from courseware.courses import Course, Page
 from courseware.courses.quiz import Question, Quiz
 from courseware.models import QuizAttempt, User
 from courseware.models.base import utcnow
-from courseware.pages import BlockView, register_block_view
+from courseware.pages import BlockView, register_block_view, url_for_page
 from courseware.progress import current_cycle
 from courseware.quizzes import services
 from courseware.quizzes.grading import AnswersInvalid, validate
-from courseware.quizzes.rules import AttemptState, attempt_seed, choice_orders, drawn_question_ids
+from courseware.quizzes.rules import AttemptState, attempt_seed, choice_orders, drawn_question_ids, state_of
 
 
 @dataclass
@@ -67,6 +67,7 @@ class QuizForm:
     errors: dict = field(default_factory=dict)
     notice: str = ""
     review: Review | None = None  # the last attempt, when its answers may be shown
+    pre_check_url: str = ""  # for a growth check: the page of the pre-check, to be taken first
 
     @property
     def attempts(self) -> list[QuizAttempt]:
@@ -96,7 +97,7 @@ class QuizForm:
     def show_form(self) -> bool:
         """The questions are shown while an attempt can be made, and during a wait only to hand back
         answers already written (an early submission, a form kept over a sign-in)."""
-        if self.state.used_up:
+        if self.state.used_up or self.state.locked:
             return False
         return self.state.opens_at is None or bool(self.answers)
 
@@ -132,10 +133,10 @@ def fit_answers(quiz: Quiz, answers: dict, asked: list[str] | None = None) -> di
     return fitted
 
 
-def kept_form(user, quiz: Quiz, attempts: list[QuizAttempt], cycle: int, payload: dict) -> QuizForm:
+def kept_form(user, course: Course, quiz: Quiz, attempts: list[QuizAttempt], cycle: int, payload: dict) -> QuizForm:
     """Answers kept while the learner signed in again, shown for them to submit."""
     form = MultiDict([(k, v) for k, values in payload.items() for v in values])
-    asked = asked_in_next_attempt(user, quiz, attempts, cycle)
+    asked = asked_in_next_attempt(user, quiz, [a for a in attempts if a.quiz_id == quiz.id], cycle)
     answers = fit_answers(quiz, answers_as_sent(form), asked)
     try:
         validate(quiz, answers, asked)
@@ -143,7 +144,7 @@ def kept_form(user, quiz: Quiz, attempts: list[QuizAttempt], cycle: int, payload
     except AnswersInvalid as invalid:
         errors = {k: v for k, v in invalid.errors.items() if k}
     notice = "Your answers were kept. Check them and submit."
-    return build_form(user, quiz, attempts, cycle, answers, errors, notice)
+    return build_form(user, course, quiz, attempts, cycle, answers, errors, notice)
 
 
 def asked_in_next_attempt(user: User, quiz: Quiz, attempts: list[QuizAttempt], cycle: int) -> list[str]:
@@ -182,29 +183,37 @@ def quiz_forms(user: User, course: Course, page: Page, overrides: dict[str, Quiz
         if overrides and quiz.id in overrides:
             forms[quiz.id] = overrides[quiz.id]
             continue
-        mine = [a for a in attempts if a.quiz_id == quiz.id]
         kept_answers = payload.get("form") if payload.get("quiz") == quiz.id else None
         if kept_answers:
-            forms[quiz.id] = kept_form(user, quiz, mine, cycle, kept_answers)
+            forms[quiz.id] = kept_form(user, course, quiz, attempts, cycle, kept_answers)
         else:
-            forms[quiz.id] = build_form(user, quiz, mine, cycle)
+            forms[quiz.id] = build_form(user, course, quiz, attempts, cycle)
     return forms
 
 
 def form_again(user: User, course: Course, quiz: Quiz, answers: dict, errors: dict, notice: str = "") -> QuizForm:
     """The form shown again after a submission that recorded nothing, with the answers that still fit."""
     cycle = current_cycle(user.id, course.slug)
-    attempts = services.attempts_for(user, course.slug, quiz.id, cycle)
-    fitted = fit_answers(quiz, answers, asked_in_next_attempt(user, quiz, attempts, cycle))
-    return build_form(user, quiz, attempts, cycle, fitted, errors, notice)
+    attempts = services.attempts_for(user, course.slug, cycle=cycle)
+    mine = [a for a in attempts if a.quiz_id == quiz.id]
+    fitted = fit_answers(quiz, answers, asked_in_next_attempt(user, quiz, mine, cycle))
+    return build_form(user, course, quiz, attempts, cycle, fitted, errors, notice)
 
 
 def build_form(
-    user: User, quiz: Quiz, attempts: list[QuizAttempt], cycle: int, answers=None, errors=None, notice=""
+    user: User,
+    course: Course,
+    quiz: Quiz,
+    attempts: list[QuizAttempt],
+    cycle: int,
+    answers=None,
+    errors=None,
+    notice="",
 ) -> QuizForm:
-    """The form of the learner's next attempt at the current version of ``quiz``."""
-    number = len(attempts) + 1
-    state = AttemptState(quiz, attempts, utcnow())
+    """The form of the learner's next attempt at the current version of ``quiz``; ``attempts`` are the
+    learner's attempts at the course's quizzes in the cycle."""
+    state = state_of(course, quiz, attempts, utcnow())
+    number = len(state.attempts) + 1
     review = Review(services.attempt_quiz(state.last), state.last) if state.revealed and state.last else None
     return QuizForm(
         quiz_id=quiz.id,
@@ -220,7 +229,14 @@ def build_form(
         errors=errors or {},
         notice=notice,
         review=review,
+        pre_check_url=_pre_check_url(course) if state.locked else "",
     )
+
+
+def _pre_check_url(course: Course) -> str:
+    pair = course.growth_checks()
+    found = course.find_block("quiz", pair[0].quiz.id) if pair else None
+    return f"{url_for_page(course, found[0])}#quiz-{pair[0].quiz.id}" if pair and found else ""
 
 
 register_block_view(BlockView("quiz", quiz_forms, on_view=services.remember_versions))
