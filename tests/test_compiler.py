@@ -304,7 +304,7 @@ def test_check_command_passes_on_the_shipped_courses(runner):
     demo_provider()  # the provider the reference course names, set up by `flask demo seed`
     result = runner.invoke(args=["courses", "check", str(ROOT / "modules")])
     assert result.exit_code == 0, result.output
-    assert "compassionate-schools: ok (6 modules, 43 pages, 4 tracks, 12 hours), 5 warnings" in result.output
+    assert "compassionate-schools: ok (6 modules, 49 pages, 4 tracks, 12 hours), 5 warnings" in result.output
     # The only warnings: the blanks of the district box, which each district fills in with its own contacts.
     warnings = [line for line in result.output.splitlines() if "warning" in line]
     assert len(warnings) == 6 and warnings[-1].startswith("compassionate-schools: ok")
