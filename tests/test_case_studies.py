@@ -267,6 +267,16 @@ def test_a_revision_that_cannot_be_saved_keeps_the_stored_response_and_the_typed
     assert rows()[0].response == "Stored."
 
 
+def test_a_revision_that_cannot_be_saved_leaves_the_score_shown_as_it_was(learner_client):
+    learner_client.get(PAGE)
+    respond(learner_client, "Stored.")
+    score(learner_client, {"score-by-name": "met", "score-stays-calm": "partly", "score-why": "not-yet"})
+    block = one(respond(learner_client, "   ").get_data(as_text=True), BLOCK)
+    levels = {k: v for k, v in form_fields(block, "form.case-study__scoring").items() if k.startswith("score-")}
+    assert levels == {"score-by-name": "met", "score-stays-calm": "partly", "score-why": "not-yet"}
+    assert text_of(block, ".case-study__score") == "3 of 6 points · 1 of 3 criteria met"
+
+
 def test_every_criterion_must_be_scored(learner_client):
     learner_client.get(PAGE)
     respond(learner_client)

@@ -795,6 +795,8 @@ CSV_HEADER = [
     "Pages read",
     "Reading minutes",
     "Practice minutes",
+    "Case studies done",
+    "Average self-score %",
     "Hours earned",
     "Last activity",
     "Completed",
@@ -827,6 +829,7 @@ def test_the_csv_export(world, staff, leader_client, assigned):
     ian = by_name["Ian Inprogress"]
     assert (ian["Status"], ian["Best score: Module 2"], ian["Certificate code"]) == ("In progress", "75", "")
     assert (ian["Staff role"], ian["School"]) == ("Counselor", "Washington Middle")
+    assert (cal["Case studies done"], cal["Average self-score %"]) == ("0", "")  # none required: none done
     nia = by_name["Nia Notstarted"]
     assert (nia["Status"], nia["Progress %"], nia["Last activity"], nia["Best score: Module 2"]) == (
         "Not started",

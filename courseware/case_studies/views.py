@@ -65,7 +65,8 @@ class CaseStudyForm:
         return self.scored and self.row is not None and self.row.scored_revision != self.row.revision
 
     def level(self, criterion: Criterion) -> str:
-        if criterion.id in self.typed or self.errors:
+        """The level shown as chosen: as sent with a score that was not saved, else as stored."""
+        if self.score_errors or any(c.id in self.typed for c in self.case_study.criteria):
             return self.typed.get(criterion.id, "")
         scores = self.row.scores if self.row and isinstance(self.row.scores, dict) else {}
         value = scores.get(criterion.id)
