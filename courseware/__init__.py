@@ -14,6 +14,7 @@ from courseware.accounts.cli import users_cli
 from courseware.accounts.routes import bp as accounts_bp
 from courseware.accounts.sessions import init_login
 from courseware.admin.routes import bp as admin_bp
+from courseware.case_studies.routes import bp as case_studies_bp
 from courseware.certificates import jobs as certificate_jobs  # noqa: F401 (registers the certificate jobs)
 from courseware.certificates.designs import available_designs
 from courseware.certificates.routes import bp as certificates_bp
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
         quizzes_bp,
         worksheets_bp,
         practice_bp,
+        case_studies_bp,
         circles_bp,
         certificates_bp,
         cohorts_bp,

@@ -1,6 +1,6 @@
 """Forms kept across an expired session: the learner signs in again and finds their answers waiting.
 
-The forms that do this (quiz, worksheet, practice, finish) are exempt from the global CSRF check,
+The forms that do this (quiz, worksheet, practice, case study, finish) are exempt from the global CSRF check,
 so these rules make sure a forged post can do nothing (docs/security.md):
 
 - text is kept only for a real person: the signed-in person whose form had expired, or, when the

@@ -26,6 +26,7 @@ from courseware.cohorts import services
 from courseware.extensions import db
 from courseware.models import (
     Assignment,
+    CaseStudyResponse,
     Certificate,
     Cohort,
     CohortMember,
@@ -189,6 +190,7 @@ def member_rows(page: str) -> list[dict]:
                 "percent": part(progress, "percent").removesuffix("%"),
                 "recorded": part(progress, "time").removesuffix(" recorded"),
                 "practice": part(progress, "practice").removesuffix(" practice counted"),
+                "case_studies": part(progress, "cases"),
                 "hours": element_text(hours).removesuffix(" h"),
                 "ledger_links": links(header),
                 "activity": part(status, "activity").removeprefix("Last active "),
@@ -793,6 +795,8 @@ CSV_HEADER = [
     "Pages read",
     "Reading minutes",
     "Practice minutes",
+    "Case studies done",
+    "Average self-score %",
     "Hours earned",
     "Last activity",
     "Completed",
@@ -825,6 +829,7 @@ def test_the_csv_export(world, staff, leader_client, assigned):
     ian = by_name["Ian Inprogress"]
     assert (ian["Status"], ian["Best score: Module 2"], ian["Certificate code"]) == ("In progress", "75", "")
     assert (ian["Staff role"], ian["School"]) == ("Counselor", "Washington Middle")
+    assert (cal["Case studies done"], cal["Average self-score %"]) == ("0", "")  # none required: none done
     nia = by_name["Nia Notstarted"]
     assert (nia["Status"], nia["Progress %"], nia["Last activity"], nia["Best score: Module 2"]) == (
         "Not started",
@@ -1122,8 +1127,8 @@ def test_a_member_who_never_chose_a_password_is_reminded_with_a_link_to_choose_o
 
 
 def seed_members(cohort: Cohort, school: Organisation, count: int, prefix: str) -> None:
-    """``count`` members with progress, quiz attempts, shared entries, a practice log past its cap and, for half,
-    a certificate."""
+    """``count`` members with progress, quiz attempts, shared entries, a practice log past its cap, a case study
+    scored 5 of 6 and, for half, a certificate."""
     from flask import current_app
 
     roster = "name,email,staff role,school\n" + "".join(
@@ -1177,6 +1182,13 @@ def seed_members(cohort: Cohort, school: Organisation, count: int, prefix: str) 
           "form_key": f"seed-{u:08d}-{n:08d}", "created_at": now} for u in user_ids for n in range(2)],
     )  # fmt: skip
     db.session.execute(
+        insert(CaseStudyResponse),
+        [{"user_id": u, "course_slug": COURSE, "cycle": 1, "case_study_id": "noisy-morning",
+          "response": "Private words", "revision": 1,
+          "scores": {"by-name": "met", "stays-calm": "met", "why": "partly"}, "scored_revision": 1,
+          "created_at": now, "updated_at": now, "scored_at": now} for u in user_ids],
+    )  # fmt: skip
+    db.session.execute(
         insert(Certificate),
         [{"code": f"{prefix.upper()}{u:08d}".ljust(32, "X")[:32], "user_id": u, "course_slug": COURSE, "cycle": 1,
           "generation": 0, "learner_name": "Someone", "course_title": "Example course", "course_version": "1.0",
@@ -1228,6 +1240,10 @@ def test_the_dashboard_and_export_take_as_many_queries_for_500_members_as_for_10
     big_count, big_page = queries_for(leader_client, big_url)
     assert len(member_rows(text_of(small_page))) == 10 and len(member_rows(text_of(big_page))) >= 10
     assert {r["practice"] for r in member_rows(text_of(big_page))} == {"20 min"}  # 30 logged, 20 count
+    assert {r["case_studies"] for r in member_rows(text_of(big_page))} == {
+        "1 of 1 case studies done · average self-score 83%"
+    }
+    assert "Private words" not in text_of(big_page)
     assert "500 active members" in text_of(big_page)
     assert small_count == big_count, (small_count, big_count)
     assert big_count <= 20
@@ -1239,4 +1255,8 @@ def test_the_dashboard_and_export_take_as_many_queries_for_500_members_as_for_10
     assert len(read_csv(small_csv.data)) == 11 and len(read_csv(big_csv.data)) == 501
     header, *rows = read_csv(big_csv.data)
     assert {row[header.index("Practice minutes")] for row in rows} == {"20"}
+    assert {(row[header.index("Case studies done")], row[header.index("Average self-score %")]) for row in rows} == {
+        ("1", "83")
+    }
+    assert b"Private words" not in big_csv.data
     assert small_count == big_count, (small_count, big_count)

@@ -69,7 +69,7 @@ POSTS = [
     "admin.create_provider",
     "admin.edit_provider", "admin.grant_leader", "admin.issue_waiting", "admin.remove_asset", "admin.retry_dead_jobs",
     "admin.retry_job", "admin.revoke", "admin.revoke_leader", "admin.set_credit_profile", "admin.set_sign_in",
-    "admin.upload_asset",
+    "admin.upload_asset", "case_studies.respond", "case_studies.score",
     "circles.create", "circles.delete", "circles.digest", "circles.edit", "circles.hide", "circles.lock",
     "circles.report", "circles.team_create", "circles.team_digest", "circles.team_lock", "circles.team_unlock",
     "circles.unhide", "circles.unlock", "circles.unsubscribe",
@@ -138,7 +138,7 @@ class World:
             "certificate_id": certificate.id, "job_id": 1, "grant_id": grant.id, "organisation_id": district.id,
             "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1, "session_id": session.id,
             "module": "practice", "post_id": post.id, "provider": "riverside",
-            "team_id": team.id, "item_id": item.id, "user_id": self.learner.id,
+            "team_id": team.id, "item_id": item.id, "user_id": self.learner.id, "case_id": "noisy-morning",
         }  # fmt: skip
 
     def user_for(self, endpoint: str):
@@ -194,7 +194,7 @@ def _valid(name: str, value: str | list[str], world: World) -> str:
     good = {"password": PASSWORD_NEW, "confirm": PASSWORD_NEW, "current": PASSWORD, "minutes": "15",
             "reason": "Issued in error", "renewal_months": "12", "tried": "Greeted everyone",
             "noticed": "Calmer mornings", "target": f"cohort:{world.args['cohort_id']}", "starts": "15:00",
-            "ends": "16:00"}  # fmt: skip
+            "ends": "16:00", "response": "I would greet him calmly by name."}  # fmt: skip
     last = name.rsplit("-", 1)[-1]
     if last in good:
         return good[last]

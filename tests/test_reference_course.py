@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from courseware import progress
 from courseware.courses import catalog, compile_course
+from courseware.courses.render import plain_text
 from courseware.courses.time_model import count_words, segment_words
 from courseware.demo import demo_provider
 from courseware.extensions import db
@@ -38,6 +39,7 @@ def test_it_passes_the_check_and_adds_up_to_twelve_hours(course):
     for track in TRACKS:
         assert all(4 <= len(m.pages) <= 12 for m in course.for_track(track).modules), track
     assert course.completion.pass_mark == 80 and course.completion.worksheets_required
+    assert course.completion.case_studies_required
 
 
 def test_every_module_has_a_quiz_a_reflection_and_a_worksheet(course):
@@ -114,6 +116,21 @@ def test_every_module_has_a_page_for_each_track_holding_its_practice(course, tra
     assert short == [], short
 
 
+def test_every_module_has_one_shared_case_study_just_before_its_knowledge_check(course):
+    for number, module in enumerate(course.modules, start=1):
+        found = [(i, page, seg) for i, page in enumerate(module.pages) for seg in page.blocks("case_study")]
+        assert len(found) == 1, module.slug
+        ((index, page, segment),) = found
+        assert page.slug == f"m{number}-case-study" and page.title.startswith("Case study: ")
+        assert module.pages[index + 1].slug == "check" and page.tracks is None and not page.segment_tracks
+        study = segment.case_study
+        assert segment.declared and study.minutes == 12
+        assert 4 <= len(study.criteria) <= 5, study.id
+        assert 200 <= count_words(plain_text(study.situation_html)) <= 350, study.id
+        assert 150 <= count_words(plain_text(study.model_html)) <= 300, study.id
+        assert "your own role" in plain_text(study.prompt_html) or "your role" in plain_text(study.prompt_html)
+
+
 def test_every_question_has_feedback_and_an_explanation(course):
     for page in course.pages:
         for segment in page.blocks("quiz"):
@@ -124,7 +141,7 @@ def test_every_question_has_feedback_and_an_explanation(course):
 
 
 @pytest.mark.parametrize("track", TRACKS)
-def test_a_learner_walks_each_track_through_every_page_quiz_and_worksheet_to_a_certificate(
+def test_a_learner_walks_each_track_through_every_page_quiz_worksheet_and_case_study_to_a_certificate(
     make_app, make_user, sign_in, track
 ):
     app = make_app(COURSES_DIR=MODULES)
@@ -158,6 +175,15 @@ def test_a_learner_walks_each_track_through_every_page_quiz_and_worksheet_to_a_c
                         page=url,
                     )
                     assert response.status_code == 200, (segment.worksheet.id, field.id, response.json)
+            for segment in page.blocks("case_study"):
+                study = segment.case_study
+                base = f"/courses/{SLUG}/case-studies/{study.id}"
+                response = client.submit(base, {"response": "From my role, I would steady myself first."}, page=url)
+                assert response.status_code == 302, (study.id, response.get_data(as_text=True)[:2000])
+                levels = {f"score-{c.id}": ("met", "partly", "not-yet")[i % 3] for i, c in enumerate(study.criteria)}
+                response = client.submit(f"{base}/score", levels, page=url)
+                assert response.status_code == 302, study.id
+                assert "Your score is saved" in client.get(url).get_data(as_text=True), study.id
             for segment in page.blocks("quiz"):
                 quiz = segment.quiz
                 token = client.csrf_token(url)
@@ -210,11 +236,14 @@ def test_a_learner_walks_each_track_through_every_page_quiz_and_worksheet_to_a_c
         assert "Finish the course" in home and "the course evaluation and your attestation" in home
         assert finish_course(client, SLUG, rating=5).status_code == 302
         certificate = db.session.scalar(select(Certificate))
-        assert certificate is not None, "no certificate after every page, quiz, worksheet, the time and the evaluation"
+        assert certificate is not None, (
+            "no certificate after every page, quiz, worksheet, case study, the time and the evaluation"
+        )
         assert (certificate.learner_name, certificate.hours, certificate.ceu) == ("Casey Morgan", 12, 1.2)
         assert certificate.track_title == course.whole.track_named(track).title
         plan = client.get(f"/courses/{SLUG}/action-plan").get_data(as_text=True)
         assert "A considered answer about my school." in plan and "Not answered yet" not in plan
+        assert "I would steady myself first" not in plan  # case study responses are not part of the plan
         assert client.get(f"/certificates/{certificate.code}.pdf").status_code == 200
 
 

@@ -161,6 +161,8 @@ EXEMPT_POSTS = {
         {"version": "1", "number": "1", "q-sky": PLANTED},
     ),
     "practice.log": ("/courses/example-course/practice/greet-at-the-door", {"minutes": "15", "tried": PLANTED}),
+    "case_studies.respond": ("/courses/example-course/case-studies/noisy-morning", {"response": PLANTED}),
+    "case_studies.score": ("/courses/example-course/case-studies/noisy-morning/score", {"score-by-name": "met"}),
     "learning.submit_finish": ("/courses/example-course/finish", {"comment-improve": PLANTED}),
     # The identity provider's page posts the answer: its signature and the relay state are the proof.
     "saml.acs": ("/sign-in/saml/riverside/acs", {"SAMLResponse": PLANTED, "RelayState": PLANTED}),

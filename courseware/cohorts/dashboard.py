@@ -1,7 +1,8 @@
 """The leaders' view of an assignment: every member's status, in a fixed number of queries.
 
 Nothing here reads what learners wrote, except the titles of entries they chose to share: of practice
-logs, only the minutes that count; of discussions, only how many posts each member wrote.
+logs, only the minutes that count; of discussions, only how many posts each member wrote; of case
+studies, only which are done and the scores learners gave themselves, never their responses.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from datetime import date, datetime
 from sqlalchemy import Select, case, func, select
 
 from courseware.courses import Course
+from courseware.courses.case_study import CaseStudy, score_of
 from courseware.courses.quiz import Quiz
 from courseware.extensions import db
 from courseware.growth import CohortGrowth, cohort_growth
 from courseware.models import (
     Assignment,
+    CaseStudyResponse,
     Certificate,
     Circle,
     CirclePost,
@@ -71,10 +74,21 @@ class MemberRow:
     posts: dict[str, int] = field(default_factory=dict)  # module slug -> posts in the cohort's discussion of it
     before: int | None = None  # the pre-check's score in the current round, where the course has one
     after: int | None = None  # the first try at the growth check
+    case_studies: int = 0  # the case studies of the member's track in the course
+    case_scores: list[int] = field(default_factory=list)  # the self-score, in percent, of each one done
 
     @property
     def post_total(self) -> int:
         return sum(self.posts.values())
+
+    @property
+    def case_studies_done(self) -> int:
+        return len(self.case_scores)
+
+    @property
+    def case_score_average(self) -> int | None:
+        """The average self-score of the case studies done, in percent; None before any is done."""
+        return round(sum(self.case_scores) / len(self.case_scores)) if self.case_scores else None
 
 
 @dataclass
@@ -146,6 +160,7 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
         rows[user_id].shared.append((entry_id, title))
 
     _count_practice(course, rows, cycles, cohort_users)
+    _count_case_studies(course, rows, cycles, tracks, cohort_users)
     _count_posts(assignment, course, rows)
     growth = cohort_growth(course, cohort_users, cycles)
     if growth is not None:
@@ -160,6 +175,7 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
     for row in rows.values():
         if completion_lapsed(row.completed_at, months, now):  # the new round of the course has not been started
             row.pages, row.practice_minutes, row.completed_at = 0, 0, None
+            row.case_scores = []
         if row.certificate_cycle and row.certificate_cycle < cycles.get(row.user_id, 0):
             row.revoked = False  # revoked in an earlier cycle; the learner is taking the course again
         chosen = course.track_named(tracks.get(row.user_id))
@@ -198,6 +214,39 @@ def _count_practice(course: Course, rows: dict[int, MemberRow], cycles: dict[int
     ).all():
         if cycle == cycles.get(user_id):
             rows[user_id].practice_minutes += min(int(minutes), caps.get(practice_id, 0))
+
+
+def _count_case_studies(
+    course: Course,
+    rows: dict[int, MemberRow],
+    cycles: dict[int, int],
+    tracks: dict[int, str | None],
+    cohort_users: Select,
+) -> None:
+    """Each member's case studies done in their current cycle (responded to and self-scored against the rubric as
+    it stands), of those on their track, and the score of each (one query; never the responses)."""
+    if not course.has_blocks("case_study"):
+        return
+    whole = _case_studies(course)
+    on_track = {t.id: _case_studies(course.for_track(t.id)) for t in course.tracks}
+    for row in rows.values():
+        row.case_studies = len(on_track.get(tracks.get(row.user_id) or "", whole))
+    for user_id, cycle, case_id, scores in db.session.execute(
+        select(CaseStudyResponse.user_id, CaseStudyResponse.cycle, CaseStudyResponse.case_study_id,
+               CaseStudyResponse.scores)
+        .where(CaseStudyResponse.course_slug == course.slug, CaseStudyResponse.user_id.in_(cohort_users))
+        .where(CaseStudyResponse.scored_revision > 0)
+    ).all():  # fmt: skip
+        case = on_track.get(tracks.get(user_id) or "", whole).get(case_id)
+        if case is None or cycle != cycles.get(user_id):
+            continue
+        score = score_of(case, scores)
+        if score.complete:
+            rows[user_id].case_scores.append(score.percent)
+
+
+def _case_studies(course: Course) -> dict[str, CaseStudy]:
+    return {seg.case_study.id: seg.case_study for page in course.pages for seg in page.blocks("case_study")}
 
 
 def _count_posts(assignment: Assignment, course: Course, rows: dict[int, MemberRow]) -> None:

@@ -22,11 +22,13 @@ def dashboard_csv(
 ) -> bytes:
     """The dashboard's rows, with each member's minutes of seat time in every module (``by_module``,
     from :func:`courseware.cohorts.dashboard.module_seconds`) and, in a course with practice, the
-    practice minutes that count, in a course with a pre-check and a growth check, each member's score
-    before and after, and, in a course with discussions, how many posts each member wrote in
-    each module's discussion (never what was written)."""
+    practice minutes that count, in a course with case studies, how many each member has done and their
+    average self-score (never a response), in a course with a pre-check and a growth check, each member's
+    score before and after, and, in a course with discussions, how many posts each member wrote in each
+    module's discussion (never what was written)."""
     modules = course.modules
     practice = course.has_blocks("practice")
+    cases = course.has_blocks("case_study")
     discussed = discussion_modules(course)
     tracks = bool(course.tracks)
     growth = course.growth_checks() is not None
@@ -34,6 +36,7 @@ def dashboard_csv(
               "Progress %", "Pages read",
               "Reading minutes",
               *(["Practice minutes"] if practice else []),
+              *(["Case studies done", "Average self-score %"] if cases else []),
               "Hours earned", "Last activity", "Completed", "Certificate code",
               *[f"Best score: {label}" for _, label in quizzes],
               *(["Growth: before %", "Growth: after %"] if growth else []),
@@ -44,6 +47,7 @@ def dashboard_csv(
          *([r.track] if tracks else []), LABELS[r.status], r.percent,
          r.pages, round(r.seconds / 60),
          *([r.practice_minutes] if practice else []),
+         *([r.case_studies_done, "" if r.case_score_average is None else r.case_score_average] if cases else []),
          f"{r.hours:g}", r.last_activity.date().isoformat() if r.last_activity else "",
          r.completed_at.date().isoformat() if r.completed_at else "", r.certificate_code or "",
          *[r.scores.get(quiz.id, "") for quiz, _ in quizzes],

@@ -6,9 +6,10 @@ import re
 from pathlib import Path
 
 from courseware.courses.blocks import SLUG_RE, BlockContext, registry, slugify
-from courseware.courses.course_yml import key_lines, read_course_yml
 
-# The quiz, worksheet, reflection, practice, discussion and district blocks register as they are imported.
+# The quiz, worksheet, reflection, practice, case study, discussion and district blocks register as they are imported.
+from courseware.courses.case_study_block import CaseStudyBlock  # noqa: F401
+from courseware.courses.course_yml import key_lines, read_course_yml
 from courseware.courses.discussion_block import DiscussionBlock  # noqa: F401
 from courseware.courses.district_block import DistrictBlock  # noqa: F401
 from courseware.courses.growth import check_growth

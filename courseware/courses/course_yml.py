@@ -46,7 +46,7 @@ TRACK_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,49}$")
 SECTION_KEYS = {
     "credit": {"hours", "type", "ceu", "profiles", "learner_chooses"},
     "provider": {*PROVIDER_TEXT, "numbers"},
-    "completion": {"pass_mark", "worksheets_required", "min_seat_minutes", "active_time"},
+    "completion": {"pass_mark", "worksheets_required", "case_studies_required", "min_seat_minutes", "active_time"},
     "quizzes": {"shuffle", "attempts", "wait", "reveal"},
     "certificate": {"design", "validity_months"},
     "growth": {"skills"},
@@ -152,6 +152,7 @@ def read_course_yml(
     course.completion = CompletionRules(
         pass_mark=reader.number(completion, ("completion", "pass_mark"), 80, minimum=0, maximum=100, whole=True),
         worksheets_required=reader.boolean(completion, ("completion", "worksheets_required"), False),
+        case_studies_required=reader.boolean(completion, ("completion", "case_studies_required"), False),
         min_seat_minutes=reader.number(
             completion, ("completion", "min_seat_minutes"), 0, minimum=0, maximum=100000, whole=True
         ),

@@ -112,6 +112,7 @@ class Provider:
 class CompletionRules:
     pass_mark: int = 80
     worksheets_required: bool = False
+    case_studies_required: bool = False  # each case study responded to and self-scored
     min_seat_minutes: int = 0
     # Active time each module requires, as a percentage of its stated minutes (0: none, only
     # for a course that offers no credit). Seat time on its pages and logged practice count.

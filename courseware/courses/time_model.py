@@ -4,11 +4,12 @@ A module's estimate is its reading time plus its activities (docs/authoring.md, 
 module takes"):
 
 - **reading**: the words a learner reads (page titles, text, callouts and district boxes; not the quizzes,
-  worksheets, reflections and practice blocks, which are activities) at 200 words a minute,
+  worksheets, reflections, practice blocks and case studies, which are activities) at 200 words a minute,
   rounded up to a whole minute;
 - **activities**: each block's ``minutes`` where the author declares them, otherwise a default
   for its kind: a quiz 1 minute for each question a learner is asked, a worksheet 3 minutes for
-  each field, a reflection 5 minutes, a practice block its own ``minutes``. A callout is reading
+  each field, a reflection 5 minutes, a practice block its own ``minutes``, a case study 12 minutes
+  (its situation, model response and rubric are read as part of it). A callout is reading
   and adds no activity unless it declares ``minutes``; so is a discussion (its prompts are
   read, and the time spent discussing happens in the cohort's circle).
 
@@ -38,7 +39,7 @@ WORD_RE = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")  # an apostrophe, typed o
 
 @dataclass(frozen=True)
 class Activity:
-    kind: str  # quiz, worksheet, reflection, practice, or a callout's name (note, tip, warning, try-this)
+    kind: str  # quiz, worksheet, reflection, practice, case study, or a callout's name (note, tip, warning, try-this)
     title: str
     minutes: int
     declared: bool  # the block states its minutes (a practice block always has them); else its kind's default
@@ -132,6 +133,8 @@ def activity(segment: Any) -> Activity | None:
         return _activity("worksheet", worksheet.title, declared, len(worksheet.fields) * WORKSHEET_MINUTES_PER_FIELD)
     if segment.kind == "practice":
         return Activity("practice", segment.practice.title, segment.minutes, declared=True)
+    if segment.kind == "case_study":
+        return Activity("case study", segment.case_study.title, segment.minutes, declared=segment.declared)
     if segment.kind == "discussion" and declared is not None:
         return Activity("discussion", segment.discussion.title, declared, declared=True)
     if segment.kind == "callout" and declared is not None:

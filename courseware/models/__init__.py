@@ -1,5 +1,6 @@
 """Database models, one module per area of the product."""
 
+from courseware.models.case_study import CaseStudyResponse
 from courseware.models.certificate import Certificate
 from courseware.models.circle import Circle, CircleDigest, CircleDigestOptOut, CirclePost, CircleReport
 from courseware.models.cohort import Assignment, Cohort, CohortMember, LeaderGrant, Organisation, RosterUpload
@@ -28,6 +29,7 @@ __all__ = [
     "Assignment",
     "Attestation",
     "CalendarToken",
+    "CaseStudyResponse",
     "Certificate",
     "Circle",
     "CircleDigest",

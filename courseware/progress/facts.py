@@ -6,11 +6,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from courseware.courses import Course
+from courseware.courses.case_study import is_done
 from courseware.courses.worksheet import is_filled
 from courseware.extensions import db
 from courseware.models import (
     Assignment,
     Attestation,
+    CaseStudyResponse,
     Circle,
     CirclePost,
     CohortMember,
@@ -42,6 +44,9 @@ def progress_for(user: User | None, course: Course, enrolment: Enrolment | None 
     worksheets = None
     if course.completion.worksheets_required and course.has_blocks("worksheet"):
         worksheets = done_worksheets(course, user.id)
+    case_studies = None
+    if course.completion.case_studies_required and course.has_blocks("case_study"):
+        case_studies = done_case_studies(course, user.id, enrolment.cycle)
     practice = practice_minutes(user.id, course.slug, enrolment.cycle) if course.has_blocks("practice") else {}
     discussed = discussed_modules(user.id, course) if _requires_discussion(course) else None
     return CourseProgress(
@@ -51,6 +56,7 @@ def progress_for(user: User | None, course: Course, enrolment: Enrolment | None 
         sum(seconds for _, seconds in rows),
         passed_quizzes=passed,
         done_worksheets=worksheets,
+        done_case_studies=case_studies,
         page_seconds={row.page_key: row.seconds for row in rows},
         practice_minutes=practice,
         finished=finished(course, enrolment),
@@ -105,6 +111,26 @@ def done_worksheets(course: Course, user_id: int) -> set[str]:
             required = {f.id for f in segment.worksheet.fields if f.required}
             if required <= filled.get(segment.worksheet.id, set()):
                 done.add(segment.worksheet.id)
+    return done
+
+
+def done_case_studies(course: Course, user_id: int, cycle: int) -> set[str]:
+    """Ids of the case studies of the course this learner has responded to and self-scored in this cycle,
+    against each rubric as it stands."""
+    rows = db.session.execute(
+        select(CaseStudyResponse.case_study_id, CaseStudyResponse.response, CaseStudyResponse.scores).where(
+            CaseStudyResponse.user_id == user_id,
+            CaseStudyResponse.course_slug == course.slug,
+            CaseStudyResponse.cycle == cycle,
+        )
+    ).all()
+    found = {case_id: (response, scores) for case_id, response, scores in rows}
+    done = set()
+    for page in course.pages:
+        for segment in page.blocks("case_study"):
+            case = segment.case_study
+            if case.id in found and is_done(case, *found[case.id]):
+                done.add(case.id)
     return done
 
 

@@ -35,6 +35,8 @@ class CourseProgress:
     # Modules in whose circle the learner has posted; None: the learner is in no cohort that has the
     # course assigned, so has no circle, and a required discussion does not apply to them.
     discussed: set[str] | None = None
+    # Case studies responded to and self-scored in this cycle; None: the course does not require them.
+    done_case_studies: set[str] | None = None
 
     @property
     def started(self) -> bool:
@@ -49,8 +51,8 @@ class CourseProgress:
         return page.key in self.visited
 
     def module_work_done(self, module: Module) -> bool:
-        """Every page read, every quiz passed and, where the course requires it, every worksheet done and a
-        post in each required discussion."""
+        """Every page read, every quiz passed and, where the course requires it, every worksheet and case study
+        done and a post in each required discussion."""
         pages = module.pages
         return (
             all(self.page_done(p) for p in pages)
@@ -59,8 +61,16 @@ class CourseProgress:
                 self.done_worksheets is None
                 or all(seg.worksheet.id in self.done_worksheets for p in pages for seg in p.blocks("worksheet"))
             )
+            and not self.case_studies_missing(module)
             and not self.discussion_missing(module)
         )
+
+    def case_studies_missing(self, module: Module) -> list:
+        """The module's case studies not yet responded to and self-scored, where the course requires them."""
+        if self.done_case_studies is None:
+            return []
+        done = self.done_case_studies
+        return [seg.case_study for p in module.pages for seg in p.blocks("case_study") if seg.case_study.id not in done]
 
     def discussion_missing(self, module: Module) -> bool:
         """The module has a required discussion and the learner, in a cohort, has not posted in its circle."""
@@ -164,6 +174,10 @@ class CourseProgress:
                 if seg.worksheet.id not in self.done_worksheets
             ]
             texts.extend(f"complete \u201c{sheet.title}\u201d" for sheet in sheets)
+        texts.extend(
+            f"respond to the case study \u201c{case.title}\u201d and score your response"
+            for case in self.case_studies_missing(module)
+        )
         if self.discussion_missing(module):
             texts.append("post at least once in your cohort's discussion of this module")
         needed = self.module_minutes_needed(module)

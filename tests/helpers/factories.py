@@ -12,6 +12,7 @@ returns what it made. Defaults describe the example course in tests/courses::
     factories.quiz_attempt(ian, score=75)                             # practice-check, attempt 1
     factories.worksheet_answers(ian, "my-plan", {"plan-title": "Calmer mornings"}, shared=True)
     factories.practice_entry(ian, minutes=15)                         # greet-at-the-door, done today
+    factories.case_study_response(ian, scores="met")                  # noisy-morning, every criterion "Met"
     certificate = factories.completed(cal)                            # every rule met, certificate issued
     factories.evaluation_response(ratings=5, cohorts=[cohort])        # an anonymous evaluation, "Strongly agree"
     factories.assignment(cohort, due_on=date(2030, 1, 31))
@@ -46,6 +47,7 @@ from courseware.evaluations.services import finish
 from courseware.extensions import db
 from courseware.models import (
     Assignment,
+    CaseStudyResponse,
     Certificate,
     Cohort,
     CohortMember,
@@ -350,6 +352,38 @@ def practice_entry(
     return row
 
 
+def case_study_response(
+    person: User,
+    case_study: str = "noisy-morning",
+    scores: str | dict[str, str] | None = None,
+    course: Course | str = COURSE,
+    cycle: int = 1,
+    response: str = "I would greet him by name and give him a moment.",
+) -> CaseStudyResponse:
+    """The learner's response to a case study; ``scores`` (one level for every criterion, or a level by
+    criterion id) scores it, None leaves it unscored."""
+    compiled = course_of(course)
+    found = compiled.find_block("case_study", case_study)
+    assert found is not None, f"{compiled.slug} has no case study {case_study!r}"
+    levels = {c.id: scores for c in found[1].case_study.criteria} if isinstance(scores, str) else (scores or {})
+    now = utcnow()
+    row = CaseStudyResponse(
+        user_id=person.id,
+        course_slug=compiled.slug,
+        cycle=cycle,
+        case_study_id=case_study,
+        response=response,
+        scores=levels,
+        scored_revision=1 if levels else 0,
+        scored_at=now if levels else None,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
 FILLED = {
     "short-text": "An answer",
     "long-text": "A considered answer.",
@@ -413,7 +447,8 @@ def completed(
     pdf: bytes | None = STUB_PDF,
 ) -> Certificate | None:
     """Every completion rule met at ``at`` (now): all pages read with the seat time required, every
-    quiz passed (100%), the required fields of every worksheet filled when the course requires them,
+    quiz passed (100%), the required fields of every worksheet filled and every case study answered and
+    scored when the course requires them,
     and, when the course asks for one, the evaluation and attestation (every statement rated 4).
     The app then completes the enrolment and issues the certificate (None for a course without credit).
     """
@@ -427,6 +462,9 @@ def completed(
             for segment in page.blocks("worksheet"):
                 required = {f.id: _filled_value(f) for f in segment.worksheet.fields if f.required}
                 worksheet_answers(person, segment.worksheet.id, required, compiled)
+        if compiled.completion.case_studies_required:
+            for segment in page.blocks("case_study"):
+                case_study_response(person, segment.case_study.id, "met", compiled, cycle=row.cycle)
     if compiled.evaluation is not None:
         ratings = {item.id: EVALUATION_RATING for item in compiled.evaluation.items}
         outcome = finish(person, compiled, Answers(ratings, {}, attested=True), now=at).outcome
