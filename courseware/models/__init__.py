@@ -2,7 +2,15 @@
 
 from courseware.models.certificate import Certificate
 from courseware.models.circle import Circle, CircleDigest, CircleDigestOptOut, CirclePost, CircleReport
-from courseware.models.cohort import Assignment, Cohort, CohortMember, LeaderGrant, Organisation, RosterUpload
+from courseware.models.cohort import (
+    Assignment,
+    Cohort,
+    CohortMember,
+    DistrictAnswer,
+    LeaderGrant,
+    Organisation,
+    RosterUpload,
+)
 from courseware.models.credit import CreditProvider, ProviderAsset
 from courseware.models.evaluation import (
     Attestation,
@@ -39,6 +47,7 @@ __all__ = [
     "CourseSession",
     "CreditProvider",
     "DeliveryState",
+    "DistrictAnswer",
     "EmailChange",
     "EmailDelivery",
     "Enrolment",
