@@ -27,10 +27,10 @@ def test_the_block_compiles_to_a_box_with_its_blanks_in_place(tmp_path):
     (segment,) = course.modules[0].pages[0].segments
     assert segment.kind == "district" and segment.title == "Who to call in our district"
     assert segment.label == "Your district's procedures" and segment.placeholders == 3
-    assert [(b.key, b.description, b.line) for b in segment.blanks] == [
-        ("cps-hotline", "the hotline's number", 9),
-        ("counselor-name", "name", 11),
-        ("counselor-room", "room", 11),
+    assert [(b.key, b.description, b.line, b.lead) for b in segment.blanks] == [
+        ("cps-hotline", "the hotline's number", 9, "Child protective services hotline"),
+        ("counselor-name", "name", 11, "Counselor"),
+        ("counselor-room", "room", 11, "Counselor: in"),
     ]
     # The box's HTML, with the blanks between its pieces, in order.
     kinds = ["blank" if not isinstance(part, str) else "html" for part in segment.parts]

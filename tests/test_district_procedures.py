@@ -214,11 +214,8 @@ def test_a_leader_of_another_district_can_neither_read_nor_write(world, sign_in)
 def test_the_districts_leader_fills_in_the_answers(world, sign_in):
     lee = client_of(world.lee, sign_in)
     page = parse(lee.get(world.url()).get_data(as_text=True))
-    assert [label.get_text() for label in page.select("label")] == [
-        "The hotline's number",
-        "Name, phone and email",
-        "Link to the policy",
-    ]
+    assert [label.get_text() for label in page.select("label")] == ["Hotline", "Liaison", "Policy"]
+    assert "Name, phone and email. On the page" in one(page, "#answer-liaison-help").get_text()
     assert "3 still to fill in" in page.get_text()
     response = lee.submit(world.url(), {"answer-cps-hotline": "  555-0100  ", "answer-liaison": "Dana\r\nRoom 4"})
     assert response.status_code == 302

@@ -43,6 +43,7 @@ class DistrictBlank:
     description: str
     line: int
     file: str = ""  # the module file, as problems name it
+    lead: str = ""  # the words before it on its line ("Child protective services hotline"), to name it to leaders
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,15 @@ class DistrictSegment:
         return [part for part in self.parts if isinstance(part, DistrictBlank)]
 
 
-def _read_blank(inside: str, line: int, ctx: BlockContext) -> DistrictBlank | None:
+def _lead(before: str) -> str:
+    """The plain words before a blank on its line: no list marker, emphasis, other blanks or closing colon."""
+    text = PLACEHOLDER_RE.sub(" ", before)
+    text = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", text)
+    text = re.sub(r"[*_`]", "", text)
+    return " ".join(text.split()).rstrip(" :\u2013\u2014-")  # colon, dashes
+
+
+def _read_blank(inside: str, line: int, ctx: BlockContext, lead: str = "") -> DistrictBlank | None:
     """The blank written ``[DISTRICT: inside]``, or None after reporting what is wrong with it."""
     example = "[DISTRICT: cps-hotline | the hotline's number]"
     if "|" not in inside:
@@ -71,7 +80,7 @@ def _read_blank(inside: str, line: int, ctx: BlockContext) -> DistrictBlank | No
             f"the blank '{inside}' has no key, so no district can fill it in on Courseware: give it one, "
             f"such as {example}",
         )
-        return DistrictBlank("", inside, line, ctx.file)
+        return DistrictBlank("", inside, line, ctx.file, lead)
     key, description = (part.strip() for part in inside.split("|", 1))
     if not key:
         ctx.report(line, f"the blank has no key before '|': name it, such as {example}")
@@ -88,7 +97,7 @@ def _read_blank(inside: str, line: int, ctx: BlockContext) -> DistrictBlank | No
         return None
     if not ctx.claim_id("district blank", key, line):
         return None
-    return DistrictBlank(key, description, line, ctx.file)
+    return DistrictBlank(key, description, line, ctx.file, lead)
 
 
 @register
@@ -104,9 +113,9 @@ class DistrictBlock(BlockType):
         broken = False
         for line in block.body:
 
-            def token(match: re.Match[str], number: int = line.number) -> str:
+            def token(match: re.Match[str], number: int = line.number, text: str = line.text) -> str:
                 nonlocal broken
-                blank = _read_blank(match.group(1), number, ctx)
+                blank = _read_blank(match.group(1), number, ctx, _lead(text[: match.start()]))
                 if blank is None:
                     broken = True
                     return ""
