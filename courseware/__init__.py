@@ -20,7 +20,7 @@ from courseware.certificates.designs import available_designs
 from courseware.certificates.routes import bp as certificates_bp
 from courseware.circles.cli import circles_cli
 from courseware.circles.routes import bp as circles_bp
-from courseware.cohorts import pacing_routes, session_routes  # noqa: F401 (their pages join the cohorts blueprint)
+from courseware.cohorts import district_routes, pacing_routes, session_routes  # noqa: F401 (their pages join the cohorts blueprint)
 from courseware.cohorts.cli import cohorts_cli
 from courseware.cohorts.routes import bp as cohorts_bp
 from courseware.courses.cli import courses_cli

@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from courseware.accounts import services
+from courseware.cohorts import district_procedures
 from courseware.cohorts import services as cohorts
 from courseware.courses import catalog
 from courseware.credit import all_profiles, find_provider
@@ -65,6 +66,7 @@ def seed() -> None:
         if services.find_user_by_email(email) is None:
             services.register(name, email, password, role=role, verified=True)
     _demo_district()
+    _demo_procedures()
     provider = demo_provider()
     click.echo("\nDemo accounts (sign in at http://127.0.0.1:5000/sign-in):")
     for role, _, email, password in DEMO_ACCOUNTS:
@@ -103,6 +105,51 @@ def _demo_district() -> None:
         teams.add_member(team, learner.id)
         first = ItemValues(text="Greet every student by name at the door each morning", owner_id=learner.id)
         teams.add_item(team, course, course.team_plan[0].id, first, leader)
+
+
+# The demo district's answers to the reference course's blanks: the national lines are real; what is local
+# is plainly a demo entry for a fictional district.
+DEMO_PROCEDURES = {
+    "cps-hotline": (
+        "Riverside Unified is a fictional demo district, so it has no county hotline of its own. The Childhelp "
+        "National Child Abuse Hotline, 1-800-422-4453, answers day and night and can connect you to your "
+        "state's reporting line: https://www.childhelphotline.org"
+    ),
+    "homeless-liaison": (
+        "Demo entry for the fictional district: Pat Lee (fictional), district homeless liaison, 555-0147, "
+        "liaison@riverside.example"
+    ),
+    "crisis-team": (
+        "Demo entry for the fictional district: the counseling office, room 112, extension 2140. "
+        "The front office can call the crisis team to any room."
+    ),
+    "suicide-referral": (
+        "Demo entry for the fictional district:\n"
+        "1. Stay with the student; do not leave them alone.\n"
+        "2. Walk them to the counselor, or have the front office send the crisis team.\n"
+        "3. Tell the principal the same day.\n"
+        "In an emergency, call 911. The 988 Suicide & Crisis Lifeline (call or text 988) is open day and night."
+    ),
+    "restraint-seclusion-policy": (
+        "Demo entry: the fictional district has no policy online. A real district links its board policy "
+        "here, such as https://riverside.example/policies/restraint-and-seclusion (an example address)."
+    ),
+}
+
+
+def _demo_procedures() -> None:
+    """The demo district's answers to the reference course's blanks, set by the demo leader; once, when the
+    district has none for the course yet."""
+    district = db.session.scalar(select(Organisation).where(Organisation.name == DEMO_DISTRICT))
+    leader = services.find_user_by_email("leader@example.org")
+    course = catalog().get(REFERENCE_COURSE)
+    if district is None or leader is None or course is None or course.is_broken:
+        return
+    if district_procedures.answers_of(district.id, course.slug):
+        return
+    keys = {blank.key for _, blank in course.district_blanks}
+    values = {key: text for key, text in DEMO_PROCEDURES.items() if key in keys}
+    district_procedures.save_answers(district, course, values, leader)
 
 
 def demo_provider() -> CreditProvider:

@@ -257,6 +257,14 @@ def test_safety_law_and_your_role_is_in_the_core_for_every_learner(course):
     assert note.kind == "callout" and note.title == "Content note" and "988" in note.html
     (district,) = page.blocks("district")
     assert district.placeholders == 5
+    assert [blank.key for blank in district.blanks] == [
+        "cps-hotline",
+        "homeless-liaison",
+        "crisis-team",
+        "suicide-referral",
+        "restraint-seclusion-policy",
+    ]
+    assert [blank.key for _, blank in course.district_blanks] == [blank.key for blank in district.blanks]
     text = " ".join(getattr(s, "html", "") for s in page.segments)
     for topic in (
         "mandated reporters",
@@ -274,12 +282,14 @@ def test_the_safety_page_shows_the_district_box(make_app, make_user, sign_in):
     with app.app_context():
         client = app.test_client()
         sign_in(client, make_user())
-        assert client.submit(f"/courses/{SLUG}/track", {"track": "support"}).status_code == 302
+        assert client.submit(f"/courses/{SLUG}/track", {"track": TRACKS[0]}).status_code == 302
         response = client.get(f"/courses/{SLUG}/understanding-trauma/safety-law-role")
     assert response.status_code == 200
     page = parse(response.get_data(as_text=True))
     assert text_of(page, "h1") == "Safety, law and your role"
     box = one(page, "section.district")
     assert text_of(box, "h2") == "Your district's procedures: Who to contact in our district"
-    assert len(box.select("mark.district__blank")) == 5
-    assert "for your district to complete" in text_of(box, "p")
+    # No district: a neutral line in place of each blank, never the bracketed blank itself.
+    blanks = box.select(".district__blank")
+    assert len(blanks) == 5 and all("ask your principal or counselor" in b.get_text() for b in blanks)
+    assert "[DISTRICT" not in box.get_text() and "district's leaders fill in this box" in text_of(box, "p")

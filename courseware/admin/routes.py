@@ -112,6 +112,7 @@ def organisations():
         profiles=all_profiles().titled(),
         sign_in=owned_domains.all_settings(),
         cohorts_of=_cohorts_of(overview.districts, overview.cohorts),
+        procedure_courses=[c for c in catalog().all() if not c.is_broken and c.district_blanks],
         providers=[
             (provider, external_url("sso.callback", provider=provider.key)) for provider in sso_providers.configured()
         ],

@@ -19,6 +19,7 @@ from courseware import progress
 from courseware.cohorts import (
     access,
     dashboard,
+    district_procedures,
     exports,
     module_board,
     module_dates,
@@ -322,6 +323,7 @@ def assignment(cohort_id: int, assignment_id: int):
         labels=dashboard.LABELS,
         statuses=dashboard.STATUSES,
         discussions=dashboard.discussion_modules(course),
+        procedures=district_procedures.still_to_fill_for(cohort, course),
     )
 
 

@@ -30,12 +30,14 @@ class BlockContext:
         claim_id,
         course,
         warn: Callable[[int, str], None],
+        file: str = "",
     ) -> None:
         self.render = render
         self.report = report
         self.claim_id = claim_id
         self.course = course
         self.warn = warn
+        self.file = file  # the file being compiled, as problems name it
 
     def render_inline(self, text: str) -> str:
         """Markdown for a single line (a question, a choice), without the surrounding paragraph."""

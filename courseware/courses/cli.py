@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from courseware.courses import catalog
-from courseware.courses.checks import credit_checks
+from courseware.courses.checks import app_checks, credit_checks
 from courseware.courses.compiler import compile_course, hours
 from courseware.courses.model import Course
 from courseware.courses.time_model import TOLERANCE_PERCENT, CourseTime, ModuleTime, course_time
@@ -89,16 +89,21 @@ def check(path: Path | None) -> None:
     if not course_dirs:
         raise click.ClickException(f"no course found at {root} (a course is a folder with a course.yml)")
     mistakes = credit = 0
+    notes: list[str] = []
     base = Path.cwd()
     designs, profiles = catalog().designs, catalog().profiles
     for course_dir in course_dirs:
         root = base if course_dir.resolve().is_relative_to(base) else None
         course = compile_course(course_dir, root, designs, profiles)
-        if not course.problems:  # what the app knows about the course's credit (its provider)
+        warnings = course.warnings
+        if not course.problems:  # what the app knows: the course's provider, the districts' answers
             course.credit_problems = sorted({*course.credit_problems, *credit_checks(course)})
+            found, said = app_checks(course)
+            warnings = sorted({*warnings, *found})
+            notes += [note for note in said if note not in notes]
         for problem in [*course.problems, *course.credit_problems]:
             click.echo(str(problem), err=True)
-        for problem in course.warnings:
+        for problem in warnings:
             click.echo(f"warning: {problem}", err=True)
         mistakes += len(course.problems)
         credit += len(course.credit_problems)
@@ -119,8 +124,10 @@ def check(path: Path | None) -> None:
             if course.tracks:  # each track adds up to the course's hours, or that is a mistake
                 counts += f", {plural(len(course.tracks), 'track')}"
             summary = f"{counts}, {hours(track_views(course)[0].minutes / 60)}"
-            warnings = f", {plural(len(course.warnings), 'warning')}" if course.warnings else ""
-            click.echo(f"{course.slug}: ok ({summary}){warnings}")
+            counted = f", {plural(len(warnings), 'warning')}" if warnings else ""
+            click.echo(f"{course.slug}: ok ({summary}){counted}")
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     for problem in catalog().profile_problems:
         click.echo(f"{problem} (credit profile not loaded)", err=True)
     mistakes += len(catalog().profile_problems)

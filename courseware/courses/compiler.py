@@ -191,7 +191,7 @@ def _compile_parts(raw, path, course, renderer, problems, ids, outer=None) -> tu
     def warn(line: int, message: str) -> None:
         problems.warn(path, line, message)
 
-    ctx = BlockContext(render, report, claim_id, course, warn)
+    ctx = BlockContext(render, report, claim_id, course, warn, problems.shown(path))
     for part in raw.parts:
         if isinstance(part, RawBlock) and part.name == TRACK_BLOCK:
             tracks = _tracks(split_tracks(part.title), course, lambda m, line=part.line: report(line, m))

@@ -264,6 +264,18 @@ class Course:
     def has_blocks(self, kind: str) -> bool:
         return any(page.blocks(kind) for page in self.pages)
 
+    @property
+    def district_blanks(self) -> list[tuple[Page, Any]]:
+        """The blanks each district fills in (``[DISTRICT: key | what]``), with their pages, in the course's
+        order, across every track; a blank written without a key is not among them (no district can answer it)."""
+        return [
+            (page, blank)
+            for page in self.whole.pages
+            for seg in page.blocks("district")
+            for blank in seg.blanks
+            if blank.key
+        ]
+
     def find_block(self, kind: str, block_id: str) -> tuple[Page, Any] | None:
         """The page holding the block of this kind and id (quizzes and worksheets have ids)."""
         index = self.__dict__.setdefault("_blocks", {})

@@ -3,7 +3,15 @@
 from courseware.models.case_study import CaseStudyResponse
 from courseware.models.certificate import Certificate
 from courseware.models.circle import Circle, CircleDigest, CircleDigestOptOut, CirclePost, CircleReport
-from courseware.models.cohort import Assignment, Cohort, CohortMember, LeaderGrant, Organisation, RosterUpload
+from courseware.models.cohort import (
+    Assignment,
+    Cohort,
+    CohortMember,
+    DistrictAnswer,
+    LeaderGrant,
+    Organisation,
+    RosterUpload,
+)
 from courseware.models.credit import CreditProvider, ProviderAsset
 from courseware.models.evaluation import (
     Attestation,
@@ -41,6 +49,7 @@ __all__ = [
     "CourseSession",
     "CreditProvider",
     "DeliveryState",
+    "DistrictAnswer",
     "EmailChange",
     "EmailDelivery",
     "Enrolment",

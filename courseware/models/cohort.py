@@ -96,3 +96,19 @@ class RosterUpload(Model):
     content: Mapped[str] = mapped_column(db.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DistrictAnswer(Model):
+    """A district's answer to one blank of a course's district box (``[DISTRICT: key | what]``), with who
+    last changed it and when. An answer cleared is deleted."""
+
+    __tablename__ = "district_answers"
+    __table_args__ = (UniqueConstraint("organisation_id", "course_slug", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    course_slug: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(60))
+    answer: Mapped[str] = mapped_column(db.Text)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -3,8 +3,8 @@
 case_study_responses holds one response per learner, course, renewal cycle and case study, with
 the learner's self-score on each criterion of its rubric. Nothing existing changes.
 
-Revision ID: 0023
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-11-29 14:00:00.000000
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0023'
-down_revision = '0020'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 
