@@ -192,6 +192,47 @@ def test_mistakes_in_course_yml(tmp_path, course_yml, expected):
     assert any(p.startswith(expected) for p in found), found
 
 
+def warnings_for(tmp_path, body: str) -> list[str]:
+    folder = make_course(tmp_path, GOOD_YML, {"01-one.md": MODULE.format(body=body)})
+    course = compile_course(folder, tmp_path)
+    assert course.problems == []
+    return [str(w) for w in course.warnings]
+
+
+EMPTY = "the table's header row has an empty cell"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("| | Before | After |\n| --- | --- | --- |\n| Goal | Rules | Repair |", [f"8: {EMPTY} (column 1)"]),
+        ("Intro.\n\nRole | | Week\n--- | --- | ---\nA | b | c", [f"10: {EMPTY} (column 2)"]),
+        ("| Role |  |\n| :---: | ---: |\n| A | b |", [f"8: {EMPTY} (column 2)"]),
+        ("/// note\n| | A |\n| --- | --- |\n| x | y |\n///", [f"9: {EMPTY} (column 1)"]),
+        ("| Role | First day |\n| --- | --- |\n|  | Greet |", []),  # an empty body cell is fine
+        ("| `a|b` | \\| |\n| --- | --- |\n| x | y |", []),  # a bar in code or escaped is text
+        ("```\n| | A |\n| --- | --- |\n```", []),  # an example in a code block is not a table
+        ("Text\n| | A |\n| --- | --- |", []),  # not a table: it does not start a paragraph
+    ],
+)
+def test_a_table_with_an_empty_header_cell_is_a_warning(tmp_path, body, expected):
+    found = warnings_for(tmp_path, body)
+    assert len(found) == len(expected), found
+    for want, got in zip(expected, found, strict=True):
+        assert got.startswith(f"demo/01-one.md:{want}") and "give every column a heading" in got, got
+
+
+def test_a_table_scrolls_in_a_box_of_its_own_named_after_its_columns(tmp_path):
+    body = "| Role | First day |\n| --- | --- |\n| Office | Greet |"
+    folder = make_course(tmp_path, GOOD_YML, {"01-one.md": MODULE.format(body=body)})
+    html = compile_course(folder, tmp_path).pages[0].segments[0].html
+    assert html.startswith(
+        '<div class="table-scroll" role="region" tabindex="0" aria-label="Table: Role, First day">'
+        '<table class="content-table">'
+    )
+    assert html.endswith("</table></div>")
+
+
 def test_code_fences_are_left_alone(tmp_path):
     body = "```\n## not a page\n/// not a block\n```"
     folder = make_course(tmp_path, GOOD_YML, {"01-one.md": MODULE.format(body=body)})
@@ -304,14 +345,15 @@ def test_check_command_passes_on_the_shipped_courses(runner):
     demo_provider()  # the provider the reference course names, set up by `flask demo seed`
     result = runner.invoke(args=["courses", "check", str(ROOT / "modules")])
     assert result.exit_code == 0, result.output
-    assert "compassionate-schools: ok (6 modules, 43 pages, 4 tracks, 12 hours), 5 warnings" in result.output
-    # The only warnings: the blanks of the district box, which each district fills in with its own contacts.
+    assert "compassionate-schools: ok (6 modules, 43 pages, 4 tracks, 12 hours), 6 warnings" in result.output
+    # The warnings: the blanks of the district box, which each district fills in with its own contacts, and
+    # the comparison table of module 4, whose first column has no heading yet.
     warnings = [line for line in result.output.splitlines() if "warning" in line]
-    assert len(warnings) == 6 and warnings[-1].startswith("compassionate-schools: ok")
-    assert all(
-        "compassionate-schools/01-understanding-trauma.md:" in line and "the district has still to fill this in" in line
-        for line in warnings[:-1]
-    ), warnings
+    assert len(warnings) == 7 and warnings[-1].startswith("compassionate-schools: ok")
+    blanks = [line for line in warnings[:-1] if "the district has still to fill this in" in line]
+    assert len(blanks) == 5 and all("compassionate-schools/01-understanding-trauma.md:" in line for line in blanks)
+    (table,) = [line for line in warnings[:-1] if line not in blanks]
+    assert "/04-safety-belonging-regulation.md:249: the table's header row has an empty cell" in table
 
 
 def test_check_command_on_a_single_module_file(runner, tmp_path):
