@@ -78,6 +78,7 @@ def test_get_requests_write_nothing(app, request, make_user, sign_in):
             f"/verify/{certificate.code}.json",
             "/account",
             "/courses/example-course/finish",
+            "/courses/example-course/break?from=welcome/getting-started",
             discussion,
         ],
         leader: [

@@ -193,6 +193,47 @@ def test_mistakes_in_course_yml(tmp_path, course_yml, expected):
     assert any(p.startswith(expected) for p in found), found
 
 
+def warnings_for(tmp_path, body: str) -> list[str]:
+    folder = make_course(tmp_path, GOOD_YML, {"01-one.md": MODULE.format(body=body)})
+    course = compile_course(folder, tmp_path)
+    assert course.problems == []
+    return [str(w) for w in course.warnings]
+
+
+EMPTY = "the table's header row has an empty cell"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("| | Before | After |\n| --- | --- | --- |\n| Goal | Rules | Repair |", [f"8: {EMPTY} (column 1)"]),
+        ("Intro.\n\nRole | | Week\n--- | --- | ---\nA | b | c", [f"10: {EMPTY} (column 2)"]),
+        ("| Role |  |\n| :---: | ---: |\n| A | b |", [f"8: {EMPTY} (column 2)"]),
+        ("/// note\n| | A |\n| --- | --- |\n| x | y |\n///", [f"9: {EMPTY} (column 1)"]),
+        ("| Role | First day |\n| --- | --- |\n|  | Greet |", []),  # an empty body cell is fine
+        ("| `a|b` | \\| |\n| --- | --- |\n| x | y |", []),  # a bar in code or escaped is text
+        ("```\n| | A |\n| --- | --- |\n```", []),  # an example in a code block is not a table
+        ("Text\n| | A |\n| --- | --- |", []),  # not a table: it does not start a paragraph
+    ],
+)
+def test_a_table_with_an_empty_header_cell_is_a_warning(tmp_path, body, expected):
+    found = warnings_for(tmp_path, body)
+    assert len(found) == len(expected), found
+    for want, got in zip(expected, found, strict=True):
+        assert got.startswith(f"demo/01-one.md:{want}") and "give every column a heading" in got, got
+
+
+def test_a_table_scrolls_in_a_box_of_its_own_named_after_its_columns(tmp_path):
+    body = "| Role | First day |\n| --- | --- |\n| Office | Greet |"
+    folder = make_course(tmp_path, GOOD_YML, {"01-one.md": MODULE.format(body=body)})
+    html = compile_course(folder, tmp_path).pages[0].segments[0].html
+    assert html.startswith(
+        '<div class="table-scroll" role="region" tabindex="0" aria-label="Table: Role, First day">'
+        '<table class="content-table">'
+    )
+    assert html.endswith("</table></div>")
+
+
 def test_code_fences_are_left_alone(tmp_path):
     body = "```\n## not a page\n/// not a block\n```"
     folder = make_course(tmp_path, GOOD_YML, {"01-one.md": MODULE.format(body=body)})

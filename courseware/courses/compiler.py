@@ -18,7 +18,7 @@ from courseware.courses.model import Course, HtmlSegment, Module, Page
 from courseware.courses.practice_block import PracticeBlock  # noqa: F401
 from courseware.courses.problems import ProblemList
 from courseware.courses.quiz_block import QuizBlock  # noqa: F401
-from courseware.courses.render import MarkdownRenderer, find_images, media_file
+from courseware.courses.render import MarkdownRenderer, empty_header_cells, find_images, media_file
 from courseware.courses.source import RawBlock, split_front_matter, split_pages, split_tracks
 from courseware.courses.time_model import course_time
 from courseware.courses.worksheet_block import ReflectionBlock, WorksheetBlock  # noqa: F401
@@ -202,6 +202,7 @@ def _compile_parts(raw, path, course, renderer, problems, ids, outer=None) -> tu
                 report(part.line, "the track block is empty")
                 continue
             _check_images(part.body, path, course_dir, problems)
+            _check_tables(part.body, path, problems)
             if tracks is not None:
                 _within(tracks, outer, "page", lambda m, line=part.line: report(line, m))
                 tracked[len(segments)] = tracks
@@ -220,6 +221,7 @@ def _compile_parts(raw, path, course, renderer, problems, ids, outer=None) -> tu
                 report(part.line, f"unknown block '{part.name}' (known blocks: {known})")
                 continue
             _check_images(part.body, path, course_dir, problems)
+            _check_tables(part.body, path, problems)
             options = block_type.parse_options(part, ctx)
             if options is not None:
                 segment = block_type.build(part, options, ctx)
@@ -232,6 +234,7 @@ def _compile_parts(raw, path, course, renderer, problems, ids, outer=None) -> tu
         if not text.strip():
             continue
         _check_images(part, path, course_dir, problems)
+        _check_tables(part, path, problems)
         segments.append(HtmlSegment(render(text)))
     return segments, tracked
 
@@ -298,6 +301,19 @@ def _check_images(lines, path, course_dir, problems) -> None:
             )
         elif not target.is_file():
             problems.add(path, line, f"image '{src}' was not found in {course_dir.name}/media/")
+
+
+def _check_tables(lines, path, problems) -> None:
+    if not lines:
+        return
+    first = lines[0].number
+    for offset, column in empty_header_cells("\n".join(line.text for line in lines)):
+        problems.warn(
+            path,
+            first + offset,
+            f"the table's header row has an empty cell (column {column}): give every column a heading, "
+            "so that a screen reader can say what each cell is",
+        )
 
 
 def _claim(ids, problems, path, line, kind, value) -> bool:

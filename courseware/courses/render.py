@@ -38,6 +38,11 @@ IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"
 SAFE_STYLE = re.compile(r"^text-align:\s*(left|right|center);?$")
 INLINE_TAG_RE = re.compile(r"</?(?:a|abbr|code|del|em|kbd|mark|s|span|strong|sub|sup)\b[^>]*>")
 TAG_RE = re.compile(r"<[^>]*>")
+CONTENT_TABLE_RE = re.compile(r'<table class="content-table">.*?</table>', re.DOTALL)
+THEAD_RE = re.compile(r"<thead>(.*?)</thead>", re.DOTALL)
+TH_RE = re.compile(r"<th\b[^>]*>(.*?)</th>", re.DOTALL)
+TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 
 
 class _CourseTreeprocessor(Treeprocessor):
@@ -92,7 +97,27 @@ class MarkdownRenderer:
     def render(self, text: str) -> str:
         self._md.reset()
         html = self._md.convert(text)
-        return sanitise(html, self.media_url)
+        return scrolling_tables(sanitise(html, self.media_url))
+
+
+def scrolling_tables(html: str) -> str:
+    """Put each table in a box of its own that scrolls sideways when the table is wider than the
+    page (on a phone), rather than the page. The box can be focused, so that it scrolls with the
+    keyboard too, and is named after the table's column headings."""
+
+    def wrap(match: re.Match) -> str:
+        table = match.group(0)
+        head = THEAD_RE.search(table)
+        headings = [plain_text(cell) for cell in TH_RE.findall(head.group(1))] if head else []
+        named = ", ".join(h for h in headings if h)
+        label = f"Table: {named}" if named else "Table"
+        if len(label) > 120:
+            label = label[:117].rstrip(" ,") + "..."
+        return (
+            f'<div class="table-scroll" role="region" tabindex="0" aria-label="{html_lib.escape(label)}">{table}</div>'
+        )
+
+    return CONTENT_TABLE_RE.sub(wrap, html)
 
 
 def sanitise(html: str, media_url: str) -> str:
@@ -122,6 +147,59 @@ def find_images(text: str) -> list[tuple[int, str, str]]:
         for match in IMAGE_RE.finditer(line):
             found.append((offset, match.group(1).strip(), match.group(2)))
     return found
+
+
+def empty_header_cells(text: str) -> list[tuple[int, int]]:
+    """(line offset, column number from 1) of each empty cell in the header row of a Markdown table.
+
+    A table starts a paragraph: a row with ``|`` followed by a row of dashes. Tables inside fenced
+    code are examples, not tables.
+    """
+    found = []
+    lines = text.splitlines()
+    fence = ""
+    for offset, line in enumerate(lines):
+        opening = FENCE_RE.match(line)
+        if opening:
+            marker = opening.group(1)
+            if not fence:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = ""
+            continue
+        if fence or "|" not in line or offset + 1 >= len(lines) or not TABLE_RULE_RE.match(lines[offset + 1]):
+            continue
+        if offset > 0 and lines[offset - 1].strip():
+            continue
+        found += [(offset, number) for number, cell in enumerate(_cells(line), 1) if not cell.strip()]
+    return found
+
+
+def _cells(row: str) -> list[str]:
+    """A table row's cells: split at each ``|`` that is not escaped or inside code."""
+    cells, cell, code = [], "", False
+    text = row.strip()
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            cell += text[index : index + 2]
+            index += 2
+            continue
+        if char == "`":
+            code = not code
+        if char == "|" and not code:
+            cells.append(cell)
+            cell = ""
+        else:
+            cell += char
+        index += 1
+    cells.append(cell)
+    if text.startswith("|"):
+        cells = cells[1:]
+    if text.endswith("|") and not text.endswith("\\|") and cells:
+        cells = cells[:-1]
+    return cells
 
 
 def media_file(course_dir: Path, src: str) -> Path | None:

@@ -158,6 +158,24 @@ def page(slug: str, module: str, page: str):
     return render_course_page(course, found, view)
 
 
+@bp.get("/courses/<slug>/break")
+@login_required
+def take_a_break(slug: str):
+    """A quiet page to step away to: nothing is recorded, and no seat time runs while it is open.
+
+    ``from`` names the page the learner left ("module/page"); only a page of this course, on the
+    learner's track, becomes the way back, and any other value leads back to the course home.
+    """
+    course = published_course(slug)
+    left = course.page_by_key(request.args.get("from", ""))
+    back = (
+        url_for("learning.page", slug=slug, module=left.module.slug, page=left.slug)
+        if left is not None
+        else url_for("learning.course_home", slug=slug)
+    )
+    return render_template("learning/take_a_break.html", course=course, left=left, back=back)
+
+
 @bp.get("/courses/<slug>/finish")
 @login_required
 def finish(slug: str):
