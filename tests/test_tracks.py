@@ -14,6 +14,7 @@ from courseware.extensions import db
 from courseware.models import Certificate, Enrolment, ModuleDate, PageProgress, QuizAttempt
 from courseware.models.base import utcnow
 from tests.helpers import factories
+from tests.helpers.client import PASSWORD
 from tests.helpers.evaluation import finish_course
 from tests.helpers.html import csrf_token, form_fields, parse
 from tests.helpers.seat_time import spend_minutes
@@ -170,6 +171,26 @@ def test_a_learner_on_each_track_completes_it_and_receives_a_certificate(learner
         titles[track]
     )
     assert enrolment().completed_at is not None
+
+
+def test_answers_sent_after_the_session_ended_are_kept_on_a_course_with_tracks(app, learner):
+    client = app.test_client()
+    client.submit("/sign-in", {"email": learner.email, "password": PASSWORD})
+    choose(client, "support")
+    quiz_id, question, right = QUIZ["support"]
+    html = client.get(PAGES["support"][2]).get_data(as_text=True)
+    fields = form_fields(html, "form.quiz__form")
+    client.delete_cookie("session")  # the session ended while the learner was answering
+    data = {**fields, f"q-{question}": right, "csrf_token": csrf_token(html)}
+    response = client.post(f"{COURSE}/quizzes/{quiz_id}", data=data)
+    assert response.status_code == 302 and "/sign-in?next=" in response.location  # kept, not a 404
+    client.submit("/sign-in", {"email": learner.email, "password": PASSWORD})
+    page = client.get(PAGES["support"][2]).get_data(as_text=True)
+    assert "Your answers were kept" in page
+    # Signed in again, the learner's track decides: another track's quiz is still not theirs to send.
+    other_id, other_question, other_right = QUIZ["classroom"]
+    data = {"version": "1", "number": "1", f"q-{other_question}": other_right, "csrf_token": csrf_token(page)}
+    assert client.post(f"{COURSE}/quizzes/{other_id}", data=data).status_code == 404
 
 
 def test_changing_track_keeps_the_work_and_recounts_what_is_left(learner_client, learner):

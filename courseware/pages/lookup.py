@@ -32,9 +32,13 @@ def url_for_page(course: Course, page: Page) -> str:
 def find_block_or_404(course: Course, kind: str, block_id: str) -> tuple[Page, Any]:
     """(page, segment) of the quiz, worksheet or practice block with this id, or a 404 (also for a block
     of another track than the learner's, or of a course with tracks before they choose one); a 403 page
-    when its module is not open to the learner yet."""
+    when its module is not open to the learner yet.
+
+    A request whose session has ended finds the block on any track: the route keeps what was sent until
+    the learner signs in again, and the form they then send back is checked against their track."""
     found = course.find_block(kind, block_id)
-    if found is None or (course.tracks and course.track is None):  # another track's block, or none chosen yet
+    chosen = course.track is not None or not current_user.is_authenticated
+    if found is None or (course.tracks and not chosen):  # another track's block, or none chosen yet
         abort(404)
     abort_if_closed(course, found[0].module)
     return found
