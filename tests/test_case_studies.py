@@ -267,6 +267,28 @@ def test_a_revision_that_cannot_be_saved_keeps_the_stored_response_and_the_typed
     assert rows()[0].response == "Stored."
 
 
+def test_a_response_from_an_older_window_does_not_replace_a_newer_one(learner_client):
+    """Two windows opened on the same case study: the second one sent is shown both texts, and keeps its own."""
+    first = form_fields(block_of(learner_client), "form.case-study__form")
+    second = dict(first)  # the same form, open in another window
+    assert first["revision"] == "0"
+    sent = {**first, "response": "Sent from the first window."}
+    assert learner_client.post(RESPOND, data=sent).status_code == 302
+    response = learner_client.post(RESPOND, data={**second, "response": "Typed in the second window."})
+    assert response.status_code == 422
+    block = one(response.get_data(as_text=True), BLOCK)
+    assert "changed in another window" in text_of(block, ".field__error")
+    assert text_of(block, ".case-study__mine .case-study__text") == "Sent from the first window."
+    assert one(block, f"{BLOCK}-response").get_text() == "Typed in the second window."
+    assert [row.response for row in rows()] == ["Sent from the first window."]
+    # Sent again from the page as it is now, the text is saved as a revision.
+    current = form_fields(block_of(learner_client), "form.case-study__form")
+    assert current["revision"] == "1"
+    again = {**current, "response": "Both windows, combined."}
+    assert learner_client.post(RESPOND, data=again).status_code == 302
+    assert [(row.response, row.revision) for row in rows()] == [("Both windows, combined.", 2)]
+
+
 def test_a_revision_that_cannot_be_saved_leaves_the_score_shown_as_it_was(learner_client):
     learner_client.get(PAGE)
     respond(learner_client, "Stored.")

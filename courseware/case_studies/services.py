@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from courseware.case_studies.values import read_response, read_scores
+from courseware.case_studies.values import STALE, read_response, read_revision, read_scores
 from courseware.courses import Course
 from courseware.courses.case_study import CaseStudy
 from courseware.extensions import db
@@ -79,6 +79,11 @@ def send_response(user: User, course: Course, case_id: str, form, now: datetime 
         return result
     enrolment = _open_enrolment(user, course)
     row = find_response(user.id, course, case_id, enrolment.cycle)
+    based_on = read_revision(form)
+    if row is not None and based_on is not None and based_on < row.revision and row.response != read.text:
+        db.session.rollback()  # a newer response from another window: neither text is lost
+        result.errors["response"] = STALE
+        return result
     if row is None:
         row = CaseStudyResponse(
             user_id=user.id,

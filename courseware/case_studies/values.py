@@ -32,6 +32,22 @@ def read_response(form) -> ReadResponse:
     return ReadResponse(typed)
 
 
+def read_revision(form) -> int | None:
+    """The revision of the saved response the form was opened on (0: none yet), or None when the form does
+    not say (then nothing is compared)."""
+    value = form.get("revision")
+    if isinstance(value, str) and value.isdigit() and len(value) <= 9:
+        return int(value)
+    return None
+
+
+STALE = (
+    "Your response was changed in another window after this one was opened, so this text was not saved over "
+    "it. The saved response is shown above; your text from this window is kept here. Combine what you want to "
+    "keep and send it again."
+)
+
+
 @dataclass
 class ReadScores:
     typed: dict[str, str]  # criterion id -> the level chosen, shown again with the messages
