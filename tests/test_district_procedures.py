@@ -162,8 +162,11 @@ def test_an_answer_is_escaped_with_its_links_and_lines(world, sign_in):
 
 def test_render_answer():
     assert str(render_answer("Call 555-0100\nor see http://a.example/x?y=1&z=2).")) == (
-        'Call 555-0100<br>\nor see <a href="http://a.example/x?y=1&amp;z=2">http://a.example/x?y=1&amp;z=2</a>).'
+        'Call 555-0100<br>\nor see <a href="http://a.example/x?y=1&amp;z=2" rel="noopener noreferrer nofollow">'
+        "http://a.example/x?y=1&amp;z=2</a>)."
     )
+    # A character that turns text around cannot make a link read otherwise than where it goes.
+    assert "\u202e" not in str(render_answer("See https://a.example/\u202egpj.exe"))
     assert str(render_answer("ftp://a.example <b>")) == "ftp://a.example &lt;b&gt;"
 
 
@@ -347,3 +350,30 @@ def test_the_demo_seed_fills_in_the_demo_districts_answers_honestly(make_app):
         # The check of the shipped course: the demo district has answered everything.
         result = app.test_cli_runner().invoke(args=["courses", "check", str(MODULES)])
         assert result.exit_code == 0 and "warning" not in result.output, result.output
+
+
+def read_before_the_other_save(monkeypatch):
+    """The next save reads the answers as they were before another save stored its own (then reads truly)."""
+    real, stale = district_procedures.answers_of, [{}]
+    monkeypatch.setattr(district_procedures, "answers_of", lambda *args: stale.pop() if stale else real(*args))
+
+
+def test_two_saves_at_the_same_moment_keep_the_first_and_explain_only_a_real_clash(world, monkeypatch):
+    world.answer(world.riverside, **{"cps-hotline": "555-0100", "liaison": "Dana"})
+    # The same text sent twice (a double click) is simply saved.
+    read_before_the_other_save(monkeypatch)
+    same = district_procedures.save_answers(world.riverside, world.course, {"cps-hotline": "555-0100"}, world.lee)
+    assert same.problems == {}
+    # Different text: that answer is named, and nothing of this save is stored over the first.
+    read_before_the_other_save(monkeypatch)
+    clash = district_procedures.save_answers(world.riverside, world.course, {"liaison": "Sam"}, world.lee)
+    assert set(clash.problems) == {"liaison"} and "same moment" in clash.problems["liaison"]
+    monkeypatch.undo()
+    answers = district_procedures.answers_of(world.riverside.id, SLUG)
+    assert {key: a.answer for key, a in answers.items()} == {"cps-hotline": "555-0100", "liaison": "Dana"}
+
+
+def test_a_draft_course_is_not_shown_to_a_leader(world, sign_in, monkeypatch):
+    monkeypatch.setattr(world.course, "published", False)
+    assert client_of(world.lee, sign_in).get(world.url()).status_code == 404
+    assert client_of(world.admin, sign_in).get(world.url()).status_code == 200

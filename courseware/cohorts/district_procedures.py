@@ -19,6 +19,7 @@ from typing import Literal
 
 from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 
 from courseware.courses import Course
 from courseware.courses.checks import register_app_check
@@ -190,10 +191,12 @@ def save_answers(district: Organisation, course: Course, values: dict[str, str],
             changed += 1
     try:
         db.session.commit()
-    except IntegrityError:
+    except (IntegrityError, StaleDataError):  # another save of the same answers at the same moment
         db.session.rollback()
+        stored = {key: row.answer for key, row in answers_of(district.id, course.slug).items()}
         message = "Someone else saved this answer at the same moment. Check it below and save again."
-        return Saved({key: message for key in cleaned if key not in existing})
+        clashes = {key: message for key, answer in cleaned.items() if stored.get(key, "") != answer}
+        return Saved(clashes)  # the same text sent twice (a double click) is simply saved
     return Saved({}, changed)
 
 

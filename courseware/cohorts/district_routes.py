@@ -18,6 +18,8 @@ def _district_course(organisation_id: int, slug: str) -> tuple[Organisation, Cou
     course = catalog().get(slug)
     if district is None or course is None or course.is_broken or not course.district_blanks:
         abort(404)
+    if not course.published and not current_user.is_admin:  # a draft is the admins' to prepare
+        abort(404)
     access = district_procedures.access_to(current_user._get_current_object(), district)
     if access is None:
         abort(404)
