@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from courseware.courses import catalog, compile_course
 from courseware.courses.time_model import module_time
 from tests.conftest import EXAMPLE_COURSES
@@ -104,8 +106,16 @@ def test_a_key_is_unique_across_the_course(tmp_path):
     ]
 
 
-def test_a_blank_inside_a_link_is_a_mistake(tmp_path):
-    body = "/// district\n- Policy: [read it](https://example.org/[DISTRICT: policy | the link])\n///"
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- Policy: [read it](https://example.org/[DISTRICT: policy | the link])",  # in a link's address
+        "- Policy: [call [DISTRICT: policy | the number] now](https://example.org/)",  # in a link's text
+        "- Policy: `dial [DISTRICT: policy | the number]`",  # in code
+    ],
+)
+def test_a_blank_inside_a_link_or_code_is_a_mistake(tmp_path, line):
+    body = f"/// district\n{line}\n///"
     folder = make_course(tmp_path, GOOD_YML, {"01-one.md": MODULE.format(body=body)})
     course = compile_course(folder, tmp_path)
     assert [str(p) for p in course.problems] == [

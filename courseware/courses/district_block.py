@@ -129,7 +129,13 @@ class DistrictBlock(BlockType):
         pieces = _STAND_IN_RE.split(html)
         parts = [blanks[int(piece)] if number % 2 else piece for number, piece in enumerate(pieces)]
         inside_a_tag = any(piece.rfind("<") > piece.rfind(">") for piece in pieces[:-1:2])
-        if inside_a_tag or sorted(int(piece) for piece in pieces[1::2]) != list(range(len(blanks))):
+        # Text before each blank with a link or code still open: an answer there would be a link in a link.
+        before = ["".join(pieces[: number + 1]).lower() for number in range(0, len(pieces) - 1, 2)]
+        inside_a_link = any(
+            text.count("<a ") + text.count("<a>") > text.count("</a>") or text.count("<code") > text.count("</code>")
+            for text in before
+        )
+        if inside_a_tag or inside_a_link or sorted(int(piece) for piece in pieces[1::2]) != list(range(len(blanks))):
             ctx.report(block.line, "a blank must stand in the box's text, not inside a link, code or an image")
             return None
         marked = "".join(
