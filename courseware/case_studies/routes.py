@@ -65,7 +65,7 @@ def score(slug: str, case_id: str):
     except services.ResponsesClosed:
         flash(CLOSED, "warning")
         return redirect(f"{page_url}#case-study-{case_id}")
-    except LookupError:
+    except services.NoResponseYet:
         flash("Write and send your response first; then score it against the rubric.", "warning")
         return redirect(f"{page_url}#case-study-{case_id}")
     if result.errors:

@@ -21,6 +21,10 @@ class ResponsesClosed(Exception):
     """The course is completed in this round: the response and its score stay as they counted."""
 
 
+class NoResponseYet(Exception):
+    """A score sent for a case study the learner has not responded to yet."""
+
+
 @dataclass
 class Sent:
     """The result of sending a response or a score: nothing is stored when there are errors."""
@@ -102,6 +106,7 @@ def send_response(user: User, course: Course, case_id: str, form, now: datetime 
         except IntegrityError:  # the same form sent twice at once: the first one stored it
             row = find_response(user.id, course, case_id, enrolment.cycle)
             if row is None:
+                db.session.rollback()
                 raise
     if row.response != read.text:
         row.response, row.revision, row.updated_at = read.text, row.revision + 1, now
@@ -118,14 +123,14 @@ def send_response(user: User, course: Course, case_id: str, form, now: datetime 
 def score_response(user: User, course: Course, case_id: str, form, now: datetime | None = None) -> Sent:
     """Store the learner's score of their own response on every criterion of the rubric and settle the
     course. Commits, or stores nothing and returns the errors. Raises ResponsesClosed once the course is
-    completed in this round, and LookupError when there is no response to score yet."""
+    completed in this round, and NoResponseYet when there is no response to score yet."""
     now = now or utcnow()
     case_study = case_study_block(course, case_id)
     enrolment = _open_enrolment(user, course)
     row = find_response(user.id, course, case_id, enrolment.cycle)
     if row is None:
         db.session.rollback()
-        raise LookupError("no response to score yet")
+        raise NoResponseYet()
     read = read_scores(form, case_study)
     result = Sent(case_study, read.typed, read.errors, row)
     if read.scores is None:
