@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
 from courseware.cohorts import services as cohorts
 from courseware.extensions import db
@@ -186,6 +186,25 @@ def test_leaders_see_each_members_before_and_after_and_the_cohorts_summary(growt
     before, after = header.index("Growth: before %"), header.index("Growth: after %")
     by_name = {row[0]: (row[before], row[after]) for row in rows}
     assert by_name == {"Ana Both": ("25", "75"), "Ben Before": ("25", ""), "Cy None": ("", "")}
+
+
+def test_a_member_whose_completion_has_run_out_starts_again_without_growth(growth_app, cohort_world, sign_in):
+    """Once a completion runs out, the new round has not begun: its before and after are not yet taken."""
+    world, assignment, people = cohort_world
+    long_ago = utcnow() - timedelta(days=800)
+    db.session.execute(
+        update(Enrolment).where(Enrolment.user_id == people["ana@district.org"].id).values(completed_at=long_ago)
+    )
+    assignment.renewal_months = 12
+    db.session.commit()
+    leader = signed_in(growth_app, sign_in, world.leader)
+    page = leader.get(dashboard_url(world.cohort.id, assignment.id))
+    row = next(tr for tr in parse(page).select("table.member-table tbody tr") if "Ana Both" in tr.get_text())
+    assert (row.select_one(".member-table__before").get_text(), row.select_one(".member-table__after").get_text()) == (
+        "—",
+        "—",
+    )
+    assert facts(page, "[aria-labelledby=growth-title] dl")["Took both"] == "0 of 3"
 
 
 def test_a_leader_of_another_cohort_sees_none_of_it(growth_app, cohort_world, make_user, sign_in):

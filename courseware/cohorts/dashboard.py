@@ -175,7 +175,7 @@ def build(assignment: Assignment, course: Course, now: datetime | None = None) -
     for row in rows.values():
         if completion_lapsed(row.completed_at, months, now):  # the new round of the course has not been started
             row.pages, row.practice_minutes, row.completed_at = 0, 0, None
-            row.case_scores = []
+            row.case_scores, row.before, row.after = [], None, None
         if row.certificate_cycle and row.certificate_cycle < cycles.get(row.user_id, 0):
             row.revoked = False  # revoked in an earlier cycle; the learner is taking the course again
         chosen = course.track_named(tracks.get(row.user_id))
