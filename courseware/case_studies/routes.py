@@ -14,16 +14,20 @@ bp = Blueprint("case_studies", __name__)
 CLOSED = "You have completed this course, so your case study stays as it was when it counted."
 
 
+def _opened(slug: str, case_id: str, what: str, hint: str):
+    """The course, the case study's page and segment, the page's address, and the response to give instead
+    when the learner's session has ended (what they sent is kept for after they sign in again)."""
+    course = published_course(slug)
+    page, segment = find_block_or_404(course, "case_study", case_id)
+    page_url = url_for_page(course, page)
+    return course, page, segment, page_url, kept.keep_unless_signed_in("case-study", case_id, page_url, what, hint)
+
+
 @bp.post("/courses/<slug>/case-studies/<case_id>")
 @csrf.exempt  # checked below, so that a response sent with an expired form is kept rather than lost
 def respond(slug: str, case_id: str):
     """Send (or revise) the learner's response: the form works without JavaScript."""
-    course = published_course(slug)
-    page, _ = find_block_or_404(course, "case_study", case_id)
-    page_url = url_for_page(course, page)
-    expired = kept.keep_unless_signed_in(
-        "case-study", case_id, page_url, "text", "check it and press Send my response again."
-    )
+    course, page, _, page_url, expired = _opened(slug, case_id, "text", "check it and press Send my response again.")
     if expired is not None:
         return expired
     try:
@@ -52,11 +56,8 @@ def respond(slug: str, case_id: str):
 @csrf.exempt  # checked below, so that a score sent with an expired form is kept rather than lost
 def score(slug: str, case_id: str):
     """Score the learner's own response on each criterion of the rubric."""
-    course = published_course(slug)
-    page, segment = find_block_or_404(course, "case_study", case_id)
-    page_url = url_for_page(course, page)
-    expired = kept.keep_unless_signed_in(
-        "case-study", case_id, page_url, "answers", "check them and press Save my score again."
+    course, page, segment, page_url, expired = _opened(
+        slug, case_id, "answers", "check them and press Save my score again."
     )
     if expired is not None:
         return expired
