@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from courseware import credit, jobs
+from courseware import credit, events, jobs
 from courseware.courses import Course
 from courseware.database import affected
 from courseware.extensions import db
@@ -60,6 +60,7 @@ def settle(user: User, course: Course, enrolment: Enrolment | None = None, now: 
     if not won:
         return Outcome()
     enrolment.completed_at = now
+    events.publish(events.CourseCompleted(user_id=user.id, course_slug=course.slug, cycle=enrolment.cycle, at=now))
     if not course.offers_credit:  # a course that offers no credit is completed without a certificate
         return Outcome(completed=True, course_title=course.title)
     certificate = issue_certificate(user, course, enrolment, now)
@@ -89,6 +90,11 @@ def issue_certificate(user: User, course: Course, enrolment: Enrolment, now: dat
         enrolment.certificate_held_at = None
         return None
     enrolment.certificate_held_at = None
+    events.publish(
+        events.CertificateIssued(
+            user_id=user.id, course_slug=course.slug, cycle=enrolment.cycle, certificate_id=certificate.id, at=now
+        )
+    )
     # The PDF is rendered by a job worker (the certificates area's handler), never in the request.
     jobs.enqueue(RENDER_CERTIFICATE, {"certificate_id": certificate.id}, key=f"{RENDER_CERTIFICATE}:{certificate.id}")
     return certificate

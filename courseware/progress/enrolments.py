@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from courseware import events
 from courseware.courses import Course
 from courseware.extensions import db
 from courseware.models import Assignment, CohortMember, Enrolment, User
@@ -46,10 +47,12 @@ def enrol(user: User, course: Course) -> Enrolment:
         return enrolment
     try:
         with db.session.begin_nested():
-            enrolment = Enrolment(user_id=user.id, course_slug=course.slug)
+            enrolment = Enrolment(user_id=user.id, course_slug=course.slug, enrolled_at=utcnow())
             db.session.add(enrolment)
     except IntegrityError:
         enrolment = find_enrolment(user.id, course.slug)
+    else:
+        events.publish(_started(enrolment))
     assert enrolment is not None
     return enrolment
 
@@ -74,6 +77,12 @@ def can_renew(user: User, course: Course, now: datetime | None = None) -> bool:
     return completion_lapsed(enrolment.completed_at, renewal_months(user, course), now or utcnow())
 
 
+def _started(enrolment: Enrolment) -> events.CourseStarted:
+    return events.CourseStarted(
+        user_id=enrolment.user_id, course_slug=enrolment.course_slug, cycle=enrolment.cycle, at=enrolment.enrolled_at
+    )
+
+
 def start_new_cycle(user: User, course: Course) -> Enrolment | None:
     """Open the next cycle: progress starts afresh, and earlier cycles stay as history. Commits.
 
@@ -83,8 +92,9 @@ def start_new_cycle(user: User, course: Course) -> Enrolment | None:
         return None
     current = find_enrolment(user.id, course.slug)
     assert current is not None
-    enrolment = Enrolment(user_id=user.id, course_slug=course.slug, cycle=current.cycle + 1)
+    enrolment = Enrolment(user_id=user.id, course_slug=course.slug, cycle=current.cycle + 1, enrolled_at=utcnow())
     db.session.add(enrolment)
+    events.publish(_started(enrolment))
     try:
         db.session.commit()
     except IntegrityError:  # a second click renewed it already

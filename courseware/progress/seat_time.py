@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from courseware import events
 from courseware.courses import Course, Page
 from courseware.courses import catalog as course_catalog
 from courseware.database import affected
@@ -35,6 +36,16 @@ def record_page_view(
     progress_id, first_visit = _mark_page_visited(enrolment.id, page.key, now)
     if first_visit:
         enrolment.pages_visited = Enrolment.pages_visited + 1
+    events.publish(
+        events.PageRead(
+            user_id=user.id,
+            course_slug=course.slug,
+            cycle=enrolment.cycle,
+            page_key=page.key,
+            first_time=first_visit,
+            at=now,
+        )
+    )
     visit = PageVisit(token=secrets.token_urlsafe(16), page_progress_id=progress_id, started_at=now, last_beat_at=now)
     db.session.add(visit)
     db.session.flush()

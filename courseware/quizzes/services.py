@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from courseware import events
 from courseware.courses import Course, Page
 from courseware.courses.quiz import Quiz
 from courseware.extensions import db
@@ -234,6 +235,19 @@ def submit_attempt(
         if existing is None:
             raise
         return Submission(existing, None, duplicate=True)
+    events.publish(
+        events.QuizSubmitted(
+            user_id=user.id,
+            course_slug=course.slug,
+            cycle=cycle,
+            quiz_id=quiz_id,
+            attempt_id=attempt.id,
+            number=number,
+            score=attempt.score,
+            passed=attempt.passed,
+            at=attempt.submitted_at,
+        )
+    )
     outcome = settle(user, course)
     db.session.commit()
     return Submission(attempt, result, duplicate=False, outcome=outcome)
