@@ -50,7 +50,16 @@ run: $(VENV)/.runtime
 	$(BIN)/flask demo seed
 	$(BIN)/flask --debug run --no-debugger --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.system-test $(VENV)/.dev
+# Independent implementations that tests check Courseware against, each a folder of tests/peers/ with
+# its own package-lock.json, installed with `npm ci` (from the npm registry) when its lock changes.
+PEER_LOCKS := $(wildcard tests/peers/*/package-lock.json)
+PEERS := $(PEER_LOCKS:package-lock.json=node_modules/.installed)
+
+tests/peers/%/node_modules/.installed: tests/peers/%/package-lock.json | $(VENV)/.system-test
+	cd tests/peers/$* && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: $(VENV)/.system-test $(VENV)/.dev $(PEERS)
 	$(PYTEST)
 ifeq ($(CI),true)
 	TEST_DATABASE_URL=$(CI_DATABASE_URL) $(PYTEST)
