@@ -8,6 +8,8 @@ import zipfile
 from importlib import resources
 from pathlib import Path
 
+from flask import current_app
+
 from courseware.courses import Course, catalog
 from courseware.scorm.content import MissingMedia, launch_page
 from courseware.scorm.manifest import LAUNCH, manifest_xml
@@ -15,7 +17,6 @@ from courseware.scorm.quiz_data import mastery_score
 
 # The runtime and the package's own styles, copied as they are; the app's stylesheet beside them.
 ASSETS = {"js/sco.js": "sco.js", "css/sco.css": "sco.css"}
-APP_STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "app.css"
 FIXED_TIME = (2000, 1, 1, 0, 0, 0)  # every entry's date in the zip: the same course gives the same bytes
 
 
@@ -61,7 +62,7 @@ def write_package(course: Course, output: Path) -> list[str]:
     assets = resources.files("courseware.scorm") / "assets"
     for path, name in ASSETS.items():
         entries[path] = (assets / name).read_bytes()
-    entries["css/app.css"] = APP_STYLESHEET.read_bytes()
+    entries["css/app.css"] = (Path(current_app.static_folder or "static") / "css" / "app.css").read_bytes()
     for name, source in sorted(page.media.items()):
         entries[f"media/{name}"] = source.read_bytes()
     files = list(entries)

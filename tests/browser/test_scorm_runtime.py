@@ -20,6 +20,8 @@ import pytest
 
 from tests.browser.test_learner_journey import PHONE, assert_accessible, shot
 
+MODULES = Path(__file__).resolve().parent.parent.parent / "modules"
+
 pytestmark = pytest.mark.browser
 
 SCORM_AGAIN = Path(__file__).resolve().parent.parent / "peers" / "scorm" / "node_modules" / "scorm-again" / "dist"
@@ -36,7 +38,7 @@ HOST = """<!doctype html>
   var kept = %s;
   if (kept) { window.API.loadFromJSON(kept); }
 </script></head>
-<body><iframe title="Course" src="package/index.html" style="width:1200px;height:860px"></iframe></body></html>
+<body><iframe title="Course" src="%s/index.html" style="width:1200px;height:860px"></iframe></body></html>
 """
 
 
@@ -47,31 +49,35 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def lms(runner, tmp_path):
-    """``open(kept=None)``: a page of a host LMS holding the example course's package (and what an earlier
-    session kept, as scorm-again's JSON), served over HTTP from 127.0.0.1."""
+    """``open(page, kept=None, name=..., runner=..., args=...)``: a page of a host LMS holding a course's
+    package (by default the example course's), and what an earlier session kept (as scorm-again's JSON),
+    served over HTTP from 127.0.0.1."""
     if not (SCORM_AGAIN / "scorm12.js").is_file():
         pytest.skip("scorm-again (npm) is not installed: run 'npm ci' in tests/peers/scorm (Node and npm)")
     site = tmp_path / "site"
-    output = tmp_path / "package.zip"
-    result = runner.invoke(args=["courses", "export-scorm", "example-course", "--output", str(output)])
-    assert result.exit_code == 0, result.output
-    zipfile.ZipFile(output).extractall(site / "package")
+    site.mkdir()
     shutil.copy(SCORM_AGAIN / "scorm12.js", site / "scorm12.js")
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
+    exported: set[tuple[str, ...]] = set()
 
-    manifest = (site / "package" / "imsmanifest.xml").read_text(encoding="utf-8")
-    mastery = re.search(r"<adlcp:masteryscore>(\d+)</adlcp:masteryscore>", manifest)
-    assert mastery  # an LMS hands the item's mastery score to the SCO, as cmi.student_data.mastery_score
-
-    def open_host(page, kept: dict | None = None, name: str = "host.html") -> None:
+    def open_host(page, kept=None, name="host.html", cli=runner, args=("example-course",)) -> None:
+        folder = "-".join(args)
+        if args not in exported:
+            output = tmp_path / f"{folder}.zip"
+            result = cli.invoke(args=["courses", "export-scorm", *args, "--output", str(output)])
+            assert result.exit_code == 0, result.output
+            zipfile.ZipFile(output).extractall(site / folder)
+            exported.add(args)
+        manifest = (site / folder / "imsmanifest.xml").read_text(encoding="utf-8")
+        mastery = re.search(r"<adlcp:masteryscore>(\d+)</adlcp:masteryscore>", manifest)
+        assert mastery  # an LMS hands the item's mastery score to the SCO, as cmi.student_data.mastery_score
         launch = {**(kept or {}), "student_data": {"mastery_score": mastery.group(1)}}
-        (site / name).write_text(HOST % json.dumps(launch), encoding="utf-8")
+        (site / name).write_text(HOST % (json.dumps(launch), folder), encoding="utf-8")
         page.goto(f"{base}/{name}")
 
-    open_host.base = base  # type: ignore[attr-defined]
     yield open_host
     server.shutdown()
     server.server_close()
@@ -79,10 +85,15 @@ def lms(runner, tmp_path):
 
 @pytest.fixture
 def host(browser):
+    """The LMS's browser tab; no script of the package may fail in it."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
-    yield context.new_page()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
     context.close()
+    assert errors == []
 
 
 def cmi(page, element: str) -> str:
@@ -100,15 +111,17 @@ def last_set(page, element: str) -> str | None:
     return values[-1] if values else None
 
 
-def read_every_page(frame) -> None:
-    """Next, page after page, to the last."""
-    for _ in range(30):
+def read_every_page(frame, check=None) -> None:
+    """Next, page after page, to the last; ``check(title)`` on each page after the first."""
+    for _ in range(100):
         following = frame.locator(".sco-page:not([hidden]) a[rel=next]")
         if not following.count():
             return
         target = following.get_attribute("href")
         following.click()
         frame.locator(f"{target}:not([hidden])").wait_for()
+        if check:
+            check(frame.locator(f"{target} h1").text_content())
     raise AssertionError("the pages never ended")
 
 
@@ -217,9 +230,25 @@ def test_a_learner_resumes_where_they_left_off(host, lms):
     assert frame.locator(".sco-progress").text_content() == "2 of 5 pages read"
 
 
-def test_the_package_on_a_phone(host, lms):
-    host.set_viewport_size(PHONE)
+def test_every_page_of_the_package_is_accessible(host, lms):
     lms(host)
     frame = connect(host)
-    read_every_page(frame)
-    assert_accessible(host, "the package's last page at phone width")
+    read_every_page(frame, lambda title: assert_accessible(host, f"the package's page {title!r}"))
+    host.set_viewport_size(PHONE)
+    frame.locator(".outline a").first.click()
+    read_every_page(frame, lambda title: assert_accessible(host, f"the package's page {title!r} at phone width"))
+
+
+def test_a_track_of_the_reference_course_runs_to_the_end(host, lms, make_app):
+    reference = make_app(COURSES_DIR=MODULES)
+    with reference.app_context():  # the command runs in the app whose context is current
+        lms(host, cli=reference.test_cli_runner(), args=("compassionate-schools", "--track", "support"))
+    frame = connect(host)
+    titles: list[str] = []
+    read_every_page(frame, titles.append)
+    pages = json.loads(frame.locator("#sco-data").text_content())["pages"]
+    assert len(titles) == len(pages) - 1
+    assert "Still to do: the quizzes" in frame.locator(".sco-page:not([hidden]) [data-summary]").text_content()
+    assert cmi(host, "core.lesson_status") == "incomplete"
+    kept = json.loads(cmi(host, "suspend_data"))
+    assert kept["r"] == "1" * len(pages)
