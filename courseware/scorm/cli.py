@@ -41,7 +41,9 @@ def export_scorm(course_slug: str, track_id: str | None, output: Path | None) ->
         files = write_package(course, output)
     except ExportRefused as exc:
         raise Refused(str(exc)) from exc
-    pages = len(course.pages)
-    click.echo(
-        f"{output}: SCORM 1.2 package of '{course.slug}', {pages} page{'s' if pages != 1 else ''}, {len(files)} files"
-    )
+    pages = f"{len(course.pages)} page{'s' if len(course.pages) != 1 else ''}"
+    click.echo(f"{output}: SCORM 1.2 package of '{course.slug}', {pages}, {len(files)} files")
+    if any(page.blocks("quiz") for page in course.pages):
+        click.echo("note: its quizzes are graded in the browser, so their answers are in the package", err=True)
+    if course.offers_credit:
+        click.echo("note: the package earns no credit and no certificate: see docs/scorm.md", err=True)

@@ -17,7 +17,7 @@ from flask import current_app
 
 from courseware.courses.model import Course
 from courseware.courses.render import media_file
-from courseware.scorm.quiz_data import mastery_score, quizzes_of, runtime_data
+from courseware.scorm.quiz_data import mastery_score, runtime_data
 
 APP_LINK_RE = re.compile(r'<a href="/[^"]*"[^>]*>(.*?)</a>', re.DOTALL)
 
@@ -38,7 +38,6 @@ def launch_page(course: Course) -> LaunchPage:
         course=course,
         track=course.track_named(course.track),
         mastery_score=mastery_score(course),
-        quizzes=quizzes_of(course),
         runtime_data=runtime_data(course),
     )
     return _offline(course, page_html)

@@ -78,6 +78,7 @@ def lms(runner, tmp_path):
         (site / name).write_text(HOST % (json.dumps(launch), folder), encoding="utf-8")
         page.goto(f"{base}/{name}")
 
+    open_host.base = base  # type: ignore[attr-defined]
     yield open_host
     server.shutdown()
     server.server_close()
@@ -252,3 +253,27 @@ def test_a_track_of_the_reference_course_runs_to_the_end(host, lms, make_app):
     assert cmi(host, "core.lesson_status") == "incomplete"
     kept = json.loads(cmi(host, "suspend_data"))
     assert kept["r"] == "1" * len(pages)
+
+
+def test_every_attempt_used_closes_the_quiz(host, lms):
+    lms(host)
+    frame = connect(host)
+    read_every_page(frame)
+    quiz = frame.locator("#quiz-practice-check")
+    for attempt in range(3):
+        if attempt:
+            quiz.get_by_role("button", name="Try again").click()
+        take_quiz(frame, right=False)
+    assert quiz.locator("[data-quiz-status]").text_content().endswith("You have used every attempt.")
+    assert not quiz.get_by_role("button", name="Try again").is_visible()
+    assert cmi(host, "core.lesson_status") == "failed"
+    assert json.loads(cmi(host, "suspend_data"))["q"] == {"0": [0, 3]}
+
+
+def test_outside_an_lms_the_course_works_and_says_nothing_is_recorded(host, lms):
+    lms(host)  # exports the package; then open its launch page on its own
+    host.goto(f"{lms.base}/example-course/index.html")
+    host.locator("#sco-connection", has_text="not connected to a learning management system").wait_for()
+    host.locator(".sco-page:not([hidden]) a[rel=next]").click()
+    assert host.locator(".sco-page:not([hidden]) h1").text_content() == "How progress works"
+    assert host.locator(".sco-progress").text_content() == "2 of 5 pages read"

@@ -318,6 +318,8 @@
       }
       if (q.tries && rules.scored) {
         parts.push("Your best score is " + q.best + "%.");
+      } else if (q.tries && score === undefined) {
+        parts.push("Done: you have taken this pre-check.");
       }
       var left = attemptsLeft();
       if (left !== null && q.tries) {
