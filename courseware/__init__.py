@@ -36,6 +36,7 @@ from courseware.jobs.worker import init_app as init_job_worker
 from courseware.learning.routes import bp as learning_bp
 from courseware.practice.routes import bp as practice_bp
 from courseware.quizzes.routes import bp as quizzes_bp
+from courseware.scorm.cli import export_scorm
 from courseware.security import init_security
 from courseware.sso import providers as sso_providers
 from courseware.sso import saml_providers
@@ -124,5 +125,6 @@ def _register_job_handlers(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    courses_cli.add_command(export_scorm)  # "flask courses export-scorm": the scorm area sits above courses
     for group in (users_cli, circles_cli, cohorts_cli, courses_cli, demo_cli, jobs_cli):
         app.cli.add_command(group)
