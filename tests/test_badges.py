@@ -324,3 +324,18 @@ def test_the_check_page_is_open_to_everyone(client, issuer_key, make_user, sign_
         sign_in(client, make_user(email=f"{role}@example.org", role=role))
     response = client.get("/verify")
     assert response.status_code == 200 and "Check a credential" in response.get_data(as_text=True)
+
+
+def test_the_admin_certificates_page_says_whether_credentials_are_offered(app, client, make_user, sign_in, tmp_path):
+    sign_in(client, make_user(email="ada@example.org", role="admin"))
+    assert "credentials are not offered" in client.get("/admin/certificates").get_data(as_text=True)
+    path = tmp_path / "issuer.key"
+    keys.generate_key_file(path)
+    before = app.extensions[keys.EXTENSION]
+    app.config["BADGES_KEY_FILE"] = str(path)
+    keys.init_app(app)
+    try:
+        page = client.get("/admin/certificates").get_data(as_text=True)
+    finally:
+        app.extensions[keys.EXTENSION] = before
+    assert "credentials are offered with every certificate" in page and keys.read_key(str(path)).multibase in page

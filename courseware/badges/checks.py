@@ -136,6 +136,15 @@ def _moment(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, int | float) and not isinstance(value, bool) else ""
+
+
+def _day(value: Any) -> str:
+    moment = _moment(value)
+    return f"{moment:%B} {moment.day}, {moment.year}" if moment else ""
+
+
 def _facts(credential: dict[str, Any], certificate: Certificate | None) -> list[tuple[str, str]]:
     """What the signed credential says, for the person checking it."""
     subject = credential.get("credentialSubject") or {}
@@ -149,11 +158,11 @@ def _facts(credential: dict[str, Any], certificate: Certificate | None) -> list[
     facts = [
         ("Name", str(names[0]) if names else ""),
         ("Achievement", str(achievement.get("name", ""))),
-        ("Hours", str(subject.get("creditsEarned", ""))),
+        ("Hours", _number(subject.get("creditsEarned"))),
         ("Credit", "; ".join(str(r.get("value", "")) for r in subject.get("result") or [] if isinstance(r, dict))),
         ("Issuer", str(issuer.get("name", "")) if isinstance(issuer, dict) else str(issuer)),
-        ("Valid from", str(credential.get("validFrom", ""))),
-        ("Valid until", str(credential.get("validUntil", ""))),
+        ("Valid from", _day(credential.get("validFrom"))),
+        ("Valid until", _day(credential.get("validUntil"))),
     ]
     if certificate is not None:
         facts.append(("Certificate", certificate.display_code))
