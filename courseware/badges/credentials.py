@@ -21,6 +21,9 @@ from courseware.models import Certificate, User
 from courseware.urls import external_url
 
 ACHIEVEMENT_TYPE = "Course"
+# The contexts of the issuer's profile and key, which Courseware serves and never reads back.
+DID_V1 = "https://www.w3.org/ns/did/v1"  # first, so that verifiers read assertionMethod as DID documents have it
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 
 
 def timestamp(moment: datetime) -> str:
@@ -160,7 +163,7 @@ def key_document() -> dict[str, Any] | None:
     if multibase is None:
         return None
     return {
-        "@context": ["https://w3id.org/security/multikey/v1"],
+        "@context": [MULTIKEY_V1],
         "id": key_url(),
         "type": "Multikey",
         "controller": issuer_url(),
@@ -172,7 +175,7 @@ def issuer_document() -> dict[str, Any]:
     """The issuer's public profile, which is also the controller document that authorizes its key for
     asserting credentials."""
     document: dict[str, Any] = {
-        "@context": ["https://www.w3.org/ns/did/v1", proofs.CREDENTIALS_V2, proofs.OPEN_BADGES_V3],
+        "@context": [DID_V1, MULTIKEY_V1, proofs.CREDENTIALS_V2, proofs.OPEN_BADGES_V3],
         "id": issuer_url(),
         "type": ["Profile"],
         "name": current_app.config["BADGES_ISSUER_NAME"],
