@@ -48,6 +48,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 run: $(VENV)/.runtime
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
+	$(BIN)/flask badges generate-key --if-missing "$${COURSEWARE_INSTANCE:-instance}/badges-issuer.key"
 	$(BIN)/flask --debug run --no-debugger --host 127.0.0.1 --port 5000
 
 # Independent implementations that tests check Courseware against, each a folder of tests/peers/ with

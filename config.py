@@ -121,6 +121,11 @@ class Config:
         self.SAML_PROVIDERS = saml_providers(os.environ, self.INSTANCE_PATH)
         self.SAML_SP_KEY_FILE = os.environ.get("SAML_SP_KEY_FILE") or str(self.INSTANCE_PATH / "saml-sp.key")
         self.SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE") or str(self.INSTANCE_PATH / "saml-sp.crt")
+        # Open Badges credentials (docs/badges.md): the issuer's Ed25519 key, a file outside the database
+        # made by `flask badges generate-key PATH`; unset, no credentials are offered.
+        self.BADGES_KEY_FILE = os.environ.get("BADGES_KEY_FILE", "")
+        # The name of the issuer's public profile (each credential names the certificate's provider).
+        self.BADGES_ISSUER_NAME = os.environ.get("BADGES_ISSUER_NAME") or "Courseware"
 
     def _database_url(self) -> str:
         url = os.environ.get("DATABASE_URL")
@@ -256,6 +261,8 @@ class DevelopmentConfig(Config):
         super().__init__()
         # A development key is fine on a developer's machine, never in production.
         self.SECRET_KEY = self.SECRET_KEY or "dev-only-not-secret"
+        # `make run` generates this key for the demo.
+        self.BADGES_KEY_FILE = os.environ.get("BADGES_KEY_FILE") or str(self.INSTANCE_PATH / "badges-issuer.key")
 
 
 class ProductionConfig(Config):
@@ -315,6 +322,7 @@ class TestConfig(Config):
         self.JOBS_IN_PROCESS_WORKER = False  # tests run jobs with jobs.work(), when they choose
         self.OIDC_PROVIDERS = {}  # tests that sign in with a provider set their own
         self.SAML_PROVIDERS = {}
+        self.BADGES_KEY_FILE = ""  # tests that issue credentials make their own key
 
 
 CONFIGS = {

@@ -14,6 +14,9 @@ from courseware.accounts.cli import users_cli
 from courseware.accounts.routes import bp as accounts_bp
 from courseware.accounts.sessions import init_login
 from courseware.admin.routes import bp as admin_bp
+from courseware.badges import init_app as init_badges
+from courseware.badges.cli import badges_cli
+from courseware.badges.routes import bp as badges_bp
 from courseware.case_studies.routes import bp as case_studies_bp
 from courseware.certificates import jobs as certificate_jobs  # noqa: F401 (registers the certificate jobs)
 from courseware.certificates.designs import available_designs
@@ -89,6 +92,7 @@ def _init_extensions(app: Flask) -> None:
     sso_providers.init_app(app)
     saml_providers.init_app(app)
     kept.init_app(app)
+    init_badges(app)
     profiles = credit.init_app(app)
     designs = available_designs(app.config["CERTIFICATES_DIR"])
     courses.init_app(app, designs=designs, profiles=sorted(profiles), profile_problems=profiles.problems)
@@ -106,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         case_studies_bp,
         circles_bp,
         certificates_bp,
+        badges_bp,
         cohorts_bp,
         evaluations_bp,
         teams_bp,
@@ -126,5 +131,5 @@ def _register_job_handlers(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     courses_cli.add_command(export_scorm)  # "flask courses export-scorm": the scorm area sits above courses
-    for group in (users_cli, circles_cli, cohorts_cli, courses_cli, demo_cli, jobs_cli):
+    for group in (users_cli, badges_cli, circles_cli, cohorts_cli, courses_cli, demo_cli, jobs_cli):
         app.cli.add_command(group)

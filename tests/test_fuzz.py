@@ -69,7 +69,7 @@ POSTS = [
     "admin.create_provider",
     "admin.edit_provider", "admin.grant_leader", "admin.issue_waiting", "admin.remove_asset", "admin.retry_dead_jobs",
     "admin.retry_job", "admin.revoke", "admin.revoke_leader", "admin.set_credit_profile", "admin.set_sign_in",
-    "admin.upload_asset", "case_studies.respond", "case_studies.score",
+    "admin.upload_asset", "badges.check", "case_studies.respond", "case_studies.score",
     "circles.create", "circles.delete", "circles.digest", "circles.edit", "circles.hide", "circles.lock",
     "circles.report", "circles.team_create", "circles.team_digest", "circles.team_lock", "circles.team_unlock",
     "circles.unhide", "circles.unlock", "circles.unsubscribe",
@@ -90,7 +90,7 @@ MODERATION = {"circles.hide", "circles.unhide", "circles.lock", "circles.unlock"
               "circles.team_unlock"}  # a leader's buttons  # fmt: skip
 ANONYMOUS = {
     "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password",
-    "accounts.sign_in", "accounts.sign_up", "sso.link", "saml.acs",
+    "accounts.sign_in", "accounts.sign_up", "badges.check", "sso.link", "saml.acs",
 }  # fmt: skip
 
 
