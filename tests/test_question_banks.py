@@ -276,6 +276,14 @@ def test_html_becomes_markdown_without_scripts_unsafe_links_or_images():
     assert images == ["a card"]
 
 
+def test_html_emphasis_code_and_tables_stay_readable_as_markdown():
+    markdown, _ = html_to_markdown(
+        "<p>A<b> calm </b>voice, <code>a*b_c</code>, <i></i>no marker.</p>"
+        "<table><tr><th>Before</th><th>After</th></tr><tr><td>Alarm</td><td>Calm</td></tr></table>"
+    )
+    assert markdown == "A **calm** voice, `a*b_c`, no marker.\n\nBefore After\n\nAlarm Calm"
+
+
 def test_plain_text_is_escaped_so_that_it_shows_as_typed():
     assert escape("# not a heading *or* <b>bold</b> [link](x) & more") == (
         "\\# not a heading \\*or\\* &lt;b>bold&lt;/b> \\[link\\](x) &amp; more"

@@ -62,6 +62,8 @@ class _ToMarkdown(HTMLParser):
         self.link_start = 0
         self.images: list[str] = []
         self.pre = 0
+        self.code = 0
+        self.opened: list[int] = []  # where each open emphasis marker is in the line
 
     def _break(self, paragraph: bool) -> None:
         text = "".join(self.line).strip()
@@ -97,7 +99,12 @@ class _ToMarkdown(HTMLParser):
         elif tag in BLOCK_TAGS:
             self._break(paragraph=True)
         elif tag in EMPHASIS:
+            self.opened.append(len(self.line))
             self.line.append(EMPHASIS[tag])
+            if tag in ("code", "tt", "kbd"):
+                self.code += 1  # code is shown as typed: nothing in it is escaped
+        elif tag in ("td", "th"):
+            self.line.append(" ")
         elif tag == "a":
             href = (attributes.get("href") or "").strip()
             self.link = href if SAFE_LINK_RE.match(href) else None
@@ -133,8 +140,15 @@ class _ToMarkdown(HTMLParser):
             self._break(paragraph=True)
         elif tag in EMPHASIS:
             marker = EMPHASIS[tag]
+            if marker == "`":
+                self.code = max(0, self.code - 1)
+            if self.opened:
+                self.opened.pop()
             if self.line and self.line[-1] == marker:  # nothing between the two: leave both out
                 self.line.pop()
+            elif self.line and self.line[-1] != self.line[-1].rstrip():  # "<b>bold </b>": the space goes outside
+                self.line[-1] = self.line[-1].rstrip()
+                self.line += [marker, " "]
             else:
                 self.line.append(marker)
         elif tag == "a" and self.link:
@@ -152,7 +166,12 @@ class _ToMarkdown(HTMLParser):
                     self._break(paragraph=False)
                 self.line.append(escape(part))
             return
-        self.line.append(escape(re.sub(r"\s+", " ", data)))
+        data = re.sub(r"\s+", " ", data)
+        if self.opened and self.opened[-1] == len(self.line) - 1 and data.startswith(" "):
+            self.line.insert(-1, " ")  # "<b> bold</b>": the space goes before the marker
+            self.opened[-1] += 1
+            data = data.lstrip()
+        self.line.append(data.replace("`", "'") if self.code else escape(data))
 
     def markdown(self) -> str:
         self._break(paragraph=True)
