@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from courseware.courses import compile_course
 from courseware.courses.quiz import MULTIPLE, SHORT_ANSWER, SINGLE, TRUE_FALSE
@@ -429,3 +432,52 @@ def test_a_missing_file_a_file_too_large_and_an_existing_output_exit_with_2(runn
     result = runner.invoke(args=["courses", "import-gift", str(STAFF_GIFT), "-o", str(output)])
     assert result.exit_code == 2 and "already exists" in result.stderr
     assert output.read_text() == "An author's module.\n"
+
+
+# --- Any input ----------------------------------------------------------------------------------------------------
+
+WORDS = st.sampled_from(
+    ["Which adult", "calm", "?", ":", "\\:", "\\=", "\\~", "\\#", "\\{", "\\}", "\\n", "\\\\", "é", "*", "_",
+     "<p>", "</p>", "<b>", "&amp;", "[x]", "- [x] ", "###", "///", "Answer: ", "Type: ", "{#id}", "1.", "#", "\n", " "]
+)  # fmt: skip
+TEXT = st.lists(WORDS, min_size=1, max_size=6).map("".join)
+FORMAT = st.sampled_from(["", "[html]", "[plain]", "[markdown]", "[moodle]"])
+ANSWER = st.tuples(
+    st.sampled_from(["=", "~"]), st.sampled_from(["", "%50%", "%-100%", "%100%"]), FORMAT, TEXT,
+    st.sampled_from(["", "#", "#Yes\\: right", "#<b>Not</b> this"]),
+).map("".join)  # fmt: skip
+ANSWERS = st.one_of(
+    st.sampled_from(["T", "TRUE", "F#wrong#right", "FALSE####Because.", "", "#3:1", "=a -> b =c -> d"]),
+    st.lists(ANSWER, min_size=1, max_size=5).map(" ".join),
+    st.tuples(st.lists(ANSWER, min_size=1, max_size=4).map(" ".join), TEXT).map(lambda a: f"{a[0]} ####{a[1]}"),
+)
+QUESTION = st.tuples(
+    st.sampled_from(["", "::Title::", "::A \\: title::"]),
+    FORMAT,
+    TEXT,
+    ANSWERS,
+    st.sampled_from(["", " rest of it", " // note"]),
+).map(lambda q: f"{q[0]}{q[1]}{q[2]} {{{q[3]}}}{q[4]}")
+GIFT_TEXT = st.lists(
+    st.one_of(QUESTION, st.sampled_from(["$CATEGORY: $course$/top/Core ideas", "// a comment", "A description."])),
+    min_size=1, max_size=6,
+).map("\n\n".join)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(GIFT_TEXT)
+def test_any_gift_text_is_read_or_refused_with_a_message_and_what_is_written_passes_the_check(text):
+    try:
+        bank = parse_gift(text, "bank.gift")
+    except BankError as error:
+        assert str(error).startswith("bank.gift")
+        return
+    markdown, _ = write_quizzes(bank, "bank")
+    if not bank.questions:
+        assert markdown == ""
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        course = compile_course(course_with(Path(folder), markdown, minutes=60), Path(folder))
+        assert [str(p) for p in course.problems] == [], markdown
+        compiled = [s.quiz for page in course.pages for s in page.segments if getattr(s, "quiz", None)]
+        assert sum(len(q.questions) for q in compiled) == len(bank.questions)
