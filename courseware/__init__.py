@@ -38,6 +38,7 @@ from courseware.jobs.cli import jobs_cli
 from courseware.jobs.worker import init_app as init_job_worker
 from courseware.learning.routes import bp as learning_bp
 from courseware.practice.routes import bp as practice_bp
+from courseware.question_banks import cli as question_bank_cli
 from courseware.quizzes.routes import bp as quizzes_bp
 from courseware.scorm.cli import export_scorm
 from courseware.security import init_security
@@ -131,5 +132,7 @@ def _register_job_handlers(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     courses_cli.add_command(export_scorm)  # "flask courses export-scorm": the scorm area sits above courses
+    for command in question_bank_cli.COMMANDS:  # flask courses import-gift, import-moodle-xml
+        courses_cli.add_command(command)
     for group in (users_cli, badges_cli, circles_cli, cohorts_cli, courses_cli, demo_cli, jobs_cli):
         app.cli.add_command(group)

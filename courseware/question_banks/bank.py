@@ -1,0 +1,119 @@
+"""A question bank as read from a file: plain questions, and what could not be imported.
+
+Texts stay as the bank wrote them (``Text``: a format and the text); ``markup`` turns them into
+Markdown when the quiz blocks are written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SINGLE = "single"
+MULTIPLE = "multiple"
+TRUE_FALSE = "true-false"
+SHORT_ANSWER = "short-answer"
+
+# The formats a text can be written in. "moodle" is Moodle's own auto-format: text in which HTML
+# tags are allowed, shown like HTML; "plain" is shown exactly as typed.
+HTML = "html"
+MOODLE = "moodle"
+MARKDOWN = "markdown"
+PLAIN = "plain"
+FORMATS = (HTML, MOODLE, MARKDOWN, PLAIN)
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # a bank larger than this is refused before it is read
+
+
+class BankError(Exception):
+    """The file cannot be read as a question bank at all: nothing is written."""
+
+
+@dataclass(frozen=True)
+class Text:
+    format: str
+    text: str
+
+
+@dataclass
+class Choice:
+    text: Text
+    correct: bool
+    feedback: Text | None = None
+
+
+@dataclass
+class Question:
+    kind: str  # SINGLE, MULTIPLE, TRUE_FALSE or SHORT_ANSWER
+    stem: Text
+    where: str  # "line 12" or "question 3 ('Name')": where the bank has it
+    title: str = ""
+    choices: list[Choice] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)  # accepted short answers
+    answer_feedback: list[tuple[str, Text]] = field(default_factory=list)  # a short answer's own feedback
+    explanation: Text | None = None  # the general feedback, shown whatever was answered
+
+
+@dataclass
+class Quiz:
+    """The questions of one category of the bank (or of the whole bank, if it names none)."""
+
+    category: str
+    questions: list[Question] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Report:
+    where: str
+    message: str
+
+
+@dataclass
+class Bank:
+    quizzes: list[Quiz] = field(default_factory=list)
+    skipped: list[Report] = field(default_factory=list)  # questions not imported, and why
+    notes: list[Report] = field(default_factory=list)  # imported, but something the bank had is left out
+
+    def quiz(self, category: str) -> Quiz:
+        """The quiz of a category, started when the bank names the category."""
+        if not self.quizzes or self.quizzes[-1].category != category or self.quizzes[-1].questions:
+            self.quizzes.append(Quiz(category))
+        return self.quizzes[-1]
+
+    def current(self) -> Quiz:
+        return self.quizzes[-1] if self.quizzes else self.quiz("")
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for quiz in self.quizzes for q in quiz.questions]
+
+
+def read_bank_file(path, kind: str) -> bytes:
+    """The file's bytes, refused (``BankError``) when missing, empty or too large."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise BankError(
+                f"{path}: the file is {size // (1024 * 1024)} MB; a {kind} file of at most "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB is accepted (split the bank into smaller files)"
+            )
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise BankError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise BankError(f"{path}: the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+    if not data.strip():
+        raise BankError(f"{path}: the file is empty")
+    return data
+
+
+def decode_utf8(data: bytes, path) -> str:
+    """The text of a file that must be UTF-8 (a byte order mark is allowed)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BankError(
+            f"{path}:{line}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8 and try again"
+        ) from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
