@@ -121,6 +121,8 @@ class Config:
         self.SAML_PROVIDERS = saml_providers(os.environ, self.INSTANCE_PATH)
         self.SAML_SP_KEY_FILE = os.environ.get("SAML_SP_KEY_FILE") or str(self.INSTANCE_PATH / "saml-sp.key")
         self.SAML_SP_CERT_FILE = os.environ.get("SAML_SP_CERT_FILE") or str(self.INSTANCE_PATH / "saml-sp.crt")
+        # The LTI 1.3 tool's private key (PEM), made by `flask lti generate-key PATH` (docs/lti.md).
+        self.LTI_KEY_FILE = os.environ.get("COURSEWARE_LTI_KEY_FILE") or str(self.INSTANCE_PATH / "lti-tool.pem")
 
     def _database_url(self) -> str:
         url = os.environ.get("DATABASE_URL")
