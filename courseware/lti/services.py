@@ -191,7 +191,7 @@ def _resource_link(registration: LtiRegistration, message: Launch) -> Launched:
         provider=provider.identity_provider,
         subject=message.sub,
         email=email,
-        email_verified=provider.speaks_for(email),
+        email_verified=bool(email),  # accepts() then keeps to the organisation's domains
         name=display_name([message.name], email),
     )
     if registration.organisation_id is None and find_identity(account.provider, account.subject) is None:
