@@ -46,9 +46,9 @@ def in_platform_frame(response, registration: LtiRegistration | None, posts_to: 
     return response
 
 
-def _problem(problem: LaunchProblem, registration: LtiRegistration | None = None) -> Response:
+def _problem(problem: LaunchProblem, framed: bool = True) -> Response:
     page = render_template("lti/problem.html", title=problem.title, detail=problem.detail)
-    return in_platform_frame((page, problem.status), registration)
+    return in_platform_frame((page, problem.status), None) if framed else make_response(page, problem.status)
 
 
 @bp.get("/jwks")
@@ -106,7 +106,7 @@ def open_course(token: str):
             "Opening the course from the learning platform works once, within five minutes. Go back to the "
             "learning platform and open the course again.",
         )
-        return _problem(problem)
+        return _problem(problem, framed=False)  # a window of its own
     nxt = same_site_path(handed.next) or url_for("learning.catalog")
     if handed.user is not None:
         login_user(handed.user)

@@ -6,6 +6,7 @@ as a real platform does."""
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 import traceback
@@ -164,6 +165,13 @@ class LocalPlatform:
             return _json({"keys": self.registration().get_jwks()})
         if path == "/auth":
             return _json(self.authenticate(dict(request.args)))
+        if path == "/auth-form":  # as a browser meets it: a page that posts the launch to the tool at once
+            launch = self.authenticate(dict(request.args))
+            return Response(_auto_post(launch), mimetype="text/html")
+        if path == "/course-page":  # the platform's course page, showing the tool in a frame
+            start = html.escape(request.args["start"], quote=True)
+            page = f'<!doctype html><html lang="en"><title>Course</title><iframe title="Courseware" src="{start}"'
+            return Response(page + ' width="900" height="600"></iframe></html>', mimetype="text/html")
         if path == "/token":
             try:
                 answer = self._conf().get_access_token(dict(request.form))
@@ -199,6 +207,18 @@ class LocalPlatform:
             return self._conf().validate_token(header.removeprefix("Bearer "), allowed_scopes=[scope])
         except Exception:  # a token the platform did not issue
             return False
+
+
+def _auto_post(launch: dict[str, t.Any]) -> str:
+    fields = "".join(
+        f'<input type="hidden" name="{name}" value="{html.escape(str(launch[name]), quote=True)}">'
+        for name in ("state", "id_token")
+    )
+    action = html.escape(launch["launch_url"], quote=True)
+    return (
+        f'<!doctype html><html lang="en"><title>Launching</title><form method="post" action="{action}">{fields}'
+        "</form><script>document.forms[0].submit()</script></html>"
+    )
 
 
 def _json(body: dict[str, t.Any], status: int = 200) -> Response:
