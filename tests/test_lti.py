@@ -408,3 +408,24 @@ def test_an_admin_reads_the_roster_from_the_platform(app, client, platform, make
     rows = [row.get_text(" ", strip=True) for row in parse(roster).select("tbody tr")]
     assert rows[0].startswith("Tess Teacher") and "Instructor" in rows[0]  # staff first
     assert rows[1].startswith("Ana Alvarez")
+
+
+def test_the_platform_key_set_is_fetched_again_for_a_new_key_but_not_at_every_launch(app, platform, monkeypatch):
+    fetched = []
+    real = protocol._fetch_key_set
+
+    def counted(url):
+        fetched.append(url)
+        return real(url)
+
+    monkeypatch.setattr(protocol, "_fetch_key_set", counted)
+    protocol.forget_key_sets()
+    url = platform.url("/jwks")
+    protocol.platform_key_set(url, None, now=1000)
+    protocol.platform_key_set(url, "unknown-key", now=1010)  # too soon: the kept set answers
+    assert len(fetched) == 1
+    protocol.platform_key_set(url, "unknown-key", now=1031)  # a rotated key: fetched again
+    protocol.platform_key_set(url, None, now=1100)
+    assert len(fetched) == 2
+    protocol.platform_key_set(url, None, now=1031 + protocol.KEY_SET_SECONDS)  # stale
+    assert len(fetched) == 3

@@ -36,6 +36,7 @@ DEEP_LINKING = "LtiDeepLinkingRequest"
 ALGORITHM = "RS256"
 LEEWAY_SECONDS = 60  # clocks of platform and tool may differ this much
 KEY_SET_SECONDS = 600  # a platform's key set is fetched again after this long, or for an unknown key
+KEY_SET_FLOOR_SECONDS = 30  # but never sooner than this: an unknown key id cannot make every launch fetch
 TIMEOUT_SECONDS = 10
 MEMBER_PAGES = 50  # a roster is read in at most this many pages
 
@@ -134,13 +135,15 @@ def _fetch_key_set(url: str) -> KeySet:
 
 
 def platform_key_set(url: str, kid: str | None, now: float | None = None) -> KeySet:
-    """The platform's key set, fetched once per KEY_SET_SECONDS, and again at once for a key id it
-    does not hold (the platform rotated its keys)."""
+    """The platform's key set, fetched once per KEY_SET_SECONDS, and again for a key id it does not
+    hold (the platform rotated its keys), at most once per KEY_SET_FLOOR_SECONDS."""
     now = time.time() if now is None else now
     with _key_sets.lock:
         kept = _key_sets.fetched.get(url)
-    if kept is not None and now - kept[0] < KEY_SET_SECONDS and (kid is None or _holds(kept[1], kid)):
-        return kept[1]
+    if kept is not None:
+        age = now - kept[0]
+        if age < KEY_SET_FLOOR_SECONDS or (age < KEY_SET_SECONDS and (kid is None or _holds(kept[1], kid))):
+            return kept[1]
     key_set = _fetch_key_set(url)
     with _key_sets.lock:
         _key_sets.fetched[url] = (now, key_set)
