@@ -429,3 +429,11 @@ def test_the_platform_key_set_is_fetched_again_for_a_new_key_but_not_at_every_la
     assert len(fetched) == 2
     protocol.platform_key_set(url, None, now=1031 + protocol.KEY_SET_SECONDS)  # stale
     assert len(fetched) == 3
+
+
+def test_removing_a_platform_unlinks_its_people_so_a_later_one_cannot_find_them(app, client, platform):
+    _launched_learner(client, platform)
+    registration = db.session.scalar(select(LtiRegistration))
+    registrations.delete(registration)
+    assert db.session.scalar(select(SignInIdentity)) is None
+    assert db.session.scalar(select(User).where(User.email == "ana@riverside.org")) is not None  # the account stays

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from courseware.cohorts.domains import policy_for
 from courseware.extensions import db
 from courseware.lti.protocol import Platform
-from courseware.models import LtiRegistration, Organisation
+from courseware.models import LtiRegistration, Organisation, SignInIdentity
 
 
 def all_registrations() -> list[LtiRegistration]:
@@ -78,8 +79,10 @@ def save(registration: LtiRegistration | None, details: Details) -> LtiRegistrat
 
 
 def delete(registration: LtiRegistration) -> None:
-    """Remove a registration with its launches and tickets; the accounts it linked keep working with
-    their passwords or other sign-ins (their LTI identities stay, unused). Commits."""
+    """Remove a registration with its launches, tickets and the identities it linked (a platform
+    registered later may be given the same id, and its people must not find these accounts); the
+    accounts keep working with their passwords or other sign-ins. Commits."""
+    db.session.execute(sql_delete(SignInIdentity).where(SignInIdentity.provider == registration.identity_provider))
     db.session.delete(registration)
     db.session.commit()
 
