@@ -126,6 +126,8 @@ class Config:
         self.BADGES_KEY_FILE = os.environ.get("BADGES_KEY_FILE", "")
         # The name of the issuer's public profile (each credential names the certificate's provider).
         self.BADGES_ISSUER_NAME = os.environ.get("BADGES_ISSUER_NAME") or "Courseware"
+        # The LTI 1.3 tool's private key (PEM), made by `flask lti generate-key PATH` (docs/lti.md).
+        self.LTI_KEY_FILE = os.environ.get("COURSEWARE_LTI_KEY_FILE") or str(self.INSTANCE_PATH / "lti-tool.pem")
 
     def _database_url(self) -> str:
         url = os.environ.get("DATABASE_URL")

@@ -37,6 +37,10 @@ from courseware.health import bp as health_bp
 from courseware.jobs.cli import jobs_cli
 from courseware.jobs.worker import init_app as init_job_worker
 from courseware.learning.routes import bp as learning_bp
+from courseware.lti import scores as lti_scores  # noqa: F401 (registers the score listeners and "lti.post_score")
+from courseware.lti.admin_routes import bp as lti_admin_bp
+from courseware.lti.cli import lti_cli
+from courseware.lti.routes import bp as lti_bp
 from courseware.practice.routes import bp as practice_bp
 from courseware.question_banks import cli as question_bank_cli
 from courseware.quizzes.routes import bp as quizzes_bp
@@ -116,6 +120,8 @@ def _register_blueprints(app: Flask) -> None:
         evaluations_bp,
         teams_bp,
         admin_bp,
+        lti_bp,
+        lti_admin_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)
@@ -134,5 +140,5 @@ def _register_commands(app: Flask) -> None:
     courses_cli.add_command(export_scorm)  # "flask courses export-scorm": the scorm area sits above courses
     for command in question_bank_cli.COMMANDS:  # flask courses import-gift, import-moodle-xml
         courses_cli.add_command(command)
-    for group in (users_cli, badges_cli, circles_cli, cohorts_cli, courses_cli, demo_cli, jobs_cli):
+    for group in (users_cli, badges_cli, circles_cli, cohorts_cli, courses_cli, demo_cli, jobs_cli, lti_cli):
         app.cli.add_command(group)

@@ -58,7 +58,11 @@ def is_personal_download(response: Response) -> bool:
 
 
 def add_security_headers(response: Response) -> Response:
+    own_policy = response.headers.get("Content-Security-Policy", "")
+    framable = "frame-ancestors" in own_policy and "frame-ancestors 'none'" not in own_policy
     for name, value in HEADERS.items():
+        if name == "X-Frame-Options" and framable:  # a page a learning platform shows in its frame (lti)
+            continue
         response.headers.setdefault(name, value)
     policy = response.headers["Content-Security-Policy"]
     if "frame-ancestors" not in policy:  # a stricter policy of the route's own (course media)

@@ -20,7 +20,7 @@ from courseware.cohorts import services
 from courseware.cohorts.pacing import Dates, Pacing
 from courseware.credit import services as providers
 from courseware.extensions import db
-from courseware.models import Circle, CirclePost, CourseSession, RosterUpload
+from courseware.models import Circle, CirclePost, CourseSession, LtiRegistration, RosterUpload
 from courseware.models.base import utcnow
 from courseware.teams import services as teams
 from courseware.teams.values import ItemValues
@@ -81,7 +81,8 @@ POSTS = [
     "learning.submit_finish", "practice.delete", "practice.log", "quizzes.submit", "teams.add_item",
     "teams.add_member", "teams.bring", "teams.comment", "teams.create", "teams.delete_item", "teams.edit_item",
     "teams.join", "teams.member", "teams.settings", "worksheets.autosave", "worksheets.resolve", "worksheets.save",
-    "worksheets.share", "sso.link", "saml.acs",
+    "worksheets.share", "sso.link", "saml.acs", "lti.login", "lti.launch", "lti.answer",
+    "lti_admin.new_registration", "lti_admin.edit_registration", "lti_admin.delete_registration",
 ]  # fmt: skip
 TEAM_LEADER_ENDPOINTS = {"teams.create", "teams.settings", "teams.add_member", "teams.member"}
 JSON_ENDPOINTS = {"worksheets.autosave", "learning.heartbeat"}
@@ -90,7 +91,7 @@ MODERATION = {"circles.hide", "circles.unhide", "circles.lock", "circles.unlock"
               "circles.team_unlock"}  # a leader's buttons  # fmt: skip
 ANONYMOUS = {
     "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password",
-    "accounts.sign_in", "accounts.sign_up", "badges.check", "sso.link", "saml.acs",
+    "accounts.sign_in", "accounts.sign_up", "badges.check", "sso.link", "saml.acs", "lti.login", "lti.launch", "lti.answer",
 }  # fmt: skip
 
 
@@ -127,6 +128,11 @@ class World:
         upload = RosterUpload(cohort_id=cohort.id, uploaded_by=self.leader.id, filename="r.csv",
                               content="name,email\nAna Alvarez,ana@district.org\n")  # fmt: skip
         db.session.add(upload)
+        platform = LtiRegistration(name="Riverside Canvas", issuer="https://canvas.example", client_id="c1",
+                                   deployment_ids="d1", key_set_url="https://canvas.example/jwks",
+                                   auth_login_url="https://canvas.example/auth",
+                                   access_token_url="https://canvas.example/token")  # fmt: skip
+        db.session.add(platform)
         db.session.commit()
         team = teams.create_team(cohort, "Implementation team")
         teams.add_member(team, self.learner.id)
@@ -140,12 +146,13 @@ class World:
             "provider_id": provider.id, "entry_id": entry.id, "conflict_id": 1, "session_id": session.id,
             "module": "practice", "post_id": post.id, "provider": "riverside",
             "team_id": team.id, "item_id": item.id, "user_id": self.learner.id, "case_id": "noisy-morning",
+            "registration_id": platform.id,
         }  # fmt: skip
 
     def user_for(self, endpoint: str):
         if endpoint in ANONYMOUS:
             return None
-        if endpoint.startswith("admin."):
+        if endpoint.startswith(("admin.", "lti_admin.")):
             return self.admin
         if endpoint in MODERATION or endpoint in TEAM_LEADER_ENDPOINTS:
             return self.leader
@@ -281,6 +288,7 @@ def test_hostile_input_never_ends_in_a_server_error(app, endpoint, caplog, saml_
         team, plan = f"/teams/{world.args['team_id']}", f"/teams/{world.args['team_id']}/plans/example-course"
         pages += ["/teams", team, plan, f"{plan}/items/{world.args['item_id']}"]
         pages += [f"/cohorts/{world.args['cohort_id']}/teams"]
+        pages += ["/admin/lti/new", f"/admin/lti/{world.args['registration_id']}"]
     found = _forms_for(client, url, pages)
     baseline = {name: _valid(name, value, world) for name, value in found.items()}
     token = client.csrf_token("/")

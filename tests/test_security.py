@@ -11,6 +11,7 @@ from sqlalchemy import select
 from courseware import kept
 from courseware.certificates import services as certificates
 from courseware.extensions import csrf, db
+from courseware.lti import protocol as lti_protocol
 from courseware.models import Certificate, KeptSubmission
 from courseware.security import CONTENT_SECURITY_POLICY
 from courseware.teams import services as teams
@@ -42,7 +43,16 @@ def get_urls(app, values: dict[str, object], overrides: dict[str, dict[str, obje
     return urls
 
 
+FRAMED = ("/lti/deep-link/", "/lti/login")  # pages a learning platform shows in its frame (docs/lti.md)
+
+
 def assert_secure_headers(response, url: str) -> None:
+    if url.startswith(FRAMED):
+        policy = response.headers["Content-Security-Policy"]
+        assert "X-Frame-Options" not in response.headers and "frame-ancestors https:" in policy, url
+        framed = policy.replace("frame-ancestors https:", "frame-ancestors 'none'")
+        assert framed == CONTENT_SECURITY_POLICY, url  # nothing else is loosened
+        return
     for name, value in EXPECTED.items():
         assert response.headers.get(name) == value, (url, name, response.headers.get(name))
     policy = response.headers["Content-Security-Policy"]
@@ -71,6 +81,9 @@ def test_every_get_route_carries_the_security_headers_and_nothing_personal_is_ca
     certificates.store_pdf(certificate)
     admin = app.test_client()
     sign_in(admin, make_user(role="admin"))
+    key = request.getfixturevalue("tmp_path") / "lti-tool.pem"
+    lti_protocol.generate_key(key)
+    app.config["LTI_KEY_FILE"] = str(key)  # the tool's key set is published
     team = teams.create_team(world_.cohort, "Implementation team")
     teams.add_member(team, people.cal.id)
     item = teams.add_item(team, factories.course_of(), "actions", ItemValues(text="Greet everyone"), people.cal)
@@ -96,6 +109,8 @@ def test_every_get_route_carries_the_security_headers_and_nothing_personal_is_ca
         "provider": "riverside",
         "team_id": team.id,
         "item_id": item.id,
+        "registration_id": 1,
+        "launch_id": 1,
     }
     overrides = {
         "/static/<path:filename>": {"filename": "css/app.css"},
@@ -166,6 +181,12 @@ EXEMPT_POSTS = {
     "learning.submit_finish": ("/courses/example-course/finish", {"comment-improve": PLANTED}),
     # The identity provider's page posts the answer: its signature and the relay state are the proof.
     "saml.acs": ("/sign-in/saml/riverside/acs", {"SAMLResponse": PLANTED, "RelayState": PLANTED}),
+    # A learning platform's page starts the login and posts the launch: its signed id_token and the
+    # single-use state are the proof; the deep linking picker shows in the platform's frame, where
+    # no session can be relied on, and its request's secret is the proof.
+    "lti.login": ("/lti/login", {"iss": PLANTED, "login_hint": PLANTED, "target_link_uri": PLANTED}),
+    "lti.launch": ("/lti/launch", {"state": PLANTED, "id_token": PLANTED}),
+    "lti.answer": ("/lti/deep-link/not-a-token", {"item": PLANTED}),
 }
 
 

@@ -23,6 +23,7 @@ from courseware.models.evaluation import (
 )
 from courseware.models.job import DeliveryState, EmailDelivery, Job, JobStatus
 from courseware.models.kept import KeptSubmission
+from courseware.models.lti import LtiLaunch, LtiRegistration, LtiTicket
 from courseware.models.pacing import CalendarToken, CourseSession, ModuleDate, PacingPlan
 from courseware.models.practice import PracticeEntry
 from courseware.models.progress import Enrolment, PageProgress, PageVisit
@@ -62,6 +63,9 @@ __all__ = [
     "JobStatus",
     "KeptSubmission",
     "LeaderGrant",
+    "LtiLaunch",
+    "LtiRegistration",
+    "LtiTicket",
     "ModuleDate",
     "Organisation",
     "OrganisationDomain",

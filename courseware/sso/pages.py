@@ -4,6 +4,7 @@ answer is checked (signed in, created, linking, or a refusal that says why), and
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 
 from flask import abort, flash, redirect, render_template, session, url_for
@@ -20,10 +21,22 @@ NEXT = "sso_next"  # where to go once signed in
 PENDING_SECONDS = 15 * 60
 
 
+_kinds: dict[str, Callable[[str], SignInProvider | None]] = {}
+
+
+def register_provider_kind(prefix: str, find: Callable[[str], SignInProvider | None]) -> None:
+    """Let an area above this one sign people in through these pages with providers of its own,
+    whose identity provider names start with ``prefix`` ("lti:"): ``find`` gets the rest of the name."""
+    _kinds[prefix] = find
+
+
 def provider_of(identity_provider: str) -> SignInProvider:
     """The provider an identity's provider name stands for ("google", "saml:riverside"), or 404."""
     found: SignInProvider | None
-    if identity_provider.startswith("saml:"):
+    kind = next((prefix for prefix in _kinds if identity_provider.startswith(prefix)), None)
+    if kind is not None:
+        found = _kinds[kind](identity_provider.removeprefix(kind))
+    elif identity_provider.startswith("saml:"):
         found = saml_providers.find(identity_provider.removeprefix("saml:"))
     else:
         found = providers.find(identity_provider)

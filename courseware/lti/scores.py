@@ -1,0 +1,104 @@
+"""Grades sent back to the platform (Assignment and Grade Services): a course link's line item gets
+100 of 100 when the course is completed; a module link's gets each graded quiz of the module, as
+its percentage. The listeners only queue a job per launch, in the learner's transaction; the job
+posts the score, retried by the job table, and gives up at once when the platform refuses it in a
+way that another try cannot change (a 4xx), with the platform's answer as the job's error."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from courseware import events, jobs
+from courseware.courses import catalog
+from courseware.extensions import db
+from courseware.lti import protocol, registrations
+from courseware.models import LtiLaunch, SignInIdentity
+
+POST_SCORE = "lti.post_score"
+
+
+def _launches(user_id: int, course_slug: str) -> list[LtiLaunch]:
+    """The person's launches of links to the course that can take a score: by each LTI identity of
+    theirs, whichever platform it is at."""
+    identities = db.session.execute(
+        select(SignInIdentity.provider, SignInIdentity.subject).where(
+            SignInIdentity.user_id == user_id, SignInIdentity.provider.like("lti:%")
+        )
+    ).all()
+    found: list[LtiLaunch] = []
+    for provider, subject in identities:
+        registration_id = provider.removeprefix("lti:")
+        if not registration_id.isdigit():
+            continue
+        found += db.session.scalars(
+            select(LtiLaunch).where(
+                LtiLaunch.registration_id == int(registration_id),
+                LtiLaunch.sub == subject,
+                LtiLaunch.course_slug == course_slug,
+                LtiLaunch.lineitem_url.is_not(None),
+            )
+        )
+    return [launch for launch in found if protocol.SCORE_SCOPE in (launch.ags_scopes or [])]
+
+
+def _queue(launch: LtiLaunch, given: float, activity: str, at: datetime) -> None:
+    jobs.enqueue(
+        POST_SCORE,
+        {
+            "launch_id": launch.id,
+            "given": given,
+            "maximum": 100,
+            "activity_progress": activity,
+            "grading_progress": "FullyGraded",
+            "timestamp": at.isoformat(),
+        },
+    )
+
+
+@events.listener(events.CourseCompleted)
+def course_completed(event: events.CourseCompleted) -> None:
+    for launch in _launches(event.user_id, event.course_slug):
+        if launch.module_key is None:
+            _queue(launch, 100, "Completed", event.at)
+
+
+@events.listener(events.QuizSubmitted)
+def quiz_graded(event: events.QuizSubmitted) -> None:
+    launches = [launch for launch in _launches(event.user_id, event.course_slug) if launch.module_key is not None]
+    if not launches:
+        return
+    course = catalog().get(event.course_slug)
+    found = course.find_block("quiz", event.quiz_id) if course is not None else None
+    if found is None:
+        return
+    module = found[0].module.slug
+    for launch in launches:
+        if launch.module_key == module:
+            _queue(launch, event.score, "Completed" if event.passed else "Submitted", event.at)
+
+
+@jobs.handler(POST_SCORE, max_attempts=8, timeout=60)
+def post_score(payload: dict[str, Any]) -> None:
+    launch = db.session.get(LtiLaunch, payload["launch_id"])
+    if launch is None or launch.lineitem_url is None:
+        return  # the registration was removed meanwhile: there is nowhere to post
+    score = protocol.Score(
+        user_sub=launch.sub,
+        given=float(payload["given"]),
+        maximum=float(payload["maximum"]),
+        activity_progress=payload["activity_progress"],
+        grading_progress=payload["grading_progress"],
+        timestamp=payload["timestamp"],
+    )
+    platform = registrations.platform_of(launch.registration)
+    try:
+        protocol.post_score(platform, launch.lineitem_url, score)
+    except protocol.KeyMissing as missing:
+        raise jobs.GiveUp(f"the tool's key is missing: {missing}") from None
+    except protocol.PlatformError as error:
+        if error.permanent:
+            raise jobs.GiveUp(f"{launch.registration.name} refused the score: {error}") from None
+        raise
