@@ -91,7 +91,8 @@ MODERATION = {"circles.hide", "circles.unhide", "circles.lock", "circles.unlock"
               "circles.team_unlock"}  # a leader's buttons  # fmt: skip
 ANONYMOUS = {
     "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password",
-    "accounts.sign_in", "accounts.sign_up", "badges.check", "sso.link", "saml.acs", "lti.login", "lti.launch", "lti.answer",
+    "accounts.sign_in", "accounts.sign_up", "badges.check", "sso.link", "saml.acs",
+    "lti.login", "lti.launch", "lti.answer",
 }  # fmt: skip
 
 
