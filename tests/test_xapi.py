@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlalchemy import select
 
+import config
 from courseware import events, jobs, xapi
 from courseware.courses import catalog
 from courseware.extensions import db
@@ -19,6 +20,7 @@ from courseware.models import Certificate, Job
 from courseware.models.base import utcnow
 from courseware.xapi.site import Site
 from tests.helpers.ralph import MISSING, RALPH, invalid_statements
+from tests.test_architecture import recorded_statements
 from tests.test_certificates import COURSE, complete
 from tests.test_quizzes import RIGHT, answer
 
@@ -147,6 +149,29 @@ def test_a_quiz_tells_its_score_and_a_failure(store, learner_client):
     assert answered["context"]["contextActivities"]["grouping"][0]["id"] == f"{SITE}/courses/example-course"
 
 
+def test_a_statement_costs_a_page_view_one_insert_and_nothing_else(store, app, client, make_user, sign_in):
+    """The queries of a page view with a record store set are those without it, plus one INSERT of the
+    job of each statement: a first visit queues one, a visit again none."""
+    first, second = (f"{COURSE}/{page.key}" for page in catalog().get("example-course").pages[:2])
+
+    def page_views(who: str) -> tuple[list[str], list[str]]:
+        sign_in(client, make_user(email=f"{who}@example.org"))
+        client.get(first)
+        with recorded_statements() as new:
+            client.get(second)
+        with recorded_statements() as again:
+            client.get(second)
+        return new["statements"], again["statements"]
+
+    new, again = page_views("sent")
+    endpoint = app.config.pop("XAPI_ENDPOINT")
+    plain_new, plain_again = page_views("kept")
+    app.config["XAPI_ENDPOINT"] = endpoint
+    assert len(new) == len(plain_new) + 1
+    assert [q for q in new if q.lstrip().startswith("INSERT INTO jobs")] and not [q for q in plain_new if "jobs" in q]
+    assert len(again) == len(plain_again)
+
+
 def test_the_same_event_makes_the_same_statement_and_one_job(store, app, learner):
     event = events.CourseStarted(user_id=learner.id, course_slug="example-course", cycle=1, at=utcnow())
     events.publish(event)
@@ -265,3 +290,26 @@ def test_every_kind_of_statement_is_valid_xapi_by_ralphs_models(store, learner_c
     assert invalid_statements(statements) == []
     broken = {**statements[0], "verb": {"id": "launched"}}  # not an IRI: the models do check
     assert [found["id"] for found in invalid_statements([broken])] == [broken["id"]]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("XAPI_ACTOR", "name", "XAPI_ACTOR must be account or mbox"),
+        ("XAPI_ENDPOINT", "http://lrs.district.test/xAPI/", "must be the learning record store's https:// address"),
+        ("XAPI_ENDPOINT", "lrs.district.test", "must be the learning record store's https:// address"),
+    ],
+)
+def test_settings_that_cannot_work_stop_the_app_with_the_reason(monkeypatch, setting, value, message):
+    monkeypatch.setenv(setting, value)
+    with pytest.raises(RuntimeError, match=message):
+        config.TestConfig()
+
+
+def test_an_https_record_store_and_a_local_one_are_accepted(monkeypatch):
+    endpoints = ["https://lrs.district.test/xAPI/", "http://127.0.0.1:8080/xAPI/"]
+    accepted = []
+    for endpoint in endpoints:
+        monkeypatch.setenv("XAPI_ENDPOINT", endpoint)
+        accepted.append(config.TestConfig().XAPI_ENDPOINT)
+    assert accepted == endpoints
