@@ -129,6 +129,27 @@ class Config:
         # The LTI 1.3 tool's private key (PEM), made by `flask lti generate-key PATH` (docs/lti.md).
         self.LTI_KEY_FILE = os.environ.get("COURSEWARE_LTI_KEY_FILE") or str(self.INSTANCE_PATH / "lti-tool.pem")
 
+        # xAPI (docs/xapi.md): statements about learners' progress sent to a learning record store.
+        # With no XAPI_ENDPOINT, nothing is queued.
+        self.XAPI_ENDPOINT = (os.environ.get("XAPI_ENDPOINT") or "").strip()
+        self.XAPI_USERNAME = os.environ.get("XAPI_USERNAME", "")
+        self.XAPI_PASSWORD = os.environ.get("XAPI_PASSWORD", "")
+        # How a learner is named: "account" (an opaque id, the default) or "mbox" (their email address).
+        self.XAPI_ACTOR = (os.environ.get("XAPI_ACTOR") or "account").strip().lower()
+        # The key of the opaque ids; SECRET_KEY when unset (set it before rotating SECRET_KEY).
+        self.XAPI_ACTOR_SECRET = os.environ.get("XAPI_ACTOR_SECRET", "")
+        self.XAPI_LANGUAGE = (os.environ.get("XAPI_LANGUAGE") or "en-US").strip()
+        self.XAPI_TIMEOUT_SECONDS = float(os.environ.get("XAPI_TIMEOUT_SECONDS") or 10)
+        if self.XAPI_ACTOR not in {"account", "mbox"}:
+            raise RuntimeError(f"XAPI_ACTOR must be account or mbox; got {self.XAPI_ACTOR!r} (see docs/xapi.md)")
+        if self.XAPI_ENDPOINT:
+            url = urlsplit(self.XAPI_ENDPOINT)
+            if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOCAL_HOSTS):
+                raise RuntimeError(
+                    "XAPI_ENDPOINT must be the learning record store's https:// address, such as "
+                    f"https://lrs.district.org/xAPI/; got {self.XAPI_ENDPOINT!r} (see docs/xapi.md)"
+                )
+
     def _database_url(self) -> str:
         url = os.environ.get("DATABASE_URL")
         if not url:

@@ -53,6 +53,7 @@ from courseware.sso.saml_routes import bp as saml_bp
 from courseware.teams.routes import bp as teams_bp
 from courseware.templating import init_templating
 from courseware.worksheets.routes import bp as worksheets_bp
+from courseware.xapi import xapi_cli  # registers the listeners that queue statements, and "xapi.send"
 
 MIGRATIONS = BASE_DIR / "migrations"
 
@@ -131,8 +132,8 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_job_handlers(app: Flask) -> None:
     """The job handlers are registered as their modules are imported (above: "email.send" with
-    courseware.jobs, "certificates.*" with courseware.certificates.jobs); start the in-process
-    worker if JOBS_IN_PROCESS_WORKER is on."""
+    courseware.jobs, "certificates.*" with courseware.certificates.jobs, "xapi.send" with
+    courseware.xapi); start the in-process worker if JOBS_IN_PROCESS_WORKER is on."""
     init_job_worker(app)
 
 
@@ -140,5 +141,5 @@ def _register_commands(app: Flask) -> None:
     courses_cli.add_command(export_scorm)  # "flask courses export-scorm": the scorm area sits above courses
     for command in question_bank_cli.COMMANDS:  # flask courses import-gift, import-moodle-xml
         courses_cli.add_command(command)
-    for group in (users_cli, badges_cli, circles_cli, cohorts_cli, courses_cli, demo_cli, jobs_cli, lti_cli):
+    for group in (users_cli, badges_cli, circles_cli, cohorts_cli, courses_cli, demo_cli, jobs_cli, lti_cli, xapi_cli):
         app.cli.add_command(group)

@@ -63,6 +63,18 @@ class QuizSubmitted:
 
 
 @dataclass(frozen=True)
+class ModuleCompleted:
+    """A module's rules are met, told when the course they belong to is completed (``at``), for each
+    module of the learner's track, just before ``CourseCompleted``."""
+
+    user_id: int
+    course_slug: str
+    cycle: int
+    module_slug: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class CourseCompleted:
     """Every rule of the course is met: the enrolment's round ``cycle`` is completed."""
 
@@ -83,7 +95,7 @@ class CertificateIssued:
     at: datetime
 
 
-Event = CourseStarted | PageRead | QuizSubmitted | CourseCompleted | CertificateIssued
+Event = CourseStarted | PageRead | QuizSubmitted | ModuleCompleted | CourseCompleted | CertificateIssued
 E = TypeVar("E")
 
 _listeners: dict[type, list[Callable[[Any], None]]] = defaultdict(list)

@@ -22,6 +22,7 @@ def heard():
         events.CourseStarted,
         events.PageRead,
         events.QuizSubmitted,
+        events.ModuleCompleted,
         events.CourseCompleted,
         events.CertificateIssued,
     )
@@ -58,6 +59,14 @@ def test_completing_the_course_tells_the_completion_then_the_certificate(learner
     assert issued == events.CertificateIssued(
         user_id=learner.id, course_slug="example-course", cycle=1, certificate_id=certificate.id, at=issued.at
     )
+
+
+def test_completing_the_course_tells_each_module_of_the_track_completed_first(learner_client, learner, heard):
+    complete(learner_client)
+    done = [e for e in heard if isinstance(e, events.ModuleCompleted | events.CourseCompleted)]
+    course = catalog().get("example-course")
+    assert [getattr(e, "module_slug", None) for e in done] == [m.slug for m in course.modules] + [None]
+    assert all((e.user_id, e.cycle, e.at) == (learner.id, 1, done[-1].at) for e in done)
 
 
 def test_a_listener_that_fails_leaves_nothing_of_the_action(app, learner, heard):

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from courseware import jobs
+from courseware import jobs, xapi
 from courseware.accounts.services import find_user_by_email
 from courseware.admin.forms import AssetForm, ProviderForm, provider_form
 from courseware.certificates import services as certificate_services
@@ -243,6 +243,7 @@ def job_list():
         totals=totals,
         statuses=list(JobStatus),
         dead=[(job, _job_summary(job)) for job in dead],
+        xapi=xapi.status(),
     )
 
 
@@ -277,6 +278,8 @@ def _job_summary(job: Job) -> str:
     payload = job.payload if isinstance(job.payload, dict) else {}
     if job.kind == jobs.EMAIL_SEND:
         return f"{payload.get('kind', 'email')} to {payload.get('to', '?')}: {payload.get('subject', '')}"
+    if job.kind == xapi.SEND:
+        return xapi.describe(payload)
     return job.dedupe_key or ""
 
 

@@ -60,6 +60,12 @@ def settle(user: User, course: Course, enrolment: Enrolment | None = None, now: 
     if not won:
         return Outcome()
     enrolment.completed_at = now
+    for module in course.modules:  # the learner's track's modules, every rule of which is met now
+        events.publish(
+            events.ModuleCompleted(
+                user_id=user.id, course_slug=course.slug, cycle=enrolment.cycle, module_slug=module.slug, at=now
+            )
+        )
     events.publish(events.CourseCompleted(user_id=user.id, course_slug=course.slug, cycle=enrolment.cycle, at=now))
     if not course.offers_credit:  # a course that offers no credit is completed without a certificate
         return Outcome(completed=True, course_title=course.title)

@@ -1,0 +1,49 @@
+"""Where statements go, and how many wait: for the admin's jobs page and ``flask xapi status``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import current_app
+
+from courseware import jobs
+from courseware.xapi.sending import SEND
+
+
+@dataclass(frozen=True)
+class Status:
+    endpoint: str  # the record store's address without any credentials in it; "" when none is set
+    username: str
+    actor: str  # "account" or "mbox"
+    queued: int
+    running: int
+    done: int
+    dead: int
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.endpoint)
+
+
+def shown_address(endpoint: str) -> str:
+    """The address without a user or password written into it."""
+    parts = urlsplit(endpoint)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
+
+
+def status() -> Status:
+    config = current_app.config
+    counts = jobs.counts().get(SEND, {})
+    return Status(
+        endpoint=shown_address(config.get("XAPI_ENDPOINT") or ""),
+        username=config.get("XAPI_USERNAME") or "",
+        actor=config.get("XAPI_ACTOR") or "account",
+        queued=counts.get("queued", 0),
+        running=counts.get("running", 0),
+        done=counts.get("done", 0),
+        dead=counts.get("dead", 0),
+    )
