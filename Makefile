@@ -60,7 +60,17 @@ tests/peers/%/node_modules/.installed: tests/peers/%/package-lock.json | $(VENV)
 	cd tests/peers/$* && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: $(VENV)/.system-test $(VENV)/.dev $(PEERS)
+# Those written in Python whose dependencies would clash with Courseware's get a venv of their own,
+# from a requirements.txt pinned with PyPI's hashes in their folder.
+PY_PEER_LOCKS := $(wildcard tests/peers/*/requirements.txt)
+PY_PEERS := $(PY_PEER_LOCKS:requirements.txt=.venv/.installed)
+
+tests/peers/%/.venv/.installed: tests/peers/%/requirements.txt | $(VENV)/.system-test
+	$(PYTHON) -m venv tests/peers/$*/.venv
+	$(PYPI_ONLY) tests/peers/$*/.venv/bin/pip install --quiet --require-hashes --index-url https://pypi.org/simple -r $<
+	@touch $@
+
+test: $(VENV)/.system-test $(VENV)/.dev $(PEERS) $(PY_PEERS)
 	$(PYTEST)
 ifeq ($(CI),true)
 	TEST_DATABASE_URL=$(CI_DATABASE_URL) $(PYTEST)
