@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from flask import current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -35,3 +36,9 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def verify_limit() -> str:
+    """The rate limit of the public checks (certificate verification, credentials and their status lists),
+    per address: ``VERIFY_RATE_LIMIT``, read when a request comes in."""
+    return current_app.config["VERIFY_RATE_LIMIT"]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
 import stat
+import struct
+import time
+import zlib
 from datetime import timedelta
 
 import pytest
@@ -13,11 +17,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from PIL import Image
 from sqlalchemy import update
 
-from courseware.badges import baking, checks, keys, proofs, status
+from courseware.badges import baking, checks, credentials, keys, proofs, status
 from courseware.extensions import db
-from courseware.models import Certificate
+from courseware.models import Certificate, User
 from courseware.models.base import utcnow
 from tests.helpers import factories
+from tests.helpers.client import sign_in_directly
 from tests.helpers.html import parse
 
 
@@ -41,6 +46,8 @@ def certificate(app, learner):
 
 
 def credential_of(client, certificate: Certificate, kind: str = "json"):
+    """The certificate's credential, downloaded by its learner (the client signs in as them)."""
+    sign_in_directly(client, db.session.get(User, certificate.user_id))
     return client.get(f"/badges/credentials/{certificate.code}.{kind}")
 
 
@@ -72,12 +79,18 @@ def test_the_credential_describes_the_certificate(client, issuer_key, certificat
     assert credential["@context"] == [proofs.CREDENTIALS_V2, proofs.OPEN_BADGES_V3]
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["id"] == f"http://localhost/badges/credentials/{certificate.code}.json"
-    issuer = credential["issuer"]
-    assert issuer["id"] == "http://localhost/badges/issuer"
-    assert issuer["name"] == certificate.provider_name == "Northfield Teacher Learning Center"
-    assert issuer["otherIdentifier"][0]["identifier"] == "NTLC-0001"
-    assert certificate.provider_contact in issuer["description"]
+    assert credential["issuer"] == {
+        "id": "http://localhost/badges/issuer",
+        "type": ["Profile"],
+        "name": "Courseware",
+        "url": "http://localhost/",
+    }
     subject = credential["credentialSubject"]
+    provider = subject["achievement"]["creator"]
+    assert provider["id"].startswith("urn:uuid:") and provider["type"] == ["Profile"]
+    assert provider["name"] == certificate.provider_name == "Northfield Teacher Learning Center"
+    assert provider["otherIdentifier"][0]["identifier"] == "NTLC-0001"
+    assert certificate.provider_contact in provider["description"]
     assert subject["creditsEarned"] == 1 and subject["achievement"]["creditsAvailable"] == 1
     assert subject["achievement"]["name"] == "Example course"
     assert subject["achievement"]["achievementType"] == "Course"
@@ -135,15 +148,31 @@ def test_without_a_key_the_site_works_and_offers_no_credentials(client, certific
     assert "badge" not in client.get("/courses/example-course").get_data(as_text=True).lower()
 
 
-def test_the_certificate_pages_link_to_the_credential(client, issuer_key, certificate, learner, sign_in):
-    page = parse(client.get(f"/verify/{certificate.code}"))
-    links = {a["href"] for a in page.select("a")}
-    assert {f"/badges/credentials/{certificate.code}.{kind}" for kind in ("json", "png", "svg")} <= links
-    assert "/verify" in links
+def test_the_learners_course_page_links_to_the_credential_and_the_public_page_does_not(
+    client, issuer_key, certificate, learner, sign_in
+):
+    links = {a["href"] for a in parse(client.get(f"/verify/{certificate.code}")).select("a")}
+    assert "/verify" in links and not [link for link in links if link.startswith("/badges/credentials/")]
     sign_in(client, learner)
     factories.enrolment(learner, pages=None)
     links = {a["href"] for a in parse(client.get("/courses/example-course")).select("a")}
-    assert f"/badges/credentials/{certificate.code}.json" in links
+    assert {f"/badges/credentials/{certificate.code}.{kind}" for kind in ("json", "png", "svg")} <= links
+
+
+@pytest.mark.parametrize("kind", ["json", "png", "svg"])
+def test_only_the_learner_or_an_admin_downloads_a_credential(client, issuer_key, certificate, make_user, kind):
+    """It carries the learner's email hash and its salt: the printed code alone does not give it."""
+    url = f"/badges/credentials/{certificate.code}.{kind}"
+    assert client.get(url).status_code in (302, 401)
+    sign_in_directly(client, make_user(email="other@example.org"))
+    assert client.get(url).status_code == 404
+    sign_in_directly(client, make_user(email="ada@example.org", role="admin"))
+    response = client.get(url)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "private, no-store"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="badge-example-course-{certificate.code[:8].lower()}.{kind}"'
+    )
+    assert credential_of(client, certificate, kind).data == response.data  # the learner's own
 
 
 # --- proofs, keys and status lists ------------------------------------------------------------------
@@ -268,8 +297,97 @@ def test_a_tampered_credential_is_not_genuine(client, issuer_key, certificate):
     credential = credential_of(client, certificate).get_json()
     credential["credentialSubject"]["creditsEarned"] = 40
     text = check(client, json.dumps(credential))
-    assert "Not genuine" in text and "changed after it was signed" in text
+    assert "Not genuine" in text and "changed since it was issued" in text
     assert "Hours" not in text  # nothing from a credential that fails is shown as a fact
+
+
+def test_dates_and_revocation_come_from_the_certificate_not_the_submitted_json(client, issuer_key, learner):
+    """Moving validUntil into an @included node keeps the canonical form; the check never reads it."""
+    past = utcnow() - timedelta(days=800)
+    expired = factories.certificate(learner, at=past, expires_at=past + timedelta(days=365))
+    credential = credential_of(client, expired).get_json()
+    moved = copy.deepcopy(credential)
+    moved["@included"] = [{"id": moved["id"], "type": "VerifiableCredential", "validUntil": moved.pop("validUntil")}]
+    text = check(client, json.dumps(moved))
+    assert "Genuine" not in text and "JSON-LD keyword “@included”" in text
+    dropped = {k: v for k, v in credential.items() if k != "validUntil"}
+    assert "Genuine" not in check(client, json.dumps(dropped))
+    later = {**credential, "validUntil": "2999-01-01T00:00:00Z"}
+    assert "Genuine" not in check(client, json.dumps(later))
+
+
+def test_submitted_json_ld_is_never_canonicalized(client, issuer_key, certificate, monkeypatch):
+    """The signature is checked over the credential this site builds, so a crafted document (here blank
+    nodes that take pyld minutes to canonicalize) costs nothing."""
+    credential = credential_of(client, certificate).get_json()
+    canonicalized = []
+    real = proofs.canonical
+    monkeypatch.setattr(proofs, "canonical", lambda document: canonicalized.append(document) or real(document))
+    nodes = [{"id": f"_:b{i}", "https://example.org/p": [{"id": f"_:b{j}"} for j in range(7) if j != i]}
+             for i in range(7)]  # fmt: skip
+    crafted = copy.deepcopy(credential)
+    crafted["credentialSubject"]["https://example.org/q"] = nodes
+    started = time.monotonic()
+    text = check(client, json.dumps(crafted))
+    assert "changed since it was issued" in text and time.monotonic() - started < 5
+    assert canonicalized == []
+    assert "Genuine" in check(client, json.dumps(credential))
+    unsigned = {k: v for k, v in credential.items() if k != "proof"}
+    assert canonicalized and all(d == unsigned or "verificationMethod" in d for d in canonicalized)
+
+
+def test_a_revoked_replacement_revokes_the_credential_it_replaced(client, issuer_key, learner):
+    """A corrected name keeps the first credential valid; revoking the correction revokes both."""
+    first = factories.certificate(learner)
+    text = credential_of(client, first).get_data(as_text=True)
+    second = factories.certificate(learner, generation=1, learner_name="Jordan A. Rivera")
+    third = factories.certificate(learner, generation=2, learner_name="Jordan B. Rivera")
+    links = [(second, first), (third, second)]
+    for new, old in links:
+        db.session.execute(update(Certificate).where(Certificate.id == new.id).values(replaces_id=old.id))
+        db.session.execute(update(Certificate).where(Certificate.id == old.id).values(replaced_by_id=new.id))
+    db.session.commit()
+    db.session.expire_all()
+    assert "Genuine" in check(client, text) and "replaced by a corrected one" in check(client, text)
+    assert status.revoked_indexes(0) == []
+    revoke(third, "Attendance not verified")
+    assert status.revoked_indexes(0) == [first.id, second.id, third.id]
+    verdict = check(client, text)
+    assert "Revoked" in verdict and "Attendance not verified" in verdict and third.display_code in verdict
+    encoded = client.get("/badges/status/0").get_json()["credentialSubject"]["encodedList"]
+    assert status.is_set(encoded, first.id) and status.is_set(encoded, second.id)
+    other = factories.certificate(learner, cycle=2)
+    assert not status.is_set(encoded, other.id)
+
+
+def test_the_credential_is_built_the_same_way_as_before(app, issuer_key, certificate, learner):
+    """The check compares a submission with the credential as built now: changing what is built makes
+    every credential downloaded before fail the check. If this fails, the change must be deliberate and
+    documented in docs/badges.md (What a verifier checks)."""
+
+    def paths(value, prefix=""):
+        if isinstance(value, dict):
+            return {p for key, item in value.items() for p in paths(item, f"{prefix}/{key}")}
+        if isinstance(value, list):
+            return {p for item in value for p in paths(item, f"{prefix}[]")}
+        return {prefix}
+
+    with app.test_request_context():
+        built = credentials.unsigned_credential(certificate, learner)
+    subject, achievement = "/credentialSubject", "/credentialSubject/achievement"
+    assert paths(built) == {
+        "/@context[]", "/id", "/type[]", "/name", "/description", "/validFrom",
+        "/issuer/id", "/issuer/type[]", "/issuer/name", "/issuer/url",
+        *(f"/credentialStatus/{k}" for k in ("id", "type", "statusPurpose", "statusListIndex", "statusListCredential")),
+        f"{subject}/type[]", f"{subject}/activityEndDate", f"{subject}/creditsEarned",
+        *(f"{subject}/identifier[]/{k}" for k in ("type", "identityType", "hashed", "identityHash", "salt")),
+        *(f"{subject}/result[]/{k}" for k in ("type[]", "resultDescription", "value")),
+        *(f"{achievement}/{k}" for k in ("id", "type[]", "achievementType", "name", "description",
+                                         "criteria/narrative", "creditsAvailable", "humanCode", "version")),
+        *(f"{achievement}/resultDescription[]/{k}" for k in ("id", "type[]", "name", "resultType")),
+        *(f"{achievement}/creator/{k}" for k in ("id", "type[]", "name", "description")),
+        *(f"{achievement}/creator/otherIdentifier[]/{k}" for k in ("type", "identifier", "identifierType")),
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -280,10 +398,50 @@ def test_a_tampered_credential_is_not_genuine(client, issuer_key, certificate):
         ('{"type": ["VerifiableCredential"]}', "not an Open Badges credential"),
         ("", "Nothing to check"),
         ("x" * (checks.MAX_BYTES + 10), "Too large"),
+        ('{"type": ["VerifiableCredential", {}]}', "not an Open Badges credential"),
+        ('{"type": [["VerifiableCredential"]], "id": 1}', "not an Open Badges credential"),
+        ('"a credential"', "A credential is a JSON object"),
+        ("12", "A credential is a JSON object"),
+        ("null", "A credential is a JSON object"),
+        ('{"id": ' + "9" * 5000 + "}", "a number far longer"),
+        ('{"x": 1e999999, "type": ["VerifiableCredential", "OpenBadgeCredential"]}', "names no credential issued"),
+        ('{"a": ' + "[" * 600 + "]" * 600 + "}", "nested far deeper"),
+        ('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested far deeper"),
+        ('{"a": {"@id": "x"}, "type": ["VerifiableCredential", "OpenBadgeCredential"]}', "keyword “@id”"),
     ],
 )
 def test_bad_input_gets_a_clear_message(client, issuer_key, sent, expected):
     assert expected in check(client, sent)
+
+
+def test_a_credential_reshaped_by_hand_gets_a_clear_message(client, issuer_key, certificate):
+    """Each of these raised an error (a 500) before: the check reads nothing it did not build itself."""
+    credential = credential_of(client, certificate).get_json()
+    as_list = copy.deepcopy(credential)
+    as_list["credentialSubject"] = [as_list["credentialSubject"]]
+    achievement_list = copy.deepcopy(credential)
+    achievement_list["credentialSubject"]["achievement"] = [achievement_list["credentialSubject"]["achievement"]]
+    deep = copy.deepcopy(credential)
+    nested: object = "leaf"
+    for _ in range(600):
+        nested = {"achievement": nested}
+    deep["credentialSubject"]["https://example.org/deep"] = nested
+    for sent in (as_list, achievement_list):
+        assert "changed since it was issued" in check(client, json.dumps(sent))
+    assert "nested far deeper" in check(client, json.dumps(deep))
+    odd_proof = {**credential, "proof": {**credential["proof"], "nonce": {"id": "_:b0"}}}
+    assert "fields that this site's proofs never have" in check(client, json.dumps(odd_proof))
+    assert "Genuine" in check(client, json.dumps({**credential, "proof": [credential["proof"]]}))
+
+
+def test_a_png_that_inflates_beyond_the_limit_is_refused():
+    text = baking.PNG_KEYWORD + b"\0\1\0\0\0" + zlib.compress(b" " * (baking.MAX_BYTES + 1))
+    chunk = struct.pack(">I", len(text)) + b"iTXt" + text + struct.pack(">I", zlib.crc32(b"iTXt" + text))
+    with pytest.raises(baking.NotBaked, match="too large"):
+        baking.from_png(baking.PNG_SIGNATURE + chunk)
+    text = baking.PNG_KEYWORD + b"\0\1\0\0\0" + zlib.compress(b"{}")
+    chunk = struct.pack(">I", len(text)) + b"iTXt" + text + struct.pack(">I", zlib.crc32(b"iTXt" + text))
+    assert baking.from_png(baking.PNG_SIGNATURE + chunk) == "{}"
 
 
 def test_a_credential_from_another_key_or_with_a_bad_proof_is_refused(client, issuer_key, certificate):

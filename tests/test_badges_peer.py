@@ -13,9 +13,10 @@ from sqlalchemy import update
 
 from courseware.badges import keys, proofs
 from courseware.extensions import db
-from courseware.models import Certificate
+from courseware.models import Certificate, User
 from courseware.models.base import utcnow
 from tests.helpers import factories
+from tests.helpers.client import sign_in_directly
 
 PEER = Path(__file__).parent / "peers" / "openbadges"
 NODE = shutil.which("node")
@@ -44,6 +45,12 @@ def served(client, url: str) -> dict:
     return response.get_json()
 
 
+def downloaded(client, certificate: Certificate) -> dict:
+    """The certificate's credential, as its learner downloads it."""
+    sign_in_directly(client, db.session.get(User, certificate.user_id))
+    return served(client, f"/badges/credentials/{certificate.code}.json")
+
+
 def peer_verifies(client, credential: dict) -> dict:
     """What the peer says of ``credential``, given the documents the site serves about it."""
     key_url = credential["proof"]["verificationMethod"]
@@ -63,7 +70,7 @@ def peer_verifies(client, credential: dict) -> dict:
 
 def test_the_peer_verifies_a_credential_and_refuses_a_tampered_copy(client, issuer_key, learner):
     certificate = factories.certificate(learner)
-    credential = client.get(f"/badges/credentials/{certificate.code}.json").get_json()
+    credential = downloaded(client, certificate)
 
     result = peer_verifies(client, credential)
     assert result == {"verified": True, "revoked": False, "errors": []}
@@ -77,7 +84,7 @@ def test_the_peer_verifies_a_credential_and_refuses_a_tampered_copy(client, issu
 
 def test_the_peer_sees_a_revoked_credential_in_the_status_list(client, issuer_key, learner):
     certificate = factories.certificate(learner)
-    credential = client.get(f"/badges/credentials/{certificate.code}.json").get_json()
+    credential = downloaded(client, certificate)
     db.session.execute(update(Certificate).where(Certificate.id == certificate.id).values(revoked_at=utcnow()))
     db.session.commit()
 
@@ -107,9 +114,8 @@ def test_every_published_document_is_json_ld_whose_terms_are_all_defined(client,
             "/badges/issuer",
             "/badges/issuer/keys/1",
             "/badges/status/0",
-            f"/badges/credentials/{certificate.code}.json",
         )
-    ]
+    ] + [downloaded(client, certificate)]
     run = subprocess.run(
         [NODE, str(PEER / "expand.mjs")],
         input=json.dumps(documents),

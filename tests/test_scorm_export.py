@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from courseware.courses import catalog
+from courseware.scorm import cli as scorm_cli
+from courseware.scorm import quiz_data
 from tests.helpers.scorm_schemas import manifest_errors, scorm12_schema
 
 MODULES = Path(__file__).resolve().parent.parent / "modules"
@@ -156,3 +158,19 @@ def test_a_course_with_mistakes_is_refused(editable, tmp_path):
     )
     assert result.exit_code == 2
     assert re.search(r"course 'example-course' has \d+ mistakes?: run 'flask courses check'", result.output)
+
+
+def test_the_export_warns_when_what_a_learner_keeps_may_not_fit_scorm_12(runner, tmp_path, monkeypatch):
+    """SCORM 1.2 keeps at most 4096 characters of cmi.suspend_data; the runtime saves nothing longer."""
+    _, output = export(runner, tmp_path, "example-course")
+    assert "cmi.suspend_data" not in output
+    course = catalog().get("example-course")
+    estimate = quiz_data.suspend_data_estimate(course)
+    pages, quizzes = len(course.pages), len(quiz_data.quizzes_of(course))
+    # the id, the pages four to a hex digit, and each quiz's [best, tries] (3 attempts here): what sco.js writes
+    written = json.dumps({"p": json.loads(quiz_data.runtime_data(course))["package"], "h": "f" * -(-pages // 4),
+                          "q": {str(i): [100, 3] for i in range(quizzes)}}, separators=(",", ":"))  # fmt: skip
+    assert quizzes == 1 and estimate == len(written)
+    monkeypatch.setattr(scorm_cli, "SUSPEND_DATA_MAX", estimate - 1)
+    _, output = export(runner, tmp_path, "example-course")
+    assert f"may reach {estimate} characters, more than the {estimate - 1} SCORM 1.2 allows" in output

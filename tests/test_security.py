@@ -95,6 +95,7 @@ def test_every_get_route_carries_the_security_headers_and_nothing_personal_is_ca
         "number": 1,
         "filename": "steps.svg",
         "code": certificate.code,
+        "kind": "json",
         "token": "not-a-token",
         "cohort_id": world_.cohort.id,
         "assignment_id": assignment.id,

@@ -23,6 +23,7 @@ SVG_CREDENTIAL = re.compile(
     r"</(?P=prefix)?credential\s*>",
     re.DOTALL,
 )
+MAX_BYTES = 256 * 1024  # the most a credential may be, as given or as inflated out of an image
 NAVY, GOLD, WHITE = "#1d3557", "#e9c46a", "#ffffff"
 SIZE = 400
 
@@ -99,8 +100,8 @@ def from_png(data: bytes) -> str:
             try:
                 if compressed:
                     inflater = zlib.decompressobj()
-                    text = inflater.decompress(text, 1024 * 1024)
-                    if inflater.unconsumed_tail:
+                    text = inflater.decompress(text, MAX_BYTES + 1)
+                    if inflater.unconsumed_tail or len(text) > MAX_BYTES:
                         raise NotBaked("The credential in this PNG image is too large.")
                 return text.decode("utf-8")
             except (zlib.error, UnicodeDecodeError):

@@ -4,12 +4,18 @@ A credential is built from the certificate's unchangeable record and signed with
 time it is asked for: Ed25519 signatures are deterministic and the proof is dated with the certificate's
 issue, so the same certificate always gives the same credential while the learner's address and the key
 stay the same. Nothing about it is stored.
+
+The credential check (``checks``) compares what it is given with the credential built here, now: a change
+to what ``unsigned_credential`` writes makes every copy downloaded before it fail the check ("changed
+since it was issued") until its learner downloads it again. Change it only with that in mind, and say so
+in docs/badges.md; ``tests/test_badges.py`` pins its shape.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -74,10 +80,27 @@ def criteria(certificate: Certificate) -> str:
     )
 
 
-def issuer_profile(certificate: Certificate) -> dict[str, Any]:
-    """The issuer as the certificate names it: the provider, with its approval number and contact."""
-    profile: dict[str, Any] = {"id": issuer_url(), "type": ["Profile"], "name": certificate.provider_name}
-    profile["url"] = external_url("learning.catalog")
+def issuer_profile() -> dict[str, Any]:
+    """The issuer as each credential names it: the site, as its public profile at ``issuer_url`` says."""
+    return {
+        "id": issuer_url(),
+        "type": ["Profile"],
+        "name": current_app.config["BADGES_ISSUER_NAME"],
+        "url": external_url("learning.catalog"),
+    }
+
+
+def provider_profile(certificate: Certificate) -> dict[str, Any]:
+    """The provider the certificate names (the body whose approval the hours carry), as the achievement's
+    ``creator``: its name, approval number and contact as printed. Its id is a URN made from the name and
+    the number, the same for every certificate of that provider, and not an address: nothing is served
+    about a provider."""
+    seed = f"{issuer_url()}|{certificate.provider_name}|{certificate.approval_number or ''}"
+    profile: dict[str, Any] = {
+        "id": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, seed)}",
+        "type": ["Profile"],
+        "name": certificate.provider_name,
+    }
     if certificate.provider_contact:
         profile["description"] = f"Contact: {certificate.provider_contact}"
     if certificate.approval_number:
@@ -97,6 +120,7 @@ def unsigned_credential(certificate: Certificate, learner: User) -> dict[str, An
         "name": title,
         "description": f"A self-paced professional learning course of {certificate.hours:g} {certificate.credit_type}.",
         "criteria": {"narrative": criteria(certificate)},
+        "creator": provider_profile(certificate),
         "creditsAvailable": certificate.hours,
         "humanCode": certificate.course_slug,
         "version": certificate.course_version,
@@ -139,7 +163,7 @@ def unsigned_credential(certificate: Certificate, learner: User) -> dict[str, An
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": title,
         "description": f"{certificate.credit_text} for completing {title}. Certificate: {verify_url(certificate.code)}",
-        "issuer": issuer_profile(certificate),
+        "issuer": issuer_profile(),
         "validFrom": timestamp(certificate.issued_at),
         "credentialSubject": subject,
         "credentialStatus": status.entry_for(certificate),
@@ -176,10 +200,7 @@ def issuer_document() -> dict[str, Any]:
     asserting credentials."""
     document: dict[str, Any] = {
         "@context": [DID_V1, MULTIKEY_V1, proofs.CREDENTIALS_V2, proofs.OPEN_BADGES_V3],
-        "id": issuer_url(),
-        "type": ["Profile"],
-        "name": current_app.config["BADGES_ISSUER_NAME"],
-        "url": external_url("learning.catalog"),
+        **issuer_profile(),
     }
     method = key_document()
     if method is not None:

@@ -3,19 +3,16 @@ and baked into a badge image), and the page that checks a credential."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, abort, jsonify, render_template
+from flask_login import current_user, login_required
 
-from courseware.badges import baking, checks, credentials, keys, services
+from courseware.badges import checks, credentials, keys, services
 from courseware.badges.forms import CheckForm
-from courseware.extensions import limiter
+from courseware.extensions import limiter, verify_limit
 
 bp = Blueprint("badges", __name__)
 
 LINKED_DATA = "application/ld+json"
-
-
-def _verify_limit() -> str:
-    return current_app.config["VERIFY_RATE_LIMIT"]
 
 
 def _json_ld(document: dict, cache: str = "public, max-age=300"):
@@ -40,7 +37,7 @@ def issuer_key(number: int):
 
 
 @bp.get("/badges/status/<int:number>")
-@limiter.limit(_verify_limit)
+@limiter.limit(verify_limit)
 def status_list(number: int):
     document = services.signed_status_list(number)
     if document is None:
@@ -49,27 +46,18 @@ def status_list(number: int):
 
 
 @bp.get("/badges/credentials/<code>.<any(json, svg, png):kind>")
-@limiter.limit(_verify_limit)
+@login_required
+@limiter.limit(verify_limit)
 def credential(code: str, kind: str):
-    """A certificate's credential, for anyone with its code (the certificate itself is public by code)."""
-    found = services.credential_for(code)
-    if found is None:
+    """A certificate's credential, for its owner or an admin (like the certificate's PDF)."""
+    download = services.credential_download(code, current_user._get_current_object(), kind)
+    if download is None:
         abort(404)
-    certificate, document = found
-    filename = f"badge-{certificate.course_slug}-{certificate.code[:8].lower()}"
-    headers = {"Cache-Control": "private, no-cache", "Content-Disposition": f'attachment; filename="{filename}.{kind}"'}
-    if kind == "json":
-        response = _json_ld(document, cache="private, no-cache")
-        response.headers.update(headers)
-        return response
-    title, credit = certificate.course_title, certificate.credit_text
-    if kind == "svg":
-        return baking.svg(document, title, credit), 200, {**headers, "Content-Type": "image/svg+xml"}
-    return baking.png(document, title, credit), 200, {**headers, "Content-Type": "image/png"}
+    return download.body, 200, download.headers
 
 
 @bp.route("/verify", methods=["GET", "POST"])
-@limiter.limit(_verify_limit, methods=["POST"])
+@limiter.limit(verify_limit, methods=["POST"])
 def check():
     form = CheckForm()
     verdict = None

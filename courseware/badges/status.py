@@ -3,6 +3,10 @@
 A certificate's place in the lists is its id: list ``id // LIST_SIZE``, bit ``id % LIST_SIZE``. Each list
 has 131,072 bits, the smallest size the specification allows, so that a list tells nothing about whose
 credential a verifier is checking.
+
+A credential is revoked when its certificate is, or when any later certificate in its chain of
+replacements is: a replaced certificate's credential stays valid as long as what replaced it does (a
+corrected name changes nothing about the achievement), and stops when the achievement is revoked.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import gzip
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from courseware.extensions import db
 from courseware.models import Certificate
@@ -39,12 +44,33 @@ def entry_for(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def revoked_indexes(number: int) -> list[int]:
-    """The bits set in list ``number``: its revoked certificates."""
-    first = number * LIST_SIZE
-    query = select(Certificate.id).where(
-        Certificate.id >= first, Certificate.id < first + LIST_SIZE, Certificate.revoked_at.is_not(None)
+def revoked_by(certificate: Certificate) -> Certificate | None:
+    """The certificate whose revocation revokes this one's credential: itself, or the first later
+    certificate in its chain of replacements that is revoked; None when the chain holds none. One query."""
+    if certificate.revoked_at is not None:
+        return certificate
+    chain = select(Certificate.id).where(Certificate.id == certificate.id).cte("later", recursive=True)
+    later = aliased(Certificate)
+    chain = chain.union(select(later.id).where(later.replaces_id == chain.c.id))  # UNION: a loop ends
+    query = (
+        select(Certificate)
+        .where(Certificate.id.in_(select(chain.c.id)), Certificate.revoked_at.is_not(None))
+        .order_by(Certificate.id)
+        .limit(1)
     )
+    return db.session.scalar(query)
+
+
+def revoked_indexes(number: int) -> list[int]:
+    """The bits set in list ``number``: its certificates that are revoked, or whose replacement (or its
+    replacement, and so on) is. One query."""
+    first = number * LIST_SIZE
+    chain = select(Certificate.id).where(Certificate.revoked_at.is_not(None)).cte("revoked", recursive=True)
+    earlier = aliased(Certificate)
+    chain = chain.union(  # UNION: a loop ends
+        select(earlier.replaces_id).where(earlier.id == chain.c.id, earlier.replaces_id.is_not(None))
+    )
+    query = select(chain.c.id).where(chain.c.id >= first, chain.c.id < first + LIST_SIZE).order_by(chain.c.id)
     return [certificate_id - first for certificate_id in db.session.scalars(query)]
 
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, abort, jsonify, render_template
 from flask_login import current_user, login_required
 
 from courseware.certificates import services
@@ -8,15 +8,11 @@ from courseware.certificates.designs import printed_lines, printed_statement
 from courseware.certificates.transcript import ledger_csv, ledgers_for, transcript_csv, transcript_pdf
 from courseware.credit.profiles import DATE_LABELS
 from courseware.errors import render_error
-from courseware.extensions import limiter
+from courseware.extensions import limiter, verify_limit
 from courseware.models import Certificate
 from courseware.models.base import utcnow
 
 bp = Blueprint("certificates", __name__)
-
-
-def _verify_limit() -> str:
-    return current_app.config["VERIFY_RATE_LIMIT"]
 
 
 def _public(certificate: Certificate) -> dict:
@@ -61,7 +57,7 @@ def _profile(certificate: Certificate) -> dict | None:
 
 
 @bp.get("/verify/<code>")
-@limiter.limit(_verify_limit)
+@limiter.limit(verify_limit)
 def verify(code: str):
     if code.endswith(".json"):
         return verify_json(code.removesuffix(".json"))
@@ -87,11 +83,11 @@ def verify_json(code: str):
 @bp.get("/certificates/<code>.pdf")
 @login_required
 def download(code: str):
-    certificate = services.find(code)
-    if certificate is None or (certificate.user_id != current_user.id and not current_user.is_admin):
+    certificate = services.find_for_download(code, current_user._get_current_object())
+    if certificate is None:
         abort(404)
     data = services.pdf_bytes(certificate)
-    filename = f"certificate-{certificate.course_slug}-{certificate.code[:8].lower()}.pdf"
+    filename = services.download_name(certificate, "certificate", "pdf")
     return (
         data,
         200,

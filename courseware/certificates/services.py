@@ -93,6 +93,20 @@ def find(code: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.code == normalised))
 
 
+def find_for_download(code: str, user: User) -> Certificate | None:
+    """The certificate with this code when ``user`` may download its files (its PDF, its credential):
+    its owner or an admin; None otherwise, as if there were no such certificate."""
+    certificate = find(code)
+    if certificate is None or (certificate.user_id != user.id and not user.is_admin):
+        return None
+    return certificate
+
+
+def download_name(certificate: Certificate, kind: str, extension: str) -> str:
+    """The name a certificate's file is saved under: certificate-<course>-<first 8 of the code>.pdf."""
+    return f"{kind}-{certificate.course_slug}-{certificate.code[:8].lower()}.{extension}"
+
+
 def certificates_of(user: User) -> list[Certificate]:
     query = select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.completed_at.desc())
     return list(db.session.scalars(query))

@@ -8,6 +8,7 @@ import click
 from flask.cli import with_appcontext
 
 from courseware.scorm.export import ExportRefused, course_to_export, default_output, write_package
+from courseware.scorm.quiz_data import SUSPEND_DATA_MAX, suspend_data_estimate
 
 
 class Refused(click.ClickException):
@@ -45,5 +46,14 @@ def export_scorm(course_slug: str, track_id: str | None, output: Path | None) ->
     click.echo(f"{output}: SCORM 1.2 package of '{course.slug}', {pages}, {len(files)} files")
     if any(page.blocks("quiz") for page in course.pages):
         click.echo("note: its quizzes are graded in the browser, so their answers are in the package", err=True)
+    estimate = suspend_data_estimate(course)
+    if estimate > SUSPEND_DATA_MAX:
+        click.echo(
+            f"warning: what the package keeps of a learner's progress (cmi.suspend_data) may reach {estimate} "
+            f"characters, more than the {SUSPEND_DATA_MAX} SCORM 1.2 allows: once it does, the LMS keeps no "
+            "newer pages read or quiz scores for resuming (the status and score are still sent). Split the "
+            "course, or export it one track at a time.",
+            err=True,
+        )
     if course.offers_credit:
         click.echo("note: the package earns no credit and no certificate: see docs/scorm.md", err=True)

@@ -46,6 +46,20 @@ def quiz_rules(quiz: Quiz) -> dict:
     }
 
 
+SUSPEND_DATA_MAX = 4096  # characters of cmi.suspend_data in SCORM 1.2; the runtime saves nothing longer
+UNLIMITED_TRIES = 9999  # what the estimate allows for a quiz without an attempt limit
+
+
+def suspend_data_estimate(course: Course) -> int:
+    """The most characters the runtime (sco.js ``suspendData``) can keep in cmi.suspend_data for the course:
+    the package's id, the pages read (four to a hexadecimal digit), and each quiz's best score (at most
+    100) and attempts used (its limit, or UNLIMITED_TRIES)."""
+    quizzes = quizzes_of(course)
+    entries = [f'"{index}":[100,{quiz.attempts or UNLIMITED_TRIES}]' for index, quiz in enumerate(quizzes)]
+    read = "f" * -(-len(course.pages) // 4)
+    return len(f'{{"p":{json.dumps(package_id(course), ensure_ascii=False)},"h":"{read}","q":{{{",".join(entries)}}}}}')
+
+
 def runtime_data(course: Course) -> str:
     """JSON for a ``<script type="application/json">`` element: the pages in order and each quiz's rules.
     ``<`` is escaped so that no text of the course can close the element."""

@@ -174,7 +174,7 @@ def test_a_learner_who_reads_every_page_and_passes_the_quiz_is_recorded_as_passe
     assert cmi(host, "core.score.raw") == "100"
     assert (cmi(host, "core.score.min"), cmi(host, "core.score.max")) == ("0", "100")
     kept = json.loads(cmi(host, "suspend_data"))
-    assert kept["r"] == "1" * 5 and kept["q"] == {"0": [100, 1]}
+    assert kept["h"] == "f8" and kept["q"] == {"0": [100, 1]}  # five pages read: 1111 1(000)
     assert "You have passed the course" in summary.text_content()
     assert_accessible(host, "a quiz passed in the package")
     shot(host, "scorm-passed")
@@ -229,6 +229,17 @@ def test_a_learner_resumes_where_they_left_off(host, lms):
     frame = connect(host)
     assert frame.locator(".sco-page:not([hidden]) h1").text_content() == "How progress works"
     assert frame.locator(".sco-progress").text_content() == "2 of 5 pages read"
+    assert json.loads(kept["suspend_data"])["h"] == "c0"  # pages 1 and 2 of 5: 1100 0(000)
+
+
+def test_progress_kept_by_an_earlier_export_one_character_a_page_is_read_back(host, lms):
+    lms(host)
+    package = json.loads(connect(host).locator("#sco-data").text_content())["package"]
+    kept = json.dumps({"p": package, "r": "10100", "q": {}})
+    lms(host, {"core": {"lesson_status": "incomplete", "entry": "resume"}, "suspend_data": kept}, "earlier.html")
+    frame = connect(host)
+    assert frame.locator(".sco-progress").text_content() == "2 of 5 pages read"  # 1 and 3; the first opens again
+    assert json.loads(cmi(host, "suspend_data"))["h"] == "a0"
 
 
 def test_every_page_of_the_package_is_accessible(host, lms):
@@ -252,7 +263,7 @@ def test_a_track_of_the_reference_course_runs_to_the_end(host, lms, make_app):
     assert "Still to do: the quizzes" in frame.locator(".sco-page:not([hidden]) [data-summary]").text_content()
     assert cmi(host, "core.lesson_status") == "incomplete"
     kept = json.loads(cmi(host, "suspend_data"))
-    assert kept["r"] == "1" * len(pages)
+    assert kept["h"] == f"{(1 << len(pages)) - 1 << -len(pages) % 4:x}"  # every page read, four to a digit
 
 
 def test_every_attempt_used_closes_the_quiz(host, lms):

@@ -93,16 +93,46 @@
     if (!saved || saved.p !== data.package) {
       return; // nothing kept, or kept by another export of the course, whose pages may differ
     }
-    String(saved.r || "").split("").forEach(function (bit, index) {
-      if (index < state.read.length) {
-        state.read[index] = bit === "1";
-      }
-    });
+    if (typeof saved.h === "string") {
+      unpackRead(saved.h);
+    } else {
+      String(saved.r || "").split("").forEach(function (bit, index) {
+        if (index < state.read.length) {
+          state.read[index] = bit === "1"; // as earlier exports wrote it: one character a page
+        }
+      });
+    }
     Object.keys(saved.q || {}).forEach(function (index) {
       var id = quizIds[Number(index)];
       var kept = saved.q[index];
       if (id && kept && kept.length === 2) {
         state.quizzes[id] = { best: kept[0], tries: kept[1] };
+      }
+    });
+  }
+
+  // The pages read, four to a hexadecimal digit (the first page is the first digit's highest bit), so that
+  // a course of thousands of pages fits in SCORM 1.2's 4096 characters; the export warns when it may not.
+  function packRead(read) {
+    var out = "";
+    for (var i = 0; i < read.length; i += 4) {
+      var digit = 0;
+      for (var j = 0; j < 4; j += 1) {
+        digit = digit * 2 + (read[i + j] ? 1 : 0);
+      }
+      out += digit.toString(16);
+    }
+    return out;
+  }
+
+  function unpackRead(text) {
+    text.split("").forEach(function (char, position) {
+      var digit = parseInt(char, 16);
+      for (var j = 0; j < 4 && !isNaN(digit); j += 1) {
+        var index = position * 4 + j;
+        if (index < state.read.length) {
+          state.read[index] = (digit & (8 >> j)) !== 0;
+        }
       }
     });
   }
@@ -115,8 +145,7 @@
         quizzes[index] = [q.best, q.tries];
       }
     });
-    var read = state.read.map(function (done) { return done ? "1" : "0"; }).join("");
-    return JSON.stringify({ p: data.package, r: read, q: quizzes });
+    return JSON.stringify({ p: data.package, h: packRead(state.read), q: quizzes });
   }
 
   function quizState(id) {
@@ -172,6 +201,9 @@
     var kept = suspendData();
     if (recording && kept.length <= SUSPEND_MAX) {
       set("cmi.suspend_data", kept);
+    } else if (recording && window.console) {
+      // The LMS would refuse or cut it: what it kept last stays, and the status and score still go.
+      window.console.warn("SCORM cmi.suspend_data not saved: " + kept.length + " characters, more than the " + SUSPEND_MAX + " SCORM 1.2 allows");
     }
     var outcome = evaluate();
     call("LMSCommit", [""]);
