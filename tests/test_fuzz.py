@@ -81,7 +81,7 @@ POSTS = [
     "learning.submit_finish", "practice.delete", "practice.log", "quizzes.submit", "teams.add_item",
     "teams.add_member", "teams.bring", "teams.comment", "teams.create", "teams.delete_item", "teams.edit_item",
     "teams.join", "teams.member", "teams.settings", "worksheets.autosave", "worksheets.resolve", "worksheets.save",
-    "worksheets.share", "sso.link", "saml.acs", "lti.login", "lti.launch", "lti.answer",
+    "worksheets.share", "sso.link", "saml.acs", "lti.login", "lti.launch", "lti.answer", "lti.hand_over",
     "lti_admin.new_registration", "lti_admin.edit_registration", "lti_admin.delete_registration",
 ]  # fmt: skip
 TEAM_LEADER_ENDPOINTS = {"teams.create", "teams.settings", "teams.add_member", "teams.member"}
@@ -92,7 +92,7 @@ MODERATION = {"circles.hide", "circles.unhide", "circles.lock", "circles.unlock"
 ANONYMOUS = {
     "accounts.confirm_email_change", "accounts.confirm_sign_up", "accounts.forgot_password", "accounts.reset_password",
     "accounts.sign_in", "accounts.sign_up", "badges.check", "sso.link", "saml.acs",
-    "lti.login", "lti.launch", "lti.answer",
+    "lti.login", "lti.launch", "lti.answer", "lti.hand_over",
 }  # fmt: skip
 
 

@@ -104,6 +104,11 @@ def open_link(response) -> str:
     return link["href"]
 
 
+def open_course(client, link: str):
+    """The person opens the hand-over link in a window of its own and confirms whose account it is."""
+    return client.submit(link)
+
+
 def ana(**changes) -> Person:
     email = changes.get("email", "ana@riverside.org")
     return Person(sub=changes.get("sub", "sub-ana"), email=email, name="Ana Alvarez")
@@ -131,8 +136,8 @@ def test_a_first_launch_creates_the_account_and_hands_over_to_the_course(app, cl
     # shown in the platform's frame: any https ancestor and the platform's own host may frame it
     policy = response.headers["Content-Security-Policy"]
     assert "frame-ancestors" in policy and platform.base in policy and "X-Frame-Options" not in response.headers
-    opened = client.get(open_link(response))
-    assert opened.status_code == 302 and opened.headers["Location"] == "/courses/example-course"
+    opened = open_course(client, open_link(response))
+    assert opened.status_code == 303 and opened.headers["Location"] == "/courses/example-course"
     user = db.session.scalar(select(User).where(User.email == "ana@riverside.org"))
     assert user is not None and user.name == "Ana Alvarez"
     identity = db.session.scalar(select(SignInIdentity).where(SignInIdentity.user_id == user.id))
@@ -146,21 +151,52 @@ def test_a_first_launch_creates_the_account_and_hands_over_to_the_course(app, cl
 def test_the_hand_over_works_once(app, client, platform):
     response = launch(client, platform, ana(), custom={"course": "example-course"})
     link = open_link(response)
-    assert client.get(link).status_code == 302
+    assert open_course(client, link).status_code == 303
     again = app.test_client().get(link)
     assert again.status_code == 400 and "expired or was used already" in again.get_data(as_text=True)
+    assert open_course(app.test_client(), link).status_code == 400
+
+
+def test_opening_the_hand_over_signs_nobody_in_until_the_person_confirms(app, client, platform):
+    """A link scanner, or a colleague sent someone's unopened link, only sees whose account it is."""
+    response = launch(client, platform, ana(), custom={"course": "example-course"})
+    link = open_link(response)
+    for _ in range(2):  # fetching the page spends nothing
+        page = client.get(link)
+        assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    button = parse(page).select_one("main form button").get_text(" ", strip=True)
+    assert button == "Continue as Ana Alvarez (ana@riverside.org)"
+    assert client.get("/account").status_code == 302  # not signed in
+    without_token = client.post(link)
+    assert without_token.status_code == 400 and client.get("/account").status_code == 302
+    assert open_course(client, link).status_code == 303
+    assert client.get("/account").status_code == 200
+
+
+def test_the_hand_over_says_plainly_that_it_switches_accounts(app, client, platform, make_user, sign_in):
+    colleague = make_user(name="Cole Colleague", email="cole@riverside.org")
+    response = launch(client, platform, ana(), custom={"course": "example-course"})
+    link = open_link(response)
+    victim = app.test_client()
+    sign_in(victim, colleague)
+    page = victim.get(link)
+    warning = parse(page).select_one(".notice--warning").get_text(" ", strip=True)
+    assert "signed in as Cole Colleague (cole@riverside.org)" in warning and "switches to Ana Alvarez" in warning
+    assert victim.get("/account").get_data(as_text=True).count("cole@riverside.org") >= 1  # still Cole
+    assert open_course(victim, link).status_code == 303
+    assert "ana@riverside.org" in victim.get("/account").get_data(as_text=True)
 
 
 def test_a_module_link_opens_the_module(app, client, platform):
     response = launch(client, platform, ana(), custom={"course": "example-course", "module": "practice"})
-    opened = client.get(open_link(response))
+    opened = open_course(client, open_link(response))
     assert opened.headers["Location"].startswith("/courses/example-course/practice/")
 
 
 def test_an_existing_account_is_offered_to_link_with_its_password(app, client, platform, make_user):
     make_user(name="Ana Existing", email="ana@riverside.org")
     response = launch(client, platform, ana(), custom={"course": "example-course"})
-    opened = client.get(open_link(response))
+    opened = open_course(client, open_link(response))
     assert opened.headers["Location"] == "/sign-in/link"
     page = client.get("/sign-in/link")
     assert page.status_code == 200 and "Link your Riverside Canvas account" in page.get_data(as_text=True)
@@ -338,7 +374,7 @@ def test_a_learner_cannot_deep_link(app, client, platform):
 
 def _launched_learner(client, platform, **custom) -> User:
     response = launch(client, platform, ana(), custom={"course": "example-course", **custom})
-    client.get(open_link(response))
+    open_course(client, open_link(response))
     return db.session.scalar(select(User).where(User.email == "ana@riverside.org"))
 
 

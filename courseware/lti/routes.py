@@ -7,7 +7,7 @@ import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, request, session, url_for
-from flask_login import login_user
+from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from courseware.extensions import csrf
@@ -95,26 +95,50 @@ def launch():
     return in_platform_frame(sign_in_pages.refusal(launched.result, launched.account, registration.name), registration)
 
 
+def _hand_over_expired() -> Response:
+    problem = LaunchProblem(
+        "This link has expired or was used already",
+        "Opening the course from the learning platform works once, within five minutes. Go back to the "
+        "learning platform and open the course again.",
+    )
+    return _problem(problem, framed=False)  # a window of its own
+
+
 @bp.get("/open/<token>")
 def open_course(token: str):
-    """The first-party window the launch opened: the hand-over signs the person in (or offers to
-    link their account) and goes on to the course. Writes the sign-in, like a single sign-on callback."""
+    """The first-party window the launch opened: it says whose account the hand-over signs in, and
+    asks the person to confirm. Opening the address spends nothing (a link someone sent, or a mail
+    scanner fetching it, signs nobody in)."""
+    handed = services.hand_over(token)
+    if handed is None:
+        return _hand_over_expired()
+    signed_in = current_user if current_user.is_authenticated else None
+    page = render_template(
+        "lti/open.html",
+        handed=handed,
+        other=signed_in if signed_in is not None and signed_in.id != handed.user.id else None,
+    )
+    response = make_response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/open/<token>")
+def hand_over(token: str):
+    """The person confirmed: the hand-over signs them in (or offers to link their account) and goes
+    on to the course. Writes the sign-in, like a single sign-on callback."""
     handed = services.take_hand_over(token)
     if handed is None:
-        problem = LaunchProblem(
-            "This link has expired or was used already",
-            "Opening the course from the learning platform works once, within five minutes. Go back to the "
-            "learning platform and open the course again.",
-        )
-        return _problem(problem, framed=False)  # a window of its own
+        return _hand_over_expired()
+    if current_user.is_authenticated and current_user.id != handed.user.id:
+        logout_user()  # the page said that continuing switches accounts
     nxt = same_site_path(handed.next) or url_for("learning.catalog")
-    if handed.user is not None:
+    if handed.link is None:
         login_user(handed.user)
-        return redirect(nxt)
-    assert handed.link is not None
+        return redirect(nxt, 303)
     session[PENDING] = {**handed.link, "until": time.time() + PENDING_SECONDS}
     session[NEXT] = nxt
-    return redirect(url_for("sso.link"))
+    return redirect(url_for("sso.link"), 303)
 
 
 def _waiting(token: str):

@@ -261,22 +261,34 @@ def _record(registration: LtiRegistration, message: Launch, slug: str | None, mo
 @dataclass(frozen=True)
 class HandOver:
     next: str
-    user: User | None = None  # sign this account in
-    link: dict[str, object] | None = None  # or offer to link the account (sso's pending link)
+    user: User  # the Courseware account the hand-over signs in (or offers to link)
+    platform: str  # the name of the platform that launched it
+    link: dict[str, object] | None = None  # when set, the account to link first (sso's pending link)
+
+
+def _hand_over_of(registration_id: int, payload: dict[str, object]) -> HandOver | None:
+    registration = registrations.find(registration_id)
+    if registration is None:
+        return None
+    nxt = str(payload.get("next") or "/")
+    link = payload.get("link")
+    user_id = link.get("user_id") if isinstance(link, dict) else payload.get("user_id")
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.is_active:
+        return None
+    return HandOver(nxt, user, registration.name, link if isinstance(link, dict) else None)
+
+
+def hand_over(token: object) -> HandOver | None:
+    """What a launch's hand-over would sign in, left unspent (the page that asks the person to
+    confirm); None when it expired, was used, or its account was closed meanwhile."""
+    ticket = tickets.peek(tickets.HAND_OVER, token)
+    return _hand_over_of(ticket.registration_id, dict(ticket.payload)) if ticket is not None else None
 
 
 def take_hand_over(token: object) -> HandOver | None:
-    """What a launch's hand-over signs in, once; None when it expired, was used, or its account was
-    closed meanwhile. Commits."""
+    """What a launch's hand-over signs in, once (the person confirmed it); None as for hand_over.
+    Commits."""
     spent = tickets.spend(tickets.HAND_OVER, token)
     db.session.commit()
-    if spent is None:
-        return None
-    nxt = str(spent.payload.get("next") or "/")
-    link = spent.payload.get("link")
-    if isinstance(link, dict):
-        return HandOver(nxt, link=link)
-    user = db.session.get(User, spent.payload.get("user_id"))
-    if user is None or not user.is_active:
-        return None
-    return HandOver(nxt, user=user)
+    return _hand_over_of(spent.registration_id, spent.payload) if spent is not None else None

@@ -1,6 +1,7 @@
 """The LTI tool through Chromium: an admin registers a platform, and a learner launches a course from
 the platform's page, where the tool shows in a frame and opens the course in a window of its own;
-axe on the registration page and the launch's hand-over page at desktop and phone widths."""
+axe on the registration page, the launch's hand-over page and its confirmation page at desktop and
+phone widths."""
 
 from __future__ import annotations
 
@@ -100,6 +101,12 @@ def test_a_launch_from_the_platform_opens_the_course_in_a_new_window(page, conte
     with context.expect_page() as opened:
         button.click()
     course = opened.value
+    # The new window says whose account it opens, and waits for the person to confirm.
+    confirm = course.get_by_role("button", name="Continue as Ana Alvarez")
+    confirm.wait_for()
+    assert_accessible(course, f"the hand-over's confirmation page ({width})")
+    shot(course, f"lti-open-{width}")
+    confirm.click()
     course.wait_for_url("**/courses/example-course")
     assert "Ana Alvarez" in course.content() or course.get_by_role("button", name="Sign out").count() == 1
 
