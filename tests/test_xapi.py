@@ -18,6 +18,7 @@ from courseware.courses import catalog
 from courseware.extensions import db
 from courseware.models import Certificate, Job
 from courseware.models.base import utcnow
+from courseware.xapi import statements
 from courseware.xapi.site import Site
 from tests.helpers.ralph import MISSING, RALPH, invalid_statements
 from tests.test_architecture import recorded_statements
@@ -124,6 +125,29 @@ def test_the_learner_is_an_opaque_account_on_the_site_never_their_email(store, l
     moved = Site.from_config(app.config).account_name(learner.id)
     app.config["SECRET_KEY"] = "yet another key"
     assert Site.from_config(app.config).account_name(learner.id) == moved != name
+
+
+def test_statement_ids_and_registrations_do_not_give_away_the_learners_number(store, app, learner):
+    """They are derived from the keyed account name: without the key, trying account numbers finds nothing."""
+    event = events.CourseStarted(user_id=learner.id, course_slug="example-course", cycle=1, at=utcnow())
+    site = Site.from_config(app.config)
+    acts = statements.Activities(site, "example-course", catalog().get("example-course"))
+    made = statements.launched(acts, site.agent(learner.id), event)
+    app.config["XAPI_ACTOR_SECRET"] = "another key"
+    other = Site.from_config(app.config)
+    again = statements.launched(
+        statements.Activities(other, "example-course", acts.course), other.agent(learner.id), event
+    )
+    assert again["id"] != made["id"] and again["context"]["registration"] != made["context"]["registration"]
+    guesses = {
+        site.uuid(*parts)
+        for number in range(1, 1000)
+        for parts in (
+            ("statement", "launched", number, "example-course", 1, "course"),
+            ("registration", number, "example-course", 1),
+        )
+    }
+    assert made["id"] not in guesses and made["context"]["registration"] not in guesses
 
 
 def test_a_site_may_name_learners_by_their_email(store, learner_client, learner, app):

@@ -38,7 +38,9 @@ class Site:
         return uuid.uuid5(uuid.NAMESPACE_URL, f"{self.base}/xapi")
 
     def uuid(self, *parts: object) -> str:
-        """A UUID determined by ``parts``: the same parts always give the same id."""
+        """A UUID determined by ``parts``: the same parts always give the same id. Parts are public or
+        keyed (a learner is named by their account name, never by their number), so that nobody can
+        find whose statement it is by trying account numbers."""
         return str(uuid.uuid5(self.namespace, "\x1f".join(str(part) for part in parts)))
 
     def account_name(self, user_id: int) -> str:
@@ -54,4 +56,4 @@ class Site:
 
     def registration(self, user_id: int, course_slug: str, cycle: int) -> str:
         """The registration of a learner's round (cycle) of a course: the same for every statement of it."""
-        return self.uuid("registration", user_id, course_slug, cycle)
+        return self.uuid("registration", self.account_name(user_id), course_slug, cycle)

@@ -95,7 +95,9 @@ def _statement(
     elif target["id"] != course["id"]:
         context["contextActivities"] = {"grouping": [course]}
     statement: Statement = {
-        "id": site.uuid("statement", verb.display, event.user_id, event.course_slug, event.cycle, *identity),
+        "id": site.uuid(
+            "statement", verb.display, site.account_name(event.user_id), event.course_slug, event.cycle, *identity
+        ),
         "actor": actor,
         "verb": verb.as_json(),
         "object": target,
