@@ -10,7 +10,7 @@ from flask import current_app
 from courseware import events, jobs
 from courseware.courses import catalog
 from courseware.extensions import db
-from courseware.models import Certificate, User
+from courseware.models import User
 from courseware.xapi import statements
 from courseware.xapi.sending import SEND
 from courseware.xapi.site import Site
@@ -73,8 +73,5 @@ def course_completed(event: events.CourseCompleted) -> None:
 
 @events.listener(events.CertificateIssued)
 def certificate_issued(event: events.CertificateIssued) -> None:
-    if not enabled():
-        return
-    certificate = db.session.get(Certificate, event.certificate_id)  # just added: in the session already
-    if certificate is not None:
-        queue([statements.earned(*_about(event), event, certificate.code)])
+    if enabled():
+        queue([statements.earned(*_about(event), event)])

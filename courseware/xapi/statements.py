@@ -65,9 +65,11 @@ class Activities:
         title, module_slug = (found[1].quiz.title or quiz_id, found[0].module.slug) if found else (quiz_id, None)
         return _activity(f"{self.iri}/quizzes/{_path(quiz_id)}", v.ASSESSMENT, title, self.site), module_slug
 
-    def certificate(self, code: str) -> dict[str, Any]:
+    def certificate(self) -> dict[str, Any]:
+        """The course's certificate as a credential: one activity for every learner's, so that nothing
+        in it leads to the holder (a certificate's own /verify page shows their name)."""
         title = self.course.title if self.course is not None else self.slug
-        return _activity(f"{self.site.base}/verify/{_path(code)}", v.CREDENTIAL, f"Certificate: {title}", self.site)
+        return _activity(f"{self.iri}/certificate", v.CREDENTIAL, f"Certificate: {title}", self.site)
 
 
 def _statement(
@@ -147,7 +149,7 @@ def course_completed(acts: Activities, actor: dict[str, Any], event: events.Cour
     return _statement(acts, actor, event, v.COMPLETED, acts.course_activity(), ("course",), result=result)
 
 
-def earned(acts: Activities, actor: dict[str, Any], event: events.CertificateIssued, code: str) -> Statement:
-    certificate = acts.certificate(code)
+def earned(acts: Activities, actor: dict[str, Any], event: events.CertificateIssued) -> Statement:
+    certificate = acts.certificate()
     identity = ("certificate", event.certificate_id)
     return _statement(acts, actor, event, v.EARNED, certificate, identity, parent=acts.course_activity())
