@@ -144,6 +144,11 @@ class Config:
             raise RuntimeError(f"XAPI_ACTOR must be account or mbox; got {self.XAPI_ACTOR!r} (see docs/xapi.md)")
         if self.XAPI_ENDPOINT:
             url = urlsplit(self.XAPI_ENDPOINT)
+            if url.username is not None or url.password is not None:
+                raise RuntimeError(
+                    "XAPI_ENDPOINT must not carry a user or password (user:password@): set the learning record "
+                    "store's address alone, and its credentials in XAPI_USERNAME and XAPI_PASSWORD (see docs/xapi.md)"
+                )
             if url.scheme != "https" and not (url.scheme == "http" and url.hostname in LOCAL_HOSTS):
                 raise RuntimeError(
                     "XAPI_ENDPOINT must be the learning record store's https:// address, such as "

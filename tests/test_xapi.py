@@ -281,6 +281,16 @@ def test_an_unreachable_record_store_is_tried_again(store, app, learner):
     assert "could not be reached" in job.last_error and job.max_attempts == 20
 
 
+def test_credentials_written_into_the_address_stay_out_of_job_errors(store, app, learner):
+    app.config["XAPI_ENDPOINT"] = f"http://courseware:s3cret@127.0.0.1:{store.port}/xAPI/"
+    events.publish(events.CourseStarted(user_id=learner.id, course_slug="example-course", cycle=1, at=utcnow()))
+    db.session.commit()
+    store.close()
+    assert jobs.work(limit=5).failed == 1
+    job = db.session.scalars(select(Job).where(Job.kind == xapi.SEND)).one()
+    assert f"127.0.0.1:{store.port}/xAPI/ could not be reached" in job.last_error and "s3cret" not in job.last_error
+
+
 def test_the_jobs_page_says_when_no_record_store_is_set(client, sign_in, make_user):
     sign_in(client, make_user(name="Ada Admin", email="admin@example.org", role="admin"))
     assert "No learning record store is set" in client.get("/admin/jobs").get_data(as_text=True)
@@ -323,12 +333,15 @@ def test_every_kind_of_statement_is_valid_xapi_by_ralphs_models(store, learner_c
         ("XAPI_ACTOR", "name", "XAPI_ACTOR must be account or mbox"),
         ("XAPI_ENDPOINT", "http://lrs.district.test/xAPI/", "must be the learning record store's https:// address"),
         ("XAPI_ENDPOINT", "lrs.district.test", "must be the learning record store's https:// address"),
+        ("XAPI_ENDPOINT", "https://courseware:s3cret@lrs.district.test/xAPI/", "XAPI_USERNAME and XAPI_PASSWORD"),
+        ("XAPI_ENDPOINT", "https://courseware@lrs.district.test/xAPI/", "must not carry a user or password"),
     ],
 )
 def test_settings_that_cannot_work_stop_the_app_with_the_reason(monkeypatch, setting, value, message):
     monkeypatch.setenv(setting, value)
-    with pytest.raises(RuntimeError, match=message):
+    with pytest.raises(RuntimeError, match=message) as refused:
         config.TestConfig()
+    assert "s3cret" not in str(refused.value)
 
 
 def test_an_https_record_store_and_a_local_one_are_accepted(monkeypatch):

@@ -7,8 +7,8 @@ import requests
 from flask import current_app
 from flask.cli import AppGroup
 
-from courseware.xapi.sending import credentials, headers, statements_url
-from courseware.xapi.status import shown_address, status
+from courseware.xapi.sending import credentials, headers, shown_address, statements_url
+from courseware.xapi.status import status
 
 xapi_cli = AppGroup("xapi", help="xAPI statements sent to a learning record store (docs/xapi.md).")
 
@@ -41,7 +41,7 @@ def check() -> None:
             statements_url(endpoint), params={"limit": 1}, headers=headers(), auth=credentials(), timeout=timeout
         )
     except requests.RequestException as error:
-        raise click.ClickException(f"{shown} could not be reached: {error}") from None
+        raise click.ClickException(f"{shown} could not be reached ({error.__class__.__name__})") from None
     try:
         versions = [str(version) for version in about.json().get("version", [])] if about.ok else []
     except (ValueError, AttributeError):

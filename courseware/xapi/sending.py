@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from flask import current_app
@@ -31,6 +32,16 @@ ANSWER_SHOWN = 500  # characters of the record store's answer kept in a job's er
 
 class RecordStoreUnavailable(Exception):
     """The learning record store could not take the statement now: try again later."""
+
+
+def shown_address(endpoint: str) -> str:
+    """The address without a user or password written into it, as every message shows it (the
+    configuration refuses such an address; this keeps one set by other means out of job errors)."""
+    parts = urlsplit(endpoint)
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
 
 
 def statements_url(endpoint: str) -> str:
@@ -65,7 +76,9 @@ def put_statement(http: requests.Session, endpoint: str, statement: dict[str, An
             allow_redirects=False,
         )
     except requests.RequestException as error:
-        raise RecordStoreUnavailable(f"the learning record store at {endpoint} could not be reached: {error}") from None
+        raise RecordStoreUnavailable(
+            f"the learning record store at {shown_address(endpoint)} could not be reached ({error.__class__.__name__})"
+        ) from None
     status = response.status_code
     if status in (200, 204, 409):  # stored now, or already stored under this id
         return status

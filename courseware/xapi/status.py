@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
 
 from flask import current_app
 
 from courseware import jobs
-from courseware.xapi.sending import SEND
+from courseware.xapi.sending import SEND, shown_address
 
 
 @dataclass(frozen=True)
@@ -24,15 +23,6 @@ class Status:
     @property
     def configured(self) -> bool:
         return bool(self.endpoint)
-
-
-def shown_address(endpoint: str) -> str:
-    """The address without a user or password written into it."""
-    parts = urlsplit(endpoint)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
 
 
 def status() -> Status:
