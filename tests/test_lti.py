@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
@@ -465,6 +468,107 @@ def test_the_platform_key_set_is_fetched_again_for_a_new_key_but_not_at_every_la
     assert len(fetched) == 2
     protocol.platform_key_set(url, None, now=1031 + protocol.KEY_SET_SECONDS)  # stale
     assert len(fetched) == 3
+
+
+class KeySetServer:
+    """A key set address on a local port whose answer each test chooses."""
+
+    def __init__(self, answer) -> None:
+        outer = self
+        self.answer = answer
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.answer(self)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/jwks"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def key_set_server():
+    servers = []
+
+    def start(answer) -> KeySetServer:
+        servers.append(KeySetServer(answer))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def test_a_key_set_larger_than_64_kb_is_refused(app, key_set_server):
+    def huge(handler) -> None:
+        body = b'{"keys": [' + b" " * (70 * 1024) + b"]}"
+        handler.send_response(200)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    protocol.forget_key_sets()
+    with pytest.raises(protocol.LaunchRefused, match="larger than 64 KB"):
+        protocol.platform_key_set(key_set_server(huge).url, None)
+
+
+def test_a_key_set_that_trickles_in_is_given_up_at_its_deadline(app, key_set_server, monkeypatch):
+    def trickle(handler) -> None:
+        handler.send_response(200)
+        handler.end_headers()
+        for _ in range(30):  # a byte every 0.1 s: each read is quick, the whole takes 3 s
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+            time.sleep(0.1)
+
+    monkeypatch.setattr(protocol, "KEY_SET_DEADLINE_SECONDS", 0.5)
+    protocol.forget_key_sets()
+    started = time.monotonic()
+    with pytest.raises(protocol.LaunchRefused, match="took longer than"):
+        protocol.platform_key_set(key_set_server(trickle).url, None)
+    assert time.monotonic() - started < 2
+
+
+def test_a_key_set_address_that_redirects_is_refused(app, platform, key_set_server):
+    def moved(handler) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", platform.url("/jwks"))
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    protocol.forget_key_sets()
+    with pytest.raises(protocol.LaunchRefused, match="answered 302"):
+        protocol.platform_key_set(key_set_server(moved).url, None)
+
+
+def test_the_kept_key_set_answers_while_a_refresh_fails(app, platform, key_set_server):
+    keys = requests.get(platform.url("/jwks"), timeout=10).content
+    up = [True]
+
+    def sometimes(handler) -> None:
+        body = keys if up[0] else b"down"
+        handler.send_response(200 if up[0] else 503)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    url = key_set_server(sometimes).url
+    protocol.forget_key_sets()
+    first = protocol.platform_key_set(url, None, now=1000)
+    up[0] = False
+    stale = 1000 + protocol.KEY_SET_SECONDS + 1
+    assert protocol.platform_key_set(url, None, now=stale) is first
+    assert protocol.platform_key_set(url, "rotated", now=stale + protocol.KEY_SET_FLOOR_SECONDS + 1) is first
+    protocol.forget_key_sets()
+    with pytest.raises(protocol.LaunchRefused, match="answered 503"):
+        protocol.platform_key_set(url, None)
 
 
 def test_removing_a_platform_unlinks_its_people_so_a_later_one_cannot_find_them(app, client, platform):

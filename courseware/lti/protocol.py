@@ -10,6 +10,7 @@ Provisioning Services 2.0.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import time
@@ -38,6 +39,8 @@ LEEWAY_SECONDS = 60  # clocks of platform and tool may differ this much
 KEY_SET_SECONDS = 600  # a platform's key set is fetched again after this long, or for an unknown key
 KEY_SET_FLOOR_SECONDS = 30  # but never sooner than this: an unknown key id cannot make every launch fetch
 TIMEOUT_SECONDS = 10
+KEY_SET_MAX_BYTES = 64 * 1024  # a platform's key set holds a few keys: a larger answer is refused
+KEY_SET_DEADLINE_SECONDS = 10  # the whole key set must arrive within this time, however it trickles
 MEMBER_PAGES = 50  # a roster is read in at most this many pages
 
 
@@ -120,31 +123,63 @@ def _signed(claims: dict[str, Any]) -> str:
 class _KeySets:
     lock: threading.Lock = field(default_factory=threading.Lock)
     fetched: dict[str, tuple[float, KeySet]] = field(default_factory=dict)
+    tried: dict[str, float] = field(default_factory=dict)  # when each key set was last asked for
 
 
 _key_sets = _KeySets()
 
 
 def _fetch_key_set(url: str) -> KeySet:
+    """The key set at ``url``: at most KEY_SET_MAX_BYTES, within KEY_SET_DEADLINE_SECONDS, from
+    that address itself (a redirect is refused: the registration names where the keys are)."""
+    deadline = time.monotonic() + KEY_SET_DEADLINE_SECONDS
+    body = bytearray()
     try:
-        response = requests.get(url, timeout=TIMEOUT_SECONDS, headers={"Accept": "application/json"})
-        response.raise_for_status()
-        return KeySet.import_key_set(response.json())
-    except (requests.RequestException, ValueError, JoseError) as error:
-        raise LaunchRefused(f"the platform's key set at {url} could not be read ({error})") from None
+        with requests.get(
+            url,
+            timeout=TIMEOUT_SECONDS / 2,
+            headers={"Accept": "application/json"},
+            stream=True,
+            allow_redirects=False,
+        ) as response:
+            if response.status_code != 200:
+                raise LaunchRefused(f"the platform's key set at {url} answered {response.status_code}, not the key set")
+            while chunk := response.raw.read1(8192, decode_content=True):
+                body += chunk
+                if len(body) > KEY_SET_MAX_BYTES:
+                    raise LaunchRefused(
+                        f"the platform's key set at {url} is larger than {KEY_SET_MAX_BYTES // 1024} KB"
+                    )
+                if time.monotonic() > deadline:
+                    raise LaunchRefused(
+                        f"the platform's key set at {url} took longer than {KEY_SET_DEADLINE_SECONDS} seconds to arrive"
+                    )
+        return KeySet.import_key_set(json.loads(bytes(body)))
+    except (requests.RequestException, ValueError, JoseError, OSError) as error:
+        raise LaunchRefused(f"the platform's key set at {url} could not be read ({error.__class__.__name__})") from None
 
 
 def platform_key_set(url: str, kid: str | None, now: float | None = None) -> KeySet:
     """The platform's key set, fetched once per KEY_SET_SECONDS, and again for a key id it does not
-    hold (the platform rotated its keys), at most once per KEY_SET_FLOOR_SECONDS."""
+    hold (the platform rotated its keys), asked for at most once per KEY_SET_FLOOR_SECONDS. When a
+    refresh fails, the keys fetched before keep answering (the platform is down or misconfigured for
+    a moment; its keys stay its keys)."""
     now = time.time() if now is None else now
     with _key_sets.lock:
         kept = _key_sets.fetched.get(url)
+        tried = _key_sets.tried.get(url)
     if kept is not None:
-        age = now - kept[0]
-        if age < KEY_SET_FLOOR_SECONDS or (age < KEY_SET_SECONDS and (kid is None or _holds(kept[1], kid))):
+        fresh = now - kept[0] < KEY_SET_SECONDS and (kid is None or _holds(kept[1], kid))
+        if fresh or (tried is not None and now - tried < KEY_SET_FLOOR_SECONDS):
             return kept[1]
-    key_set = _fetch_key_set(url)
+    with _key_sets.lock:
+        _key_sets.tried[url] = now
+    try:
+        key_set = _fetch_key_set(url)
+    except LaunchRefused:
+        if kept is None:
+            raise
+        return kept[1]
     with _key_sets.lock:
         _key_sets.fetched[url] = (now, key_set)
     return key_set
@@ -157,6 +192,7 @@ def _holds(key_set: KeySet, kid: str) -> bool:
 def forget_key_sets() -> None:
     with _key_sets.lock:
         _key_sets.fetched.clear()
+        _key_sets.tried.clear()
 
 
 # --- the launch ------------------------------------------------------------------------------------
