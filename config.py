@@ -88,6 +88,8 @@ class Config:
         self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "60 per minute")
         # Wrong team join codes a person may try (right ones are never counted).
         self.TEAM_JOIN_RATE_LIMIT = os.environ.get("TEAM_JOIN_RATE_LIMIT", "10 per 15 minutes")
+        # LTI login initiations, and launches, each, per network address (a school's staff may share one).
+        self.LTI_RATE_LIMIT = os.environ.get("LTI_RATE_LIMIT", "300 per 5 minutes")
         # The address printed on certificates and in their QR codes, e.g. https://training.district.org
         self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "")
         self.PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")

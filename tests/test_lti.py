@@ -341,6 +341,15 @@ def test_a_launch_without_a_login_is_refused(client, platform):
     assert response.status_code == 400 and "expired or was used already" in response.get_data(as_text=True)
 
 
+def test_logins_and_launches_are_rate_limited_per_address(make_app):
+    app = make_app(LTI_RATE_LIMIT="2 per minute")
+    with app.app_context():
+        client = app.test_client()
+        logins = [client.get("/lti/login?iss=https://unknown.example").status_code for _ in range(3)]
+        launches = [client.post("/lti/launch", data={"state": "x"}).status_code for _ in range(3)]
+    assert logins == [400, 400, 429] and launches == [400, 400, 429]
+
+
 # --- deep linking ----------------------------------------------------------------------------------
 
 

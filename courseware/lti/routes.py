@@ -6,11 +6,22 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, jsonify, make_response, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from courseware.extensions import csrf
+from courseware.extensions import csrf, limiter
 from courseware.lti import deep_linking, protocol, registrations, services
 from courseware.lti.services import LaunchProblem, Next
 from courseware.models import LtiRegistration
@@ -63,7 +74,13 @@ def key_set():
     return response
 
 
+def _launch_limit() -> str:
+    """Login initiations and launches from one network address (a school's staff may share one)."""
+    return current_app.config["LTI_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_launch_limit)
 @csrf.exempt  # the platform's page starts the login: the platform's signed id_token is the proof
 def login():
     params = dict((request.form if request.method == "POST" else request.args).items())
@@ -74,6 +91,7 @@ def login():
 
 
 @bp.post("/launch")
+@limiter.limit(_launch_limit)
 @csrf.exempt  # posted by the platform's page: the signed id_token and the single-use state are the proof
 def launch():
     try:
