@@ -376,6 +376,31 @@ def test_an_instructor_picks_a_module_and_the_platform_accepts_the_signed_answer
     assert client.post(response.headers["Location"], data={"item": ["example-course"]}).status_code == 400
 
 
+LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
+
+
+@pytest.mark.parametrize(
+    ("role", "staff"),
+    [
+        (LIS + "membership#Instructor", True),
+        (LIS + "membership/Instructor#TeachingAssistant", True),
+        (LIS + "membership#ContentDeveloper", True),
+        (LIS + "membership#Administrator", True),
+        ("Instructor", True),  # the simple names of context roles
+        ("Administrator", True),
+        (LIS + "system/person#Administrator", True),
+        (LIS + "institution/person#Administrator", True),
+        (LIS + "institution/person#Instructor", False),  # a teacher at the school, a learner in this course
+        (LIS + "membership#Learner", False),
+        ("Learner", False),
+        (LIS + "membership#Mentor", False),
+        ("http://example.org/roles#Instructor", False),
+    ],
+)
+def test_only_staff_of_the_context_are_instructors(role, staff):
+    assert protocol.is_instructor([role]) is staff
+
+
 def test_a_learner_cannot_deep_link(app, client, platform):
     response = launch(client, platform, ana(), deep_linking=True)
     assert response.status_code == 403 and "Only staff" in response.get_data(as_text=True)

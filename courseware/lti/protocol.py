@@ -323,11 +323,34 @@ def _launch_of(claims: dict[str, Any]) -> Launch:
     )
 
 
+LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
+# Staff of the context (LTI 1.3, appendix A.2.3): its instructors (with their sub-roles, such as a
+# teaching assistant, "membership/Instructor#TeachingAssistant"), content developers and
+# administrators, also by the simple names a platform may send for context roles; and the
+# administrators of the platform or the institution (A.2.1, A.2.2). An institution role such as
+# "institution/person#Instructor" says what someone is at the school, not in this course: it is not staff.
+STAFF_ROLES = frozenset(
+    {
+        LIS + "membership#Instructor",
+        LIS + "membership#ContentDeveloper",
+        LIS + "membership#Administrator",
+        "Instructor",
+        "ContentDeveloper",
+        "Administrator",
+        LIS + "system/person#Administrator",
+        LIS + "institution/person#Administrator",
+    }
+)
+STAFF_SUB_ROLES = (
+    LIS + "membership/Instructor#",
+    LIS + "membership/ContentDeveloper#",
+    LIS + "membership/Administrator#",
+)
+
+
 def is_instructor(roles: tuple[str, ...] | list[str]) -> bool:
-    """Whether the roles make the person staff of the context (instructor, teaching assistant,
-    content developer, or an administrator of the platform or institution)."""
-    staff = ("#Instructor", "#TeachingAssistant", "#ContentDeveloper", "#Administrator")
-    return any(role.endswith(staff) or "membership/Instructor" in role for role in roles)
+    """Whether the roles make the person staff of the context (STAFF_ROLES and their sub-roles)."""
+    return any(role in STAFF_ROLES or role.startswith(STAFF_SUB_ROLES) for role in roles)
 
 
 # --- deep linking ----------------------------------------------------------------------------------
