@@ -17,8 +17,17 @@ from sqlalchemy import select
 from courseware import jobs
 from courseware.cohorts import services as cohort_services
 from courseware.extensions import db
-from courseware.lti import protocol, registrations
-from courseware.models import Job, JobStatus, LtiLaunch, LtiRegistration, SignInIdentity, User
+from courseware.lti import protocol, registrations, scores
+from courseware.models import (
+    Job,
+    JobStatus,
+    LtiLaunch,
+    LtiRegistration,
+    QuizAttempt,
+    QuizVersion,
+    SignInIdentity,
+    User,
+)
 from tests.helpers import factories
 from tests.helpers.html import parse
 from tests.helpers.lti_platform import (
@@ -29,6 +38,7 @@ from tests.helpers.lti_platform import (
     Person,
     RunningPlatform,
 )
+from tests.test_quizzes import RIGHT, answer
 
 TOOL_LOGIN = "http://localhost/lti/login"
 TOOL_LAUNCH = "http://localhost/lti/launch"
@@ -426,20 +436,54 @@ def test_completing_the_course_posts_the_score_to_the_platform(app, client, plat
     assert re.match(r"\d{4}-\d\d-\d\dT", score["timestamp"])
 
 
-def test_a_quiz_in_a_linked_module_posts_its_score(app, client, platform, sign_in):
-    learner = _launched_learner(client, platform, module="practice")
-    course = factories.course_of()
-    _page, segment = next(
-        (page, seg) for page in course.pages for seg in page.blocks("quiz") if page.module.slug == "practice"
-    )
-    from courseware import events
-    from courseware.models.base import utcnow
-
-    events.publish(events.QuizSubmitted(learner.id, course.slug, 1, segment.quiz.id, 1, 1, 80, True, utcnow()))
-    db.session.commit()
+def test_a_quiz_in_a_linked_module_posts_the_modules_best_score_and_a_retake_does_not_lower_it(app, client, platform):
+    _launched_learner(client, platform, module="practice")
+    assert answer(client, RIGHT).status_code == 302  # 100: passed
+    assert answer(client, {**RIGHT, "q-sky": "green", "q-boiling": "false"}).status_code == 302  # 50: a retake
     jobs.work()
-    (score,) = platform.scores
-    assert score["scoreGiven"] == 80 and score["activityProgress"] == "Completed"
+    first, retake = platform.scores
+    assert first["scoreGiven"] == 100 and first["activityProgress"] == "Completed"
+    assert retake["scoreGiven"] == 100 and retake["activityProgress"] == "Completed"  # the best stays
+    assert retake["gradingProgress"] == "FullyGraded"
+
+
+def _attempts(learner: User, scores: dict[str, list[tuple[int, bool]]]) -> None:
+    version = QuizVersion(course_slug="example-course", quiz_id="any", version="1", content={})
+    db.session.add(version)
+    db.session.flush()
+    for quiz_id, tries in scores.items():
+        for number, (score, passed) in enumerate(tries, 1):
+            db.session.add(
+                QuizAttempt(
+                    user_id=learner.id,
+                    course_slug="example-course",
+                    quiz_id=quiz_id,
+                    cycle=1,
+                    number=number,
+                    quiz_version_id=version.id,
+                    answers={},
+                    results={},
+                    score=score,
+                    passed=passed,
+                )
+            )
+    db.session.flush()
+
+
+@pytest.mark.parametrize(
+    ("tries", "expected"),
+    [
+        ({"warm-up": [(90, True)]}, (45, "InProgress", "Pending")),  # the second quiz is not taken yet
+        ({"warm-up": [(90, True), (40, False)], "check": [(60, False)]}, (75, "Submitted", "FullyGraded")),
+        ({"warm-up": [(90, True)], "check": [(60, False), (85, True)]}, (87.5, "Completed", "FullyGraded")),
+        ({"warm-up": [(90, True)], "other-round": [(100, True)]}, (45, "InProgress", "Pending")),
+    ],
+)
+def test_a_modules_score_is_the_best_at_each_graded_quiz_averaged(app, make_user, tries, expected):
+    learner = make_user(email="ana@riverside.org")
+    _attempts(learner, tries)
+    score = scores.module_score(learner.id, "example-course", 1, ["warm-up", "check"])
+    assert (score.given, score.activity, score.grading) == expected
 
 
 def test_a_score_the_platform_refuses_gives_up_with_the_reason(app, client, platform):
