@@ -77,6 +77,7 @@ def platform(app, client, platform_server, tool_key, district) -> LocalPlatform:
     platform_server.deep_link_answers.clear()
     platform_server.next_launch.clear()
     platform_server.score_status = 200
+    protocol._tokens.clear()  # access tokens of an earlier test's platform
     register(platform_server, organisation_id=district.id)
     return platform_server
 
@@ -493,6 +494,29 @@ def test_a_score_the_platform_refuses_gives_up_with_the_reason(app, client, plat
     jobs.work()
     job = db.session.scalar(select(Job).where(Job.kind == "lti.post_score"))
     assert job.status == JobStatus.DEAD and "refused the score" in job.last_error and "400" in job.last_error
+    assert platform.scores == []
+
+
+def test_an_access_token_the_platform_no_longer_takes_is_replaced_and_the_score_posted(app, client, platform):
+    learner = _launched_learner(client, platform)
+    key = (platform.url("/token"), CLIENT_ID, protocol.SCORE_SCOPE)
+    protocol._tokens[key] = (time.time() + 3600, "a-token-the-platform-revoked")
+    factories.completed(learner)
+    jobs.work()
+    job = db.session.scalar(select(Job).where(Job.kind == "lti.post_score"))
+    assert job.status == JobStatus.DONE and len(platform.scores) == 1
+    assert protocol._tokens[key][1] != "a-token-the-platform-revoked"
+
+
+def test_a_score_refused_with_a_new_token_too_is_tried_again_later(app, client, platform):
+    learner = _launched_learner(client, platform)
+    platform.score_status = 401
+    factories.completed(learner)
+    issued = len(platform.tokens_issued)
+    jobs.work()
+    job = db.session.scalar(select(Job).where(Job.kind == "lti.post_score"))
+    assert job.status == JobStatus.QUEUED and job.attempts == 1 and "401" in job.last_error
+    assert len(platform.tokens_issued) - issued == 2  # a token, then a new one for the second try
     assert platform.scores == []
 
 

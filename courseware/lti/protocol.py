@@ -52,9 +52,10 @@ class PlatformError(Exception):
     """The platform could not be reached, or answered with an error. ``permanent`` when trying
     again cannot help (a 4xx other than 408 and 429)."""
 
-    def __init__(self, message: str, permanent: bool = False) -> None:
+    def __init__(self, message: str, permanent: bool = False, status: int | None = None) -> None:
         super().__init__(message)
         self.permanent = permanent
+        self.status = status  # the platform's HTTP status, when it answered
 
 
 class KeyMissing(Exception):
@@ -455,8 +456,47 @@ def _call(method: str, url: str, what: str, **kwargs: Any) -> requests.Response:
     if response.status_code >= 400:
         permanent = 400 <= response.status_code < 500 and response.status_code not in (408, 429)
         body = " ".join(response.text.split())[:300]
-        raise PlatformError(f"{what} answered {response.status_code}: {body}", permanent=permanent)
+        raise PlatformError(f"{what} answered {response.status_code}: {body}", permanent, response.status_code)
     return response
+
+
+def _forget_access_token(platform: Platform, scope: str, token: str) -> None:
+    key = (platform.access_token_url, platform.client_id, scope)
+    with _tokens_lock:
+        if _tokens.get(key, (0, ""))[1] == token:
+            del _tokens[key]
+
+
+def _call_with_token(
+    platform: Platform, scope: str, method: str, url: str, what: str, headers: dict[str, str], **kwargs: Any
+) -> requests.Response:
+    """Call a service of the platform with an access token for ``scope``. A 401 means the platform no
+    longer takes the kept token (revoked, or expired early): it is dropped and the call made once
+    more with a new one; a second 401 is worth trying again later (the platform's token service may
+    be catching up), so it is not permanent."""
+
+    def with_a_token() -> requests.Response:
+        token = access_token(platform, scope)  # its endpoint's refusals are its own, and stay as they are
+        try:
+            return _call(method, url, what=what, headers={**headers, "Authorization": f"Bearer {token}"}, **kwargs)
+        except PlatformError as error:
+            if error.status != 401:
+                raise
+            _forget_access_token(platform, scope, token)
+            raise _TokenRefused(str(error), permanent=False, status=401) from None
+
+    try:
+        return with_a_token()
+    except _TokenRefused:
+        pass
+    try:
+        return with_a_token()
+    except _TokenRefused as error:
+        raise PlatformError(f"{error} (with a new access token too)", permanent=False, status=401) from None
+
+
+class _TokenRefused(PlatformError):
+    """A service of the platform answered 401 to an access token."""
 
 
 @dataclass(frozen=True)
@@ -471,10 +511,11 @@ class Score:
 
 def post_score(platform: Platform, lineitem_url: str, score: Score) -> None:
     """POST the score to the line item's scores endpoint (AGS 2.0, section 3.4)."""
-    token = access_token(platform, SCORE_SCOPE)
     base, _, query = lineitem_url.partition("?")
     url = base.rstrip("/") + "/scores" + (f"?{query}" if query else "")
-    _call(
+    _call_with_token(
+        platform,
+        SCORE_SCOPE,
         "post",
         url,
         what="the platform's score endpoint",
@@ -486,7 +527,7 @@ def post_score(platform: Platform, lineitem_url: str, score: Score) -> None:
             "gradingProgress": score.grading_progress,
             "timestamp": score.timestamp,
         },
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/vnd.ims.lis.v1.score+json"},
+        headers={"Content-Type": "application/vnd.ims.lis.v1.score+json"},
     )
 
 
@@ -501,20 +542,18 @@ class Member:
 
 def read_members(platform: Platform, memberships_url: str) -> list[Member]:
     """The context's members (NRPS 2.0), following the ``next`` links page by page."""
-    token = access_token(platform, MEMBERSHIP_SCOPE)
     members: list[Member] = []
     url: str | None = memberships_url
     for _ in range(MEMBER_PAGES):
         if url is None:
             break
-        response = _call(
+        response = _call_with_token(
+            platform,
+            MEMBERSHIP_SCOPE,
             "get",
             url,
             what="the platform's roster endpoint",
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Accept": "application/vnd.ims.lti-nrps.v2.membershipcontainer+json",
-            },
+            headers={"Accept": "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"},
         )
         try:
             found = response.json().get("members", [])

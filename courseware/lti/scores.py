@@ -4,7 +4,8 @@ quiz of it: the learner's best percentage at each of the module's graded quizzes
 pre-check, which has no pass mark), averaged over them, a quiz not yet taken counting 0. The
 listeners only queue a job per launch, in the learner's transaction; the job
 posts the score, retried by the job table, and gives up at once when the platform refuses it in a
-way that another try cannot change (a 4xx), with the platform's answer as the job's error."""
+way that another try cannot change (a 4xx other than 401, 408 and 429), with the platform's answer
+as the job's error."""
 
 from __future__ import annotations
 
