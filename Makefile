@@ -49,6 +49,7 @@ run: $(VENV)/.runtime
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo seed
 	$(BIN)/flask badges generate-key --if-missing "$${COURSEWARE_INSTANCE:-instance}/badges-issuer.key"
+	$(BIN)/flask lti generate-key --if-missing "$${LTI_KEY_FILE:-$${COURSEWARE_INSTANCE:-instance}/lti-tool.pem}"
 	$(BIN)/flask --debug run --no-debugger --host 127.0.0.1 --port 5000
 
 # Independent implementations that tests check Courseware against, each a folder of tests/peers/ with

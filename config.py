@@ -129,7 +129,8 @@ class Config:
         # The name of the issuer's public profile (each credential names the certificate's provider).
         self.BADGES_ISSUER_NAME = os.environ.get("BADGES_ISSUER_NAME") or "Courseware"
         # The LTI 1.3 tool's private key (PEM), made by `flask lti generate-key PATH` (docs/lti.md).
-        self.LTI_KEY_FILE = os.environ.get("COURSEWARE_LTI_KEY_FILE") or str(self.INSTANCE_PATH / "lti-tool.pem")
+        # `make run` generates it in the instance folder, the default place.
+        self.LTI_KEY_FILE = os.environ.get("LTI_KEY_FILE") or str(self.INSTANCE_PATH / "lti-tool.pem")
 
         # xAPI (docs/xapi.md): statements about learners' progress sent to a learning record store.
         # With no XAPI_ENDPOINT, nothing is queued.

@@ -7,6 +7,7 @@ import os
 import pytest
 from sqlalchemy import select
 
+import config
 from courseware.extensions import db
 from courseware.models import LtiLaunch, LtiRegistration
 from tests.helpers import factories
@@ -153,7 +154,21 @@ def test_generate_key_writes_a_private_key_only_its_owner_reads(runner, tmp_path
     path = tmp_path / "lti.pem"
     result = runner.invoke(args=["lti", "generate-key", str(path)])
     assert result.exit_code == 0, result.output
-    assert "key id" in result.output and "COURSEWARE_LTI_KEY_FILE" in result.output
+    assert "key id" in result.output and "Set LTI_KEY_FILE=" in result.output
     assert oct(os.stat(path).st_mode & 0o777) == "0o600" and b"PRIVATE KEY" in path.read_bytes()
     again = runner.invoke(args=["lti", "generate-key", str(path)])
     assert again.exit_code != 0 and "exists already" in again.output
+
+
+def test_generate_key_if_missing_keeps_the_key_there_is(runner, tmp_path):
+    path = tmp_path / "lti.pem"
+    made = runner.invoke(args=["lti", "generate-key", "--if-missing", str(path)])
+    assert made.exit_code == 0 and "key id" in made.output
+    key = path.read_bytes()
+    kept = runner.invoke(args=["lti", "generate-key", "--if-missing", str(path)])
+    assert kept.exit_code == 0 and "kept as it is" in kept.output and path.read_bytes() == key
+
+
+def test_the_key_file_is_read_from_lti_key_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("LTI_KEY_FILE", str(tmp_path / "tool.pem"))
+    assert str(tmp_path / "tool.pem") == config.TestConfig().LTI_KEY_FILE

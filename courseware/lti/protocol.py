@@ -86,7 +86,7 @@ def tool_key() -> RSAKey:
     except OSError as error:
         raise KeyMissing(f"the LTI key file {path} cannot be read: {error.strerror}") from None
     if modified is None:
-        raise KeyMissing("no LTI key file is set (COURSEWARE_LTI_KEY_FILE)")
+        raise KeyMissing("no LTI key file is set (LTI_KEY_FILE)")
     kept = _tool_keys.get((path, modified))
     if kept is not None:
         return kept
