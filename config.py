@@ -46,6 +46,7 @@ class Config:
     ENV_NAME = "base"
     DEBUG = False
     TESTING = False
+    DEVELOPMENT_XAPI_ACTOR_SECRET = ""  # none: a server sending statements sets XAPI_ACTOR_SECRET
 
     def __init__(self) -> None:
         self.INSTANCE_PATH = Path(os.environ.get("COURSEWARE_INSTANCE", BASE_DIR / "instance"))
@@ -139,8 +140,9 @@ class Config:
         self.XAPI_PASSWORD = os.environ.get("XAPI_PASSWORD", "")
         # How a learner is named: "account" (an opaque id, the default) or "mbox" (their email address).
         self.XAPI_ACTOR = (os.environ.get("XAPI_ACTOR") or "account").strip().lower()
-        # The key of the opaque ids; SECRET_KEY when unset (set it before rotating SECRET_KEY).
-        self.XAPI_ACTOR_SECRET = os.environ.get("XAPI_ACTOR_SECRET", "")
+        # The key of the opaque ids, which must never change: required with XAPI_ENDPOINT when learners
+        # are named by an opaque id (a development or test configuration has a fixed one of its own).
+        self.XAPI_ACTOR_SECRET = os.environ.get("XAPI_ACTOR_SECRET") or self.DEVELOPMENT_XAPI_ACTOR_SECRET
         self.XAPI_LANGUAGE = (os.environ.get("XAPI_LANGUAGE") or "en-US").strip()
         self.XAPI_TIMEOUT_SECONDS = float(os.environ.get("XAPI_TIMEOUT_SECONDS") or 10)
         if self.XAPI_ACTOR not in {"account", "mbox"}:
@@ -156,6 +158,13 @@ class Config:
                 raise RuntimeError(
                     "XAPI_ENDPOINT must be the learning record store's https:// address, such as "
                     f"https://lrs.district.org/xAPI/; got {self.XAPI_ENDPOINT!r} (see docs/xapi.md)"
+                )
+            if self.XAPI_ACTOR == "account" and not self.XAPI_ACTOR_SECRET:
+                raise RuntimeError(
+                    "XAPI_ACTOR_SECRET must be set with XAPI_ENDPOINT: it keys the opaque ids that name learners in "
+                    "statements, and must never change (a new key would make every learner a new person in the "
+                    "learning record store). Generate one (python -c 'import secrets; print(secrets.token_hex(32))') "
+                    "and keep it with SECRET_KEY (see docs/xapi.md)"
                 )
 
     def _database_url(self) -> str:
@@ -287,6 +296,7 @@ def saml_providers(environ: Mapping[str, str], instance_path: Path) -> dict[str,
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = True
+    DEVELOPMENT_XAPI_ACTOR_SECRET = "dev-only-xapi-actor-secret"  # a developer's own record store
 
     def __init__(self) -> None:
         super().__init__()
@@ -341,6 +351,7 @@ def unsafe_production_setting(config: Config) -> str | None:
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
+    DEVELOPMENT_XAPI_ACTOR_SECRET = "test-xapi-actor-secret"
 
     def __init__(self) -> None:
         super().__init__()

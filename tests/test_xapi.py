@@ -344,6 +344,25 @@ def test_settings_that_cannot_work_stop_the_app_with_the_reason(monkeypatch, set
     assert "s3cret" not in str(refused.value)
 
 
+def test_a_server_sending_opaque_ids_must_have_a_key_of_its_own(monkeypatch):
+    """Not SECRET_KEY: rotating it would make every learner a new person in the record store."""
+    monkeypatch.setenv("XAPI_ENDPOINT", "https://lrs.district.test/xAPI/")
+    monkeypatch.setenv("SECRET_KEY", "a-long-and-random-secret-key-for-sessions-0123456789")
+    monkeypatch.delenv("XAPI_ACTOR_SECRET", raising=False)
+    monkeypatch.delenv("XAPI_ACTOR", raising=False)
+    with pytest.raises(RuntimeError, match="XAPI_ACTOR_SECRET must be set with XAPI_ENDPOINT"):
+        config.Config()
+    monkeypatch.setenv("XAPI_ACTOR", "mbox")  # learners named by their address: no opaque id to key
+    assert config.Config().XAPI_ACTOR_SECRET == ""
+    monkeypatch.setenv("XAPI_ACTOR", "account")
+    monkeypatch.setenv("XAPI_ACTOR_SECRET", "a key of its own")
+    assert config.Config().XAPI_ACTOR_SECRET == "a key of its own"
+    monkeypatch.delenv("XAPI_ACTOR_SECRET")
+    assert config.TestConfig().XAPI_ACTOR_SECRET and config.DevelopmentConfig().XAPI_ACTOR_SECRET
+    with pytest.raises(RuntimeError, match="XAPI_ACTOR_SECRET"):
+        Site.from_config({"XAPI_ENDPOINT": "https://lrs.district.test/xAPI/", "SECRET_KEY": "a key"})
+
+
 def test_an_https_record_store_and_a_local_one_are_accepted(monkeypatch):
     endpoints = ["https://lrs.district.test/xAPI/", "http://127.0.0.1:8080/xAPI/"]
     accepted = []

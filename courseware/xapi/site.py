@@ -24,13 +24,13 @@ class Site:
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Site:
         base = (config.get("PUBLIC_URL") or DEVELOPMENT_ADDRESS).rstrip("/")
-        key = config.get("XAPI_ACTOR_SECRET") or config.get("SECRET_KEY") or ""
-        return cls(
-            base=base,
-            language=config.get("XAPI_LANGUAGE") or "en-US",
-            actor=config.get("XAPI_ACTOR") or "account",
-            actor_key=key.encode(),
-        )
+        actor = config.get("XAPI_ACTOR") or "account"
+        key = config.get("XAPI_ACTOR_SECRET") or ""
+        if not key and actor == "mbox":
+            key = config.get("SECRET_KEY") or ""  # only statement ids and registrations depend on it then
+        if not key:
+            raise RuntimeError("XAPI_ACTOR_SECRET must be set to name learners by an opaque id (see docs/xapi.md)")
+        return cls(base=base, language=config.get("XAPI_LANGUAGE") or "en-US", actor=actor, actor_key=key.encode())
 
     @property
     def namespace(self) -> uuid.UUID:
