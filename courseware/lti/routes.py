@@ -3,7 +3,6 @@ the launch, the deep linking picker, and the hand-over that opens the course in 
 
 from __future__ import annotations
 
-import time
 from urllib.parse import urlsplit
 
 from flask import (
@@ -18,7 +17,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from courseware.extensions import csrf, limiter
@@ -27,7 +26,7 @@ from courseware.lti.services import LaunchProblem, Next
 from courseware.models import LtiRegistration
 from courseware.security import CONTENT_SECURITY_POLICY
 from courseware.sso import pages as sign_in_pages
-from courseware.sso.pages import NEXT, PENDING, PENDING_SECONDS
+from courseware.sso.pages import NEXT
 from courseware.urls import external_url, same_site_path
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
@@ -150,13 +149,10 @@ def hand_over(token: str):
         return _hand_over_expired()
     if current_user.is_authenticated and current_user.id != handed.user.id:
         logout_user()  # the page said that continuing switches accounts
-    nxt = same_site_path(handed.next) or url_for("learning.catalog")
+    session[NEXT] = same_site_path(handed.next) or url_for("learning.catalog")
     if handed.link is None:
-        login_user(handed.user)
-        return redirect(nxt, 303)
-    session[PENDING] = {**handed.link, "until": time.time() + PENDING_SECONDS}
-    session[NEXT] = nxt
-    return redirect(url_for("sso.link"), 303)
+        return sign_in_pages.signed_in(handed.user, f"Signed in with {handed.platform}.")
+    return sign_in_pages.offer_link(handed.link)
 
 
 def _waiting(token: str):

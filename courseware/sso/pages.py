@@ -68,9 +68,15 @@ def after_sign_in(chosen: SignInProvider, account: ProviderAccount):
     if result.outcome == Outcome.CREATED and result.user is not None:
         return signed_in(result.user, f"Welcome, {result.user.name}! Your account is ready.")
     if result.outcome == Outcome.LINK and result.user is not None:
-        session[PENDING] = {**asdict(account), "user_id": result.user.id, "until": time.time() + PENDING_SECONDS}
-        return redirect(url_for("sso.link"))
+        return offer_link({**asdict(account), "user_id": result.user.id})
     return refusal(result, account, label)
+
+
+def offer_link(pending: dict[str, object]) -> Response:
+    """Go to the link page for a checked account (a ProviderAccount's fields) that matches the
+    Courseware account ``pending["user_id"]``, kept in the session for PENDING_SECONDS."""
+    session[PENDING] = {**pending, "until": time.time() + PENDING_SECONDS}
+    return redirect(url_for("sso.link"))
 
 
 def refusal(result: services.Result, account: ProviderAccount, label: str):
