@@ -7,7 +7,6 @@ and ``flask badges check``.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,16 +20,13 @@ from cryptography.hazmat.primitives.serialization import (
 from flask import Flask, current_app
 
 from courseware.badges.proofs import public_key_multibase
+from courseware.key_files import write_private_key
 
 EXTENSION = "courseware.badges"
 NO_KEY = (
     "No issuer key is set up: set BADGES_KEY_FILE to a key file made by `flask badges generate-key PATH` "
     "(see docs/badges.md)."
 )
-
-
-class KeyFileExists(FileExistsError):
-    """generate-key never overwrites a key: credentials signed with it would stop verifying."""
 
 
 @dataclass(frozen=True)
@@ -66,17 +62,10 @@ def read_key(path: str) -> KeyState:
 
 
 def generate_key_file(path: Path) -> Ed25519PublicKey:
-    """Write a new Ed25519 private key to ``path``, readable by its owner only (0600). Raises KeyFileExists
+    """Write a new Ed25519 private key to ``path``, readable by its owner only (0600). Raises FileExistsError
     rather than overwrite a file."""
     key = Ed25519PrivateKey.generate()
-    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise KeyFileExists(f"{path} already exists; a key is never overwritten") from None
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(pem)
-    os.chmod(path, 0o600)  # whatever the umask
+    write_private_key(path, key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
     return key.public_key()
 
 

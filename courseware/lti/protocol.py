@@ -26,6 +26,8 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet, RSAKey
 
+from courseware.key_files import write_private_key
+
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
@@ -69,9 +71,7 @@ def generate_key(path: Path) -> str:
     """Write a new 2048-bit RSA private key to ``path`` as PEM, readable by its owner only (0600),
     refusing to replace a file; returns its key id."""
     key = RSAKey.generate_key(2048)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as written:
-        written.write(key.as_pem(private=True))
+    write_private_key(path, key.as_pem(private=True))
     return key.thumbprint()
 
 
