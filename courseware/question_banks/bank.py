@@ -117,3 +117,42 @@ def decode_utf8(data: bytes, path) -> str:
             f"{path}:{line}: the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8 and try again"
         ) from exc
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def set_choices(
+    bank: Bank, question: Question, offered: list[tuple[Choice, float]], single: bool, *, credit: str, fix: str = ""
+) -> None:
+    """Make ``question`` a single- or multiple-choice question from the choices a bank offers, each with the
+    credit it gives (a percentage; ``credit`` names it as the bank does: "weight", "fraction"), or report it
+    as not imported (``question.kind`` emptied) when Courseware cannot ask it as the bank meant. A right choice
+    gives full credit in a single-choice question, and any credit in a multiple-choice one; part credit in a
+    single-choice question is noted, the choice becoming a wrong one. ``fix`` ends the message of a
+    single-choice question with several right choices (how to mend it in that format)."""
+    named = f" '{question.title}'" if question.title else ""
+    right = [choice for choice, given in offered if (given >= 100 if single else given > 0)]
+    problem = ""
+    if len(offered) < 2:
+        problem = f"the question{named} has fewer than two choices"
+    elif not right:
+        why = "no answer gives full credit" if single else f"no answer has a positive {credit}"
+        problem = f"the question{named} has no right choice: {why}"
+    elif single and len(right) > 1:
+        problem = (
+            f"the question{named} gives full credit for {len(right)} answers, and a single-choice question "
+            f"in Courseware has one right choice{fix}"
+        )
+    if problem:
+        bank.skipped.append(Report(question.where, problem))
+        question.kind = ""
+        return
+    for choice, given in offered:
+        if single and 0 < given < 100:
+            bank.notes.append(
+                Report(
+                    question.where,
+                    f"the choice '{choice.text.text}' gave {given:g}% credit; Courseware gives no part credit, "
+                    "so it is a wrong choice",
+                )
+            )
+    question.kind = SINGLE if single else MULTIPLE
+    question.choices = [Choice(choice.text, choice in right, choice.feedback) for choice, _ in offered]

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 from courseware.question_banks.bank import (
     MOODLE,
-    MULTIPLE,
     SHORT_ANSWER,
     SINGLE,
     TRUE_FALSE,
@@ -37,6 +36,7 @@ from courseware.question_banks.bank import (
     Question,
     Report,
     Text,
+    set_choices,
 )
 
 # Escaped characters are swapped for private-use characters while the question is taken apart.
@@ -63,10 +63,6 @@ class _Answer:
     @property
     def full_credit(self) -> bool:
         return (self.marker == "=" and self.weight is None) or self.weight == 100
-
-    @property
-    def positive(self) -> bool:
-        return self.full_credit or (self.weight is not None and self.weight > 0)
 
 
 def _restore(text: str) -> str:
@@ -249,40 +245,9 @@ def _percent(weight: float | None) -> str:
 
 
 def _choices(bank: Bank, question: Question, answers: list[_Answer]) -> None:
-    named = f" '{question.title}'" if question.title else ""
-    single = any(a.marker == "=" for a in answers)
-    right = [a for a in answers if (a.full_credit if single else a.positive)]
-    if len(answers) < 2:
-        bank.skipped.append(Report(question.where, f"the question{named} has fewer than two choices"))
-        question.kind = ""
-        return
-    if not right:
-        why = "no answer gives full credit" if single else "no answer has a positive weight"
-        bank.skipped.append(Report(question.where, f"the question{named} has no right choice: {why}"))
-        question.kind = ""
-        return
-    if single and len(right) > 1:
-        bank.skipped.append(
-            Report(
-                question.where,
-                f"the question{named} gives full credit for {len(right)} answers, and a single-choice question "
-                "in Courseware has one right choice: mark one with '=' and the others '~', or make it a "
-                "multiple-choice question with weights",
-            )
-        )
-        question.kind = ""
-        return
-    for answer in answers:
-        if single and answer.weight is not None and 0 < answer.weight < 100:
-            bank.notes.append(
-                Report(
-                    question.where,
-                    f"the choice '{answer.text.text}' gave {_percent(answer.weight)} credit; Courseware gives "
-                    "no part credit, so it is a wrong choice",
-                )
-            )
-    question.kind = SINGLE if single else MULTIPLE
-    question.choices = [Choice(a.text, a in right, a.feedback) for a in answers]
+    offered = [(Choice(a.text, False, a.feedback), 100.0 if a.full_credit else (a.weight or 0.0)) for a in answers]
+    fix = ": mark one with '=' and the others '~', or make it a multiple-choice question with weights"
+    set_choices(bank, question, offered, any(a.marker == "=" for a in answers), credit="weight", fix=fix)
 
 
 def _short_answer(bank: Bank, question: Question, answers: list[_Answer]) -> None:

@@ -21,7 +21,6 @@ from courseware.question_banks.bank import (
     HTML,
     MARKDOWN,
     MOODLE,
-    MULTIPLE,
     PLAIN,
     SHORT_ANSWER,
     SINGLE,
@@ -33,6 +32,7 @@ from courseware.question_banks.bank import (
     Report,
     Text,
     decode_utf8,
+    set_choices,
 )
 
 ENCODING_RE = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
@@ -135,43 +135,13 @@ def _choice(answer: Element, correct: bool) -> Choice | None:
 
 
 def _choices(bank: Bank, question: Question, answers: list[Element], single: bool) -> None:
-    full = [a for a in answers if _fraction(a) >= 100]
-    right = full if single else [a for a in answers if _fraction(a) > 0]
-    choices = [_choice(a, a in right) for a in answers]
+    choices = [_choice(a, False) for a in answers]
     if any(c is None for c in choices):
         bank.skipped.append(Report(question.where, "an answer of the question has no text"))
         question.kind = ""
         return
-    if len(answers) < 2:
-        bank.skipped.append(Report(question.where, "the question has fewer than two choices"))
-        question.kind = ""
-        return
-    if not right:
-        why = "no answer gives full credit" if single else "no answer has a positive fraction"
-        bank.skipped.append(Report(question.where, f"the question has no right choice: {why}"))
-        question.kind = ""
-        return
-    if single and len(right) > 1:
-        bank.skipped.append(
-            Report(
-                question.where,
-                f"the single-answer question gives full credit for {len(right)} answers, and a single-choice "
-                "question in Courseware has one right choice",
-            )
-        )
-        question.kind = ""
-        return
-    for answer, choice in zip(answers, choices, strict=True):
-        if single and choice and 0 < _fraction(answer) < 100:
-            bank.notes.append(
-                Report(
-                    question.where,
-                    f"the choice '{choice.text.text}' gave {_fraction(answer):g}% credit; Courseware gives no part "
-                    "credit, so it is a wrong choice",
-                )
-            )
-    question.kind = SINGLE if single else MULTIPLE
-    question.choices = [c for c in choices if c is not None]
+    offered = [(c, _fraction(a)) for a, c in zip(answers, choices, strict=True) if c is not None]
+    set_choices(bank, question, offered, single, credit="fraction")
 
 
 def _true_false(bank: Bank, question: Question, answers: list[Element]) -> None:
