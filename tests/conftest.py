@@ -26,6 +26,9 @@ from tests.helpers.databases import TableCleaner, TestDatabases
 
 __all__ = ["CSRF_META", "EXAMPLE_COURSES", "IN_CI", "PASSWORD", "Client", "TestDatabases"]
 
+# Fixtures of one area, shared by its test files (the Open Badges issuer key).
+pytest_plugins = ["tests.helpers.badges"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 EXAMPLE_COURSES = Path(__file__).parent / "courses"
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')  # to leave tokens out of pages compared

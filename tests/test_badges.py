@@ -27,18 +27,6 @@ from tests.helpers.html import parse
 
 
 @pytest.fixture
-def issuer_key(app, tmp_path):
-    """The app with an issuer key of its own for the test."""
-    path = tmp_path / "issuer.key"
-    keys.generate_key_file(path)
-    before = app.extensions[keys.EXTENSION]
-    app.config["BADGES_KEY_FILE"] = str(path)
-    keys.init_app(app)
-    yield path
-    app.extensions[keys.EXTENSION] = before
-
-
-@pytest.fixture
 def certificate(app, learner):
     return factories.certificate(
         learner, credit_profile="iacet-ceu", credit_name="IACET CEUs", credit_amount=0.1, credit_unit="CEUs"

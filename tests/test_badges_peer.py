@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from courseware.badges import keys, proofs
+from courseware.badges import proofs
 from courseware.extensions import db
 from courseware.models import Certificate, User
 from courseware.models.base import utcnow
@@ -26,17 +26,6 @@ pytestmark = pytest.mark.skipif(
     NODE is None or not (PEER / "node_modules").is_dir(),
     reason=f"the Open Badges peer verifier needs Node and its npm packages ({PACKAGES}): run `npm ci` in {PEER}",
 )
-
-
-@pytest.fixture
-def issuer_key(app, tmp_path):
-    path = tmp_path / "issuer.key"
-    keys.generate_key_file(path)
-    before = app.extensions[keys.EXTENSION]
-    app.config["BADGES_KEY_FILE"] = str(path)
-    keys.init_app(app)
-    yield path
-    app.extensions[keys.EXTENSION] = before
 
 
 def served(client, url: str) -> dict:
