@@ -156,3 +156,16 @@ def set_choices(
             )
     question.kind = SINGLE if single else MULTIPLE
     question.choices = [Choice(choice.text, choice in right, choice.feedback) for choice, _ in offered]
+
+
+def accept_short_answer(bank: Bank, question: Question, text: str, feedback: Text | None) -> None:
+    """Add ``text`` to the answers a short-answer question accepts, with its own feedback; an answer
+    with Moodle's wildcard is left out, with a note, since Courseware matches answers exactly."""
+    if "*" in text:
+        bank.notes.append(
+            Report(question.where, f"the answer '{text}' has a wildcard '*', which Courseware cannot match: left out")
+        )
+        return
+    question.answers.append(text)
+    if feedback:
+        question.answer_feedback.append((text, feedback))

@@ -36,6 +36,7 @@ from courseware.question_banks.bank import (
     Question,
     Report,
     Text,
+    accept_short_answer,
     set_choices,
 )
 
@@ -263,17 +264,7 @@ def _short_answer(bank: Bank, question: Question, answers: list[_Answer]) -> Non
                 )
             )
             continue
-        if "*" in text:
-            bank.notes.append(
-                Report(
-                    question.where,
-                    f"the answer '{text}' has a wildcard '*', which Courseware cannot match: left out",
-                )
-            )
-            continue
-        question.answers.append(text)
-        if answer.feedback:
-            question.answer_feedback.append((text, answer.feedback))
+        accept_short_answer(bank, question, text, answer.feedback)
     if not question.answers:
         bank.skipped.append(Report(question.where, f"the short-answer question{named} has no answer with full credit"))
         question.kind = ""

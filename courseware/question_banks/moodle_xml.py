@@ -31,6 +31,7 @@ from courseware.question_banks.bank import (
     Question,
     Report,
     Text,
+    accept_short_answer,
     decode_utf8,
     set_choices,
 )
@@ -189,18 +190,7 @@ def _short_answer(bank: Bank, question: Question, answers: list[Element]) -> Non
                     )
                 )
             continue
-        if "*" in text:
-            bank.notes.append(
-                Report(
-                    question.where,
-                    f"the answer '{text}' has a wildcard '*', which Courseware cannot match: left out",
-                )
-            )
-            continue
-        question.answers.append(text)
-        feedback = _text(answer.find("feedback"))
-        if feedback:
-            question.answer_feedback.append((text, feedback))
+        accept_short_answer(bank, question, text, _text(answer.find("feedback")))
     if not question.answers:
         bank.skipped.append(Report(question.where, "the short-answer question has no answer with full credit"))
         question.kind = ""
